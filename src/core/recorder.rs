@@ -1,0 +1,212 @@
+//! Builds a [`Trace`] while the simulator runs. The simulator says "lane 3 is now waiting for
+//! the GIL" at simulated time `t`; the recorder closes the lane's previous span and opens the
+//! next, and keeps the GIL and core timelines the same way. Keeping this bookkeeping out of the
+//! simulator leaves the simulator with only scheduling decisions.
+
+use super::clock::{to_secs, Nanos};
+use super::profile::Profile;
+use super::trace::{
+    Event, EventKind, GilTimeline, Holding, Lane, LaneKind, MemorySample, Printed, Source, Span,
+    State, Trace, TRACE_FORMAT,
+};
+
+/// The span a lane is in now, not yet closed.
+#[derive(Clone, Debug, PartialEq)]
+struct Open {
+    since: Nanos,
+    state: State,
+    label: String,
+    core: Option<u32>,
+}
+
+#[derive(Default)]
+pub struct Recorder {
+    lanes: Vec<Lane>,
+    open: Vec<Option<Open>>,
+    /// Per process: (holder lane, since).
+    gil_open: Vec<Option<(usize, Nanos)>>,
+    gil: Vec<GilTimeline>,
+    /// Per core: (lane, since).
+    core_open: Vec<Option<(usize, Nanos)>>,
+    cores: Vec<Vec<Holding>>,
+    prints: Vec<Printed>,
+    events: Vec<Event>,
+    memory: Vec<MemorySample>,
+    peak_memory: u64,
+}
+
+impl Recorder {
+    pub fn new(cores: u32) -> Recorder {
+        Recorder {
+            core_open: vec![None; cores as usize],
+            cores: vec![Vec::new(); cores as usize],
+            ..Recorder::default()
+        }
+    }
+
+    /// Adds a lane and returns its id.
+    pub fn add_lane(
+        &mut self,
+        name: String,
+        kind: LaneKind,
+        process: usize,
+        parent: Option<usize>,
+    ) -> usize {
+        let id = self.lanes.len();
+        self.lanes.push(Lane {
+            id,
+            name,
+            kind,
+            process,
+            parent,
+            spans: Vec::new(),
+        });
+        self.open.push(None);
+        id
+    }
+
+    /// Adds a process's GIL timeline.
+    pub fn add_process(&mut self) {
+        let process = self.gil.len();
+        self.gil.push(GilTimeline {
+            process,
+            held: Vec::new(),
+        });
+        self.gil_open.push(None);
+    }
+
+    /// From `now` on, `lane` is in `state`. Repeating the current state changes nothing.
+    pub fn set(&mut self, lane: usize, now: Nanos, state: State, label: &str, core: Option<u32>) {
+        if let Some(open) = &self.open[lane] {
+            if open.state == state && open.label == label && open.core == core {
+                return;
+            }
+        }
+        self.close(lane, now);
+        self.open[lane] = Some(Open {
+            since: now,
+            state,
+            label: label.to_string(),
+            core,
+        });
+    }
+
+    /// The lane's life ends at `now`.
+    pub fn close(&mut self, lane: usize, now: Nanos) {
+        if let Some(open) = self.open[lane].take() {
+            if now > open.since {
+                let spans = &mut self.lanes[lane].spans;
+                // Merge with an identical span that ended where this one starts.
+                if let Some(last) = spans.last_mut() {
+                    if last.state == open.state
+                        && last.label == open.label
+                        && last.core == open.core
+                        && last.end_s == to_secs(open.since)
+                    {
+                        last.end_s = to_secs(now);
+                        return;
+                    }
+                }
+                spans.push(Span {
+                    start_s: to_secs(open.since),
+                    end_s: to_secs(now),
+                    state: open.state,
+                    label: open.label,
+                    core: open.core,
+                });
+            }
+        }
+    }
+
+    /// `lane` (or nobody) holds `process`'s GIL from `now` on.
+    pub fn gil_holder(&mut self, process: usize, now: Nanos, lane: Option<usize>) {
+        if let Some((held_by, since)) = self.gil_open[process].take() {
+            if now > since {
+                self.gil[process].held.push(Holding {
+                    start_s: to_secs(since),
+                    end_s: to_secs(now),
+                    lane: held_by,
+                });
+            }
+        }
+        self.gil_open[process] = lane.map(|l| (l, now));
+    }
+
+    /// `lane` (or nobody) runs on `core` from `now` on.
+    pub fn core_user(&mut self, core: u32, now: Nanos, lane: Option<usize>) {
+        let core = core as usize;
+        if let Some((user, since)) = self.core_open[core].take() {
+            if now > since {
+                self.cores[core].push(Holding {
+                    start_s: to_secs(since),
+                    end_s: to_secs(now),
+                    lane: user,
+                });
+            }
+        }
+        self.core_open[core] = lane.map(|l| (l, now));
+    }
+
+    pub fn print(&mut self, lane: usize, now: Nanos, text: String) {
+        self.prints.push(Printed {
+            t_s: to_secs(now),
+            lane,
+            text,
+        });
+    }
+
+    pub fn event(&mut self, lane: usize, now: Nanos, kind: EventKind, detail: String) {
+        self.events.push(Event {
+            t_s: to_secs(now),
+            lane,
+            kind,
+            detail,
+        });
+    }
+
+    pub fn memory(&mut self, now: Nanos, bytes: u64) {
+        self.peak_memory = self.peak_memory.max(bytes);
+        let t_s = to_secs(now);
+        match self.memory.last_mut() {
+            Some(last) if last.t_s == t_s => last.bytes = bytes,
+            _ => self.memory.push(MemorySample { t_s, bytes }),
+        }
+    }
+
+    /// Closes everything still open at `end` and returns the trace.
+    pub fn finish(mut self, end: Nanos, header: TraceHeader) -> Trace {
+        for lane in 0..self.lanes.len() {
+            self.close(lane, end);
+        }
+        for process in 0..self.gil.len() {
+            self.gil_holder(process, end, None);
+        }
+        for core in 0..self.cores.len() {
+            self.core_user(core as u32, end, None);
+        }
+        Trace {
+            format: TRACE_FORMAT,
+            scenario: header.scenario,
+            title: header.title,
+            source: Source::Simulated,
+            profile: header.profile,
+            notes: header.notes,
+            makespan_s: to_secs(end),
+            peak_memory_bytes: self.peak_memory,
+            lanes: self.lanes,
+            gil: self.gil,
+            cores: self.cores,
+            prints: self.prints,
+            events: self.events,
+            memory: self.memory,
+        }
+    }
+}
+
+/// What a trace says about itself, apart from what happened.
+pub struct TraceHeader {
+    pub scenario: String,
+    pub title: String,
+    pub profile: Profile,
+    pub notes: Vec<String>,
+}

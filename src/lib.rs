@@ -1,0 +1,18 @@
+//! Concurrency Kitchen: see how Python runs concurrent code.
+//!
+//! Python's three concurrency models as a restaurant kitchen: asyncio (one chef with an event
+//! loop), threading (many chefs sharing one stove, the GIL) and multiprocessing (many kitchens).
+//!
+//! The crate is layered so that each part can be understood and tested on its own:
+//! - [`core`]: a pure, deterministic simulation of CPython's scheduling that turns a program
+//!   into a [`core::trace::Trace`]. No web dependencies; tested natively.
+//! - [`playback`]: the state of replaying a trace (time cursor, speed), pure as well.
+//! - `web` (wasm32 only): the Yew page, which draws traces and never schedules anything itself,
+//!   and the Web Worker runner, which times the real CPU work in the browser.
+//! - `native` (not wasm32): the runner that times the real work on real threads and processes.
+
+pub mod core;
+pub mod playback;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
