@@ -7,7 +7,8 @@
 //! - [`simulator`]: advances simulated time ([`clock`]) on a machine ([`profile`]), with one
 //!   [`gil`] per process, the machine's [`cores`], asyncio's [`event_loop`] and the executor's
 //!   [`thread_pool`], writing what happened through the [`recorder`];
-//! - [`trace`]: the result every view and runner shares; [`summary`] condenses it.
+//! - [`trace`]: the result every view and runner shares; [`summary`] condenses it;
+//! - [`workload`]: the real CPU step, which the runners time for real.
 
 pub mod clock;
 pub mod cores;
@@ -21,3 +22,4 @@ pub mod simulator;
 pub mod summary;
 pub mod thread_pool;
 pub mod trace;
+pub mod workload;

@@ -1,1 +1,37 @@
-//! placeholder
+//! The page (wasm32 only): a Yew app that replays traces, and the Web Worker runner.
+//!
+//! Nothing here schedules anything: the app asks [`crate::core`] for a trace and draws it at the
+//! time [`crate::playback`] says. The pieces:
+//! - [`app`]: the component; maps clicks and timer ticks onto model calls;
+//! - [`timeline`]: draws a trace at one moment as SVG (lanes, GIL holders, cores);
+//! - [`url`]: reads the page's URL parameters, which are untrusted input;
+//! - [`worker`]: runs the real CPU step in a Web Worker (`www/worker.js`) and times it.
+//!
+//! The module exports [`run_app`] rather than a wasm `start` function, so that `worker.js` can
+//! load the same wasm without starting a page inside the worker.
+
+pub mod app;
+pub mod timeline;
+pub mod url;
+pub mod worker;
+
+use wasm_bindgen::prelude::*;
+
+/// Mounts the app on the element with id `app` (or the body when there is none).
+#[wasm_bindgen]
+pub fn run_app() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
+        None => yew::Renderer::<app::App>::new().render(),
+    };
+}
+
+/// The real CPU step, `sum(i * i for i in range(n))`, for `worker.js`. The result is returned
+/// as decimal text: it does not fit in a JavaScript number.
+#[wasm_bindgen]
+pub fn cpu_step(n: u32) -> String {
+    crate::core::workload::sum_of_squares(n as u64).to_string()
+}

@@ -1,0 +1,89 @@
+//! The page's URL parameters, e.g. `?scenario=threads&cores=2&speed=2`, so that a blogger
+//! can link or embed one exact view. They are untrusted input: every value is checked, and
+//! anything unusable is replaced by the default with a note the page shows.
+
+use crate::core::profile::MAX_CORES;
+use crate::core::scenarios;
+use crate::playback::{MAX_SPEED, MIN_SPEED};
+
+/// What the URL asks for, after checking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    pub scenario: &'static str,
+    pub cores: u32,
+    pub speed: f64,
+    pub autoplay: bool,
+    /// One message per parameter that was not usable as given.
+    pub notes: Vec<String>,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            scenario: scenarios::SCENARIOS[0].id,
+            cores: 4,
+            speed: 1.0,
+            autoplay: false,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Reads `?scenario=…&cores=…&speed=…&autoplay=1` from a query string.
+pub fn parse(query: &str) -> Params {
+    let mut p = Params::default();
+    let Ok(search) = web_sys::UrlSearchParams::new_with_str(query) else {
+        return p;
+    };
+    if let Some(id) = search.get("scenario") {
+        match scenarios::find(&id) {
+            Ok(s) => p.scenario = s.id,
+            Err(e) => p.notes.push(e.to_string()),
+        }
+    }
+    if let Some(cores) = search.get("cores") {
+        match cores.trim().parse::<u64>() {
+            Ok(c) if (1..=MAX_CORES as u64).contains(&c) => p.cores = c as u32,
+            Ok(c) => {
+                let used = c.clamp(1, MAX_CORES as u64) as u32;
+                p.notes.push(format!(
+                    "cores={c} is out of range (1 to {MAX_CORES}); using {used}"
+                ));
+                p.cores = used;
+            }
+            Err(_) => p.notes.push(format!(
+                "cores={} is not a whole number; using 4",
+                short(&cores)
+            )),
+        }
+    }
+    if let Some(speed) = search.get("speed") {
+        match speed.trim().parse::<f64>() {
+            Ok(s) if s.is_finite() && (MIN_SPEED..=MAX_SPEED).contains(&s) => p.speed = s,
+            Ok(s) if s.is_finite() => {
+                p.speed = s.clamp(MIN_SPEED, MAX_SPEED);
+                p.notes.push(format!(
+                    "speed={s} is out of range ({MIN_SPEED} to {MAX_SPEED}); using {}",
+                    p.speed
+                ));
+            }
+            _ => p
+                .notes
+                .push(format!("speed={} is not a number; using 1", short(&speed))),
+        }
+    }
+    p.autoplay = search
+        .get("autoplay")
+        .is_some_and(|v| v == "1" || v == "true");
+    p
+}
+
+/// At most 40 characters of a value, for messages (a URL can be very long).
+fn short(value: &str) -> String {
+    let cut: String = value.chars().take(40).collect();
+    if cut.len() < value.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
