@@ -69,7 +69,11 @@ install_debian_route() {
   rm -rf "$work"
 }
 
-if rustup_has_wasm; then
+# KITCHEN_WASM_ROUTE=debian forces the offline route (to test it where rustup works).
+if [ "${KITCHEN_WASM_ROUTE:-}" = debian ]; then
+  debian_route_ready || install_debian_route
+  route=debian
+elif rustup_has_wasm; then
   route=rustup
 elif timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && rustup_has_wasm; then
   route=rustup

@@ -7,119 +7,131 @@
 //! The binary only parses arguments and prints; the work is in the library. Errors go to stderr
 //! with a non-zero exit code.
 
-use std::process::ExitCode;
-
-use clap::{Parser, Subcommand};
-
-use kitchen::core::profile::Profile;
-use kitchen::core::scenarios::{self, SCENARIOS};
-use kitchen::core::summary::Summary;
-use kitchen::core::trace::Trace;
-
-#[derive(Parser)]
-#[command(
-    name = "kitchen",
-    version,
-    about = "See how Python runs concurrent code: the pasta kitchen"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// List the built-in scenarios.
-    List,
-    /// Simulate a scenario as CPython would schedule it.
-    Simulate {
-        /// Scenario id (see `kitchen list`).
-        id: String,
-        /// CPU cores of the simulated machine (1 to 256).
-        #[arg(long)]
-        cores: Option<u32>,
-        /// Print the whole trace as JSON instead of a summary.
-        #[arg(long)]
-        json: bool,
-    },
-}
+/// The command line is native only; in the browser the page is the interface.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
-fn main() -> ExitCode {
-    match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("kitchen: {message}");
-            ExitCode::FAILURE
-        }
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::process::ExitCode;
+
+    use clap::{Parser, Subcommand};
+
+    use kitchen::core::profile::Profile;
+    use kitchen::core::scenarios::{self, SCENARIOS};
+    use kitchen::core::summary::Summary;
+    use kitchen::core::trace::Trace;
+
+    #[derive(Parser)]
+    #[command(
+        name = "kitchen",
+        version,
+        about = "See how Python runs concurrent code: the pasta kitchen"
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
     }
-}
 
-fn run(cli: Cli) -> Result<(), String> {
-    match cli.command {
-        Command::List => {
-            let width = SCENARIOS.iter().map(|s| s.id.len()).max().unwrap_or(0);
-            for s in SCENARIOS {
-                println!("{:width$}  {}", s.id, s.summary);
+    #[derive(Subcommand)]
+    enum Command {
+        /// List the built-in scenarios.
+        List,
+        /// Simulate a scenario as CPython would schedule it.
+        Simulate {
+            /// Scenario id (see `kitchen list`).
+            id: String,
+            /// CPU cores of the simulated machine (1 to 256).
+            #[arg(long)]
+            cores: Option<u32>,
+            /// Print the whole trace as JSON instead of a summary.
+            #[arg(long)]
+            json: bool,
+        },
+    }
+
+    pub fn main() -> ExitCode {
+        match run(Cli::parse()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("kitchen: {message}");
+                ExitCode::FAILURE
             }
-            Ok(())
         }
-        Command::Simulate { id, cores, json } => {
-            let scenario = scenarios::find(&id).map_err(|e| e.to_string())?;
-            let mut profile = Profile::default();
-            if let Some(cores) = cores {
-                profile.cores = cores;
+    }
+
+    fn run(cli: Cli) -> Result<(), String> {
+        match cli.command {
+            Command::List => {
+                let width = SCENARIOS.iter().map(|s| s.id.len()).max().unwrap_or(0);
+                for s in SCENARIOS {
+                    println!("{:width$}  {}", s.id, s.summary);
+                }
+                Ok(())
             }
-            let trace = scenario.simulate(profile).map_err(|e| e.to_string())?;
-            print_trace(&trace, json)
+            Command::Simulate { id, cores, json } => {
+                let scenario = scenarios::find(&id).map_err(|e| e.to_string())?;
+                let mut profile = Profile::default();
+                if let Some(cores) = cores {
+                    profile.cores = cores;
+                }
+                let trace = scenario.simulate(profile).map_err(|e| e.to_string())?;
+                print_trace(&trace, json)
+            }
         }
     }
-}
 
-fn print_trace(trace: &Trace, json: bool) -> Result<(), String> {
-    for note in &trace.notes {
-        eprintln!("note: {note}");
+    fn print_trace(trace: &Trace, json: bool) -> Result<(), String> {
+        for note in &trace.notes {
+            eprintln!("note: {note}");
+        }
+        if json {
+            println!("{}", trace.to_json());
+        } else {
+            print!("{}", summary_text(trace));
+        }
+        Ok(())
     }
-    if json {
-        println!("{}", trace.to_json());
-    } else {
-        print!("{}", summary_text(trace));
-    }
-    Ok(())
-}
 
-/// The readable summary of a trace: what was printed, then where each chef's time went.
-fn summary_text(trace: &Trace) -> String {
-    let s = Summary::of(trace);
-    let mut out = format!(
-        "{} ({:?}, {} cores)\n",
-        trace.title, trace.source, trace.profile.cores
-    );
-    out += &format!("total time   {:.3} s\n", s.makespan_s);
-    out += &format!("CPU busy     {:.1} %\n", s.cpu_busy_share * 100.0);
-    out += &format!(
-        "peak memory  {:.1} MiB\n",
-        s.peak_memory_bytes as f64 / (1 << 20) as f64
-    );
-    out += "\nprinted:\n";
-    for p in &trace.prints {
-        out += &format!("{:>10.3} s  {}\n", p.t_s, p.text);
-    }
-    out += &format!(
-        "\n{:<24} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
-        "chef", "busy s", "GIL wait", "core wait", "sleep", "blocked"
-    );
-    const SHOWN: usize = 40;
-    for l in s.lanes.iter().take(SHOWN) {
-        out += &format!(
-            "{:<24} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3}\n",
-            l.name, l.busy_s, l.gil_wait_s, l.core_wait_s, l.sleep_s, l.blocked_s
+    /// The readable summary of a trace: what was printed, then where each chef's time went.
+    fn summary_text(trace: &Trace) -> String {
+        let s = Summary::of(trace);
+        let mut out = format!(
+            "{} ({:?}, {} cores)\n",
+            trace.title, trace.source, trace.profile.cores
         );
-    }
-    if s.lanes.len() > SHOWN {
+        out += &format!("total time   {:.3} s\n", s.makespan_s);
+        out += &format!("CPU busy     {:.1} %\n", s.cpu_busy_share * 100.0);
         out += &format!(
-            "... and {} more chefs (see --json)\n",
-            s.lanes.len() - SHOWN
+            "peak memory  {:.1} MiB\n",
+            s.peak_memory_bytes as f64 / (1 << 20) as f64
         );
+        out += "\nprinted:\n";
+        for p in &trace.prints {
+            out += &format!("{:>10.3} s  {}\n", p.t_s, p.text);
+        }
+        out += &format!(
+            "\n{:<24} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
+            "chef", "busy s", "GIL wait", "core wait", "sleep", "blocked"
+        );
+        const SHOWN: usize = 40;
+        for l in s.lanes.iter().take(SHOWN) {
+            out += &format!(
+                "{:<24} {:>10.3} {:>10.3} {:>10.3} {:>10.3} {:>10.3}\n",
+                l.name, l.busy_s, l.gil_wait_s, l.core_wait_s, l.sleep_s, l.blocked_s
+            );
+        }
+        if s.lanes.len() > SHOWN {
+            out += &format!(
+                "... and {} more chefs (see --json)\n",
+                s.lanes.len() - SHOWN
+            );
+        }
+        out
     }
-    out
 }

@@ -151,8 +151,8 @@ impl Component for App {
                         </select>
                     </label>
                     <button id="play" onclick={link.callback(|_| Msg::TogglePlay)}>{ play_label }</button>
-                    <button id="rewind" onclick={link.callback(|_| Msg::Rewind)}>{ "⏮ Start" }</button>
-                    <button id="end" onclick={link.callback(|_| Msg::SkipToEnd)}>{ "End ⏭" }</button>
+                    <button id="rewind" onclick={link.callback(|_| Msg::Rewind)}>{ "« Start" }</button>
+                    <button id="end" onclick={link.callback(|_| Msg::SkipToEnd)}>{ "End »" }</button>
                     <label>{ "Speed " }
                         <select id="speed" onchange={on_speed}>
                             { for SPEEDS.iter().map(|&s| html! {
