@@ -14,5 +14,7 @@
 pub mod core;
 pub mod playback;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

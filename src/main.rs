@@ -3,6 +3,8 @@
 //! - `kitchen list` names the built-in scenarios;
 //! - `kitchen simulate ID` runs one through the simulation of CPython's scheduling and prints a
 //!   summary, or the whole trace with `--json` (the same format the page replays);
+//! - `kitchen measure ID` cooks a thread or process scenario for real on this machine and
+//!   prints the measured trace the same way.
 //!
 //! The binary only parses arguments and prints; the work is in the library. Errors go to stderr
 //! with a non-zero exit code.
@@ -26,6 +28,8 @@ mod cli {
     use kitchen::core::scenarios::{self, SCENARIOS};
     use kitchen::core::summary::Summary;
     use kitchen::core::trace::Trace;
+    use kitchen::core::workload::sum_of_squares;
+    use kitchen::native::{self, Work};
 
     #[derive(Parser)]
     #[command(
@@ -52,6 +56,28 @@ mod cli {
             /// Print the whole trace as JSON instead of a summary.
             #[arg(long)]
             json: bool,
+        },
+        /// Cook a thread or process scenario for real on this machine and time it.
+        Measure {
+            /// Scenario id: threads, processes, thousand-threads or thousand-processes.
+            id: String,
+            /// Seconds the pasta boils (a real sleep).
+            #[arg(long, default_value_t = 1.0)]
+            boil: f64,
+            /// Loop turns of one CPU step, sum(i * i for i in range(N)).
+            #[arg(long, default_value_t = 10_000_000)]
+            n: u64,
+            /// Print the whole trace as JSON instead of a summary.
+            #[arg(long)]
+            json: bool,
+        },
+        /// One chef's job in a child process of `measure` (not for direct use).
+        #[command(hide = true)]
+        Work {
+            #[arg(long)]
+            cpu: Option<u64>,
+            #[arg(long)]
+            sleep: Option<f64>,
         },
     }
 
@@ -82,6 +108,25 @@ mod cli {
                 }
                 let trace = scenario.simulate(profile).map_err(|e| e.to_string())?;
                 print_trace(&trace, json)
+            }
+            Command::Measure { id, boil, n, json } => {
+                let scenario = scenarios::find(&id).map_err(|e| e.to_string())?;
+                let work = Work::new(boil, n).map_err(|e| e.to_string())?;
+                let exe = std::env::current_exe()
+                    .map_err(|e| format!("cannot find this program's path: {e}"))?;
+                let trace = native::measure(scenario, &work, &exe).map_err(|e| e.to_string())?;
+                print_trace(&trace, json)
+            }
+            Command::Work { cpu, sleep } => {
+                if let Some(n) = cpu {
+                    std::hint::black_box(sum_of_squares(n.min(native::MAX_N)));
+                }
+                if let Some(s) = sleep.filter(|s| s.is_finite() && *s > 0.0) {
+                    std::thread::sleep(std::time::Duration::from_secs_f64(
+                        s.min(native::MAX_BOIL_S),
+                    ));
+                }
+                Ok(())
             }
         }
     }
