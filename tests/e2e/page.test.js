@@ -100,6 +100,8 @@ test('lanes fill over time while playing', async () => {
   await page.waitForSelector('#result');
   assert.ok(await page.locator('.timeline rect.s-sleeping').count() >= partial);
   assert.equal(await page.locator('.timeline .row.gil').count(), 10, 'a GIL per process');
+  const coresUsed = await page.$$eval('.timeline .row.core', (rows) => rows.filter((r) => r.querySelector('rect.held')).length);
+  assert.equal(coresUsed, 4, 'processes keep all 4 cores busy');
   assert.deepEqual(errors, []);
   await page.close();
 });
