@@ -152,92 +152,73 @@ pub fn lane_colour(lane: usize) -> String {
 
 /// All rows with the gap above each: lanes, then GILs, then cores.
 fn rows(trace: &Trace) -> Vec<(f64, Row<'_>)> {
-    let mut rows: Vec<(f64, Row)> = Vec::new();
-    for lane in trace.lanes.iter().take(MAX_LANES) {
-        rows.push((
-            0.0,
-            Row {
-                label: lane_label(lane),
-                class: "lane",
-                bars: lane.spans.iter().map(Bar::Span).collect(),
-            },
-        ));
-    }
-    if trace.lanes.len() > MAX_LANES {
-        rows.push((
-            0.0,
-            Row {
-                label: format!("… {} more lanes", trace.lanes.len() - MAX_LANES),
-                class: "more",
-                bars: vec![],
-            },
-        ));
-    }
-    let name = |lane: usize| {
-        trace
-            .lanes
-            .get(lane)
-            .map(|l| l.name.as_str())
-            .unwrap_or("?")
-    };
-    for (i, gil) in trace.gil.iter().take(MAX_GILS).enumerate() {
+    let lanes = trace.lanes.iter().map(|lane| Row {
+        label: lane_label(lane),
+        class: "lane",
+        bars: lane.spans.iter().map(Bar::Span).collect(),
+    });
+    let gils = trace.gil.iter().map(|gil| {
         let owner = trace
             .lanes
             .iter()
             .find(|l| l.process == gil.process)
-            .map(|l| l.name.as_str())
-            .unwrap_or("?");
+            .map_or("?", |l| l.name.as_str());
         let label = if trace.gil.len() == 1 {
             "GIL".to_string()
         } else {
             format!("GIL · {owner}")
         };
-        let bars = gil
-            .held
-            .iter()
-            .map(|h| Bar::Held(h, name(h.lane)))
-            .collect();
+        Row {
+            label,
+            class: "gil",
+            bars: held(trace, &gil.held),
+        }
+    });
+    let cores = trace.cores.iter().enumerate().map(|(i, core)| Row {
+        label: format!("core {i}"),
+        class: "core",
+        bars: held(trace, core),
+    });
+    let mut rows = Vec::new();
+    section(&mut rows, 0.0, lanes, trace.lanes.len(), MAX_LANES, "lanes");
+    section(&mut rows, GAP, gils, trace.gil.len(), MAX_GILS, "GILs");
+    section(&mut rows, GAP, cores, trace.cores.len(), MAX_CORES, "cores");
+    rows
+}
+
+/// Bars for stretches during which lanes held a GIL or a core, named after those lanes.
+fn held<'a>(trace: &'a Trace, holdings: &'a [Holding]) -> Vec<Bar<'a>> {
+    let name = |lane: usize| trace.lanes.get(lane).map_or("?", |l| l.name.as_str());
+    holdings
+        .iter()
+        .map(|h| Bar::Held(h, name(h.lane)))
+        .collect()
+}
+
+/// Appends at most `max` of a section's `count` rows, the first after a gap, and a row saying
+/// how many more there are.
+fn section<'a>(
+    rows: &mut Vec<(f64, Row<'a>)>,
+    gap: f64,
+    items: impl Iterator<Item = Row<'a>>,
+    count: usize,
+    max: usize,
+    what: &str,
+) {
+    for (i, row) in items.take(max).enumerate() {
+        rows.push((if i == 0 { gap } else { 0.0 }, row));
+    }
+    if count > max {
+        let label = format!("… {} more {what}", count - max);
         rows.push((
-            if i == 0 { GAP } else { 0.0 },
+            0.0,
             Row {
                 label,
-                class: "gil",
-                bars,
-            },
-        ));
-    }
-    if trace.gil.len() > MAX_GILS {
-        rows.push((
-            0.0,
-            Row {
-                label: format!("… {} more GILs", trace.gil.len() - MAX_GILS),
                 class: "more",
-                bars: vec![],
+                bars: Vec::new(),
             },
         ));
     }
-    for (i, core) in trace.cores.iter().take(MAX_CORES).enumerate() {
-        let bars = core.iter().map(|h| Bar::Held(h, name(h.lane))).collect();
-        rows.push((
-            if i == 0 { GAP } else { 0.0 },
-            Row {
-                label: format!("core {i}"),
-                class: "core",
-                bars,
-            },
-        ));
-    }
-    if trace.cores.len() > MAX_CORES {
-        rows.push((
-            0.0,
-            Row {
-                label: format!("… {} more cores", trace.cores.len() - MAX_CORES),
-                class: "more",
-                bars: vec![],
-            },
-        ));
-    }
-    rows
 }
 
 fn lane_label(lane: &Lane) -> String {

@@ -2,7 +2,7 @@
 //! can link or embed one exact view. They are untrusted input: every value is checked, and
 //! anything unusable is replaced by the default with a note the page shows.
 
-use crate::core::profile::MAX_CORES;
+use crate::core::profile::{Profile, MAX_CORES};
 use crate::core::scenarios;
 use crate::playback::{MAX_SPEED, MIN_SPEED};
 
@@ -21,7 +21,7 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             scenario: scenarios::SCENARIOS[0].id,
-            cores: 4,
+            cores: Profile::default().cores,
             speed: 1.0,
             autoplay: false,
             notes: Vec::new(),
@@ -52,8 +52,9 @@ pub fn parse(query: &str) -> Params {
                 p.cores = used;
             }
             Err(_) => p.notes.push(format!(
-                "cores={} is not a whole number; using 4",
-                short(&cores)
+                "cores={} is not a whole number; using {}",
+                short(&cores),
+                p.cores
             )),
         }
     }
