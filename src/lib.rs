@@ -13,6 +13,7 @@
 
 pub mod core;
 pub mod playback;
+pub mod python;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;

@@ -322,6 +322,7 @@ fn to_trace(
             "Measured on this machine with Rust threads and processes. Rust has no GIL: CPU steps on threads run in parallel here, where CPython makes them take turns.".into(),
             "Memory was not measured.".into(),
         ],
+        code: None,
     };
     let mut trace = rec.finish(ns(total), header);
     trace.source = Source::Native;

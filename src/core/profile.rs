@@ -34,6 +34,18 @@ pub struct Profile {
     pub process_boot_s: f64,
     /// CPU time of one asyncio step: creating a task, or resuming one from the ready queue.
     pub task_step_s: f64,
+    /// CPU time of one interpreted Python operation (about one bytecode instruction).
+    pub op_s: f64,
+    /// CPU time of one turn of `for i in range(n): total += i * i` inside a function.
+    pub for_iteration_s: f64,
+    /// CPU time to pickle and unpickle a small argument or result (a few ints) that crosses a
+    /// process boundary (`Pool.map`, `multiprocessing.Queue`, `ProcessPoolExecutor`).
+    pub pickle_s: f64,
+    /// Extra pickling time per byte of pickled data, for big arguments.
+    pub pickle_byte_s: f64,
+    /// Time a message takes through a pipe to another process (`os.write` to `os.read`,
+    /// including the wake-up of the reader), not counting pickling.
+    pub ipc_s: f64,
     /// How long the OS lets a thread run on a core while others wait for one.
     pub os_timeslice_s: f64,
     /// Resident memory of the Python interpreter before the program starts more chefs.
@@ -55,6 +67,11 @@ impl Default for Profile {
             child_poll_s: 4e-6,
             process_boot_s: 1.6e-3,
             task_step_s: 5e-6,
+            op_s: 15e-9,
+            for_iteration_s: 40e-9,
+            pickle_s: 3e-6,
+            pickle_byte_s: 2e-9,
+            ipc_s: 30e-6,
             os_timeslice_s: 0.004,
             base_memory_bytes: 10 << 20,
             thread_memory_bytes: 12 << 10,
@@ -97,7 +114,7 @@ impl Profile {
             });
             self.cores = cores;
         }
-        let seconds: [(&'static str, &mut f64, f64, f64); 8] = [
+        let seconds: [(&'static str, &mut f64, f64, f64); 13] = [
             ("switch_interval_s", &mut self.switch_interval_s, 1e-6, 1.0),
             ("loop_iteration_s", &mut self.loop_iteration_s, 1e-10, 1e-3),
             ("thread_start_s", &mut self.thread_start_s, 0.0, 1.0),
@@ -106,6 +123,11 @@ impl Profile {
             ("process_boot_s", &mut self.process_boot_s, 0.0, 10.0),
             ("task_step_s", &mut self.task_step_s, 0.0, 1.0),
             ("os_timeslice_s", &mut self.os_timeslice_s, 1e-5, 1.0),
+            ("op_s", &mut self.op_s, 1e-11, 1e-3),
+            ("for_iteration_s", &mut self.for_iteration_s, 1e-10, 1e-3),
+            ("pickle_s", &mut self.pickle_s, 0.0, 1.0),
+            ("pickle_byte_s", &mut self.pickle_byte_s, 0.0, 1e-3),
+            ("ipc_s", &mut self.ipc_s, 0.0, 1.0),
         ];
         for (field, value, lo, hi) in seconds {
             let used = if value.is_nan() {

@@ -17,12 +17,15 @@ struct Open {
     state: State,
     label: String,
     core: Option<u32>,
+    line: Option<u32>,
 }
 
 #[derive(Default)]
 pub struct Recorder {
     lanes: Vec<Lane>,
     open: Vec<Option<Open>>,
+    /// Per lane: the source line it is executing now, stamped on the spans it opens.
+    lines: Vec<Option<u32>>,
     /// Per process: (holder lane, since).
     gil_open: Vec<Option<(usize, Nanos)>>,
     gil: Vec<GilTimeline>,
@@ -62,6 +65,7 @@ impl Recorder {
             spans: Vec::new(),
         });
         self.open.push(None);
+        self.lines.push(None);
         id
     }
 
@@ -77,8 +81,10 @@ impl Recorder {
 
     /// From `now` on, `lane` is in `state`. Repeating the current state changes nothing.
     pub fn set(&mut self, lane: usize, now: Nanos, state: State, label: &str, core: Option<u32>) {
+        let line = self.lines[lane];
         if let Some(open) = &self.open[lane] {
-            if open.state == state && open.label == label && open.core == core {
+            if open.state == state && open.label == label && open.core == core && open.line == line
+            {
                 return;
             }
         }
@@ -88,7 +94,20 @@ impl Recorder {
             state,
             label: label.to_string(),
             core,
+            line,
         });
+    }
+
+    /// From now on `lane` executes source line `line`: spans it opens carry that line, and
+    /// the open span is split there if it showed another line.
+    pub fn line(&mut self, lane: usize, now: Nanos, line: Option<u32>) {
+        if self.lines[lane] == line {
+            return;
+        }
+        self.lines[lane] = line;
+        if let Some(open) = self.open[lane].clone() {
+            self.set(lane, now, open.state, &open.label, open.core);
+        }
     }
 
     /// The lane's life ends at `now`.
@@ -101,6 +120,7 @@ impl Recorder {
                     if last.state == open.state
                         && last.label == open.label
                         && last.core == open.core
+                        && last.line == open.line
                         && last.end_s == to_secs(open.since)
                     {
                         last.end_s = to_secs(now);
@@ -113,6 +133,7 @@ impl Recorder {
                     state: open.state,
                     label: open.label,
                     core: open.core,
+                    line: open.line,
                 });
             }
         }
@@ -191,6 +212,7 @@ impl Recorder {
             source: Source::Simulated,
             profile: header.profile,
             notes: header.notes,
+            code: header.code,
             makespan_s: to_secs(end),
             peak_memory_bytes: self.peak_memory,
             lanes: self.lanes,
@@ -209,4 +231,6 @@ pub struct TraceHeader {
     pub title: String,
     pub profile: Profile,
     pub notes: Vec<String>,
+    /// The program's source, for traces of Python programs.
+    pub code: Option<String>,
 }

@@ -207,6 +207,7 @@ pub fn simulate(
         title: title.to_string(),
         profile,
         notes,
+        code: None,
     };
     Ok(sim.rec.finish(sim.now, header))
 }

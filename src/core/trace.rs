@@ -96,6 +96,9 @@ pub struct Span {
     /// The core it ran on, for running and spawning spans of simulated traces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub core: Option<u32>,
+    /// The line of the program's source the lane was executing (traces of Python programs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -176,6 +179,9 @@ pub struct Trace {
     /// Things the reader should know, e.g. values that were clamped.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The Python program the trace is a run of, so the page can show its code beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// Time from start to the last lane's end.
     pub makespan_s: f64,
     pub peak_memory_bytes: u64,
