@@ -71,6 +71,21 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
+        /// Run a Python program on the simulated clock, printing what it prints as
+        /// `<simulated seconds>\t<text>`.
+        Run {
+            /// The Python file.
+            file: std::path::PathBuf,
+            /// CPU cores of the simulated machine (1 to 256).
+            #[arg(long)]
+            cores: Option<u32>,
+            /// A machine profile (JSON, as `kitchen calibrate` writes).
+            #[arg(long)]
+            profile: Option<std::path::PathBuf>,
+            /// Print the whole trace as JSON.
+            #[arg(long)]
+            json: bool,
+        },
         /// One chef's job in a child process of `measure` (not for direct use).
         #[command(hide = true)]
         Work {
@@ -117,6 +132,12 @@ mod cli {
                 let trace = native::measure(scenario, &work, &exe).map_err(|e| e.to_string())?;
                 print_trace(&trace, json)
             }
+            Command::Run {
+                file,
+                cores,
+                profile,
+                json,
+            } => run_program(&file, cores, profile.as_deref(), json),
             Command::Work { cpu, sleep } => {
                 if let Some(n) = cpu {
                     std::hint::black_box(sum_of_squares(n.min(native::MAX_N)));
@@ -129,6 +150,45 @@ mod cli {
                 Ok(())
             }
         }
+    }
+
+    /// `kitchen run`: errors as `FILE:line:column: message`.
+    fn run_program(
+        file: &std::path::Path,
+        cores: Option<u32>,
+        profile_file: Option<&std::path::Path>,
+        json: bool,
+    ) -> Result<(), String> {
+        let source = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let mut profile = match profile_file {
+            Some(p) => load_profile(p)?,
+            None => Profile::default(),
+        };
+        if let Some(c) = cores {
+            profile.cores = c;
+        }
+        let name = file.display().to_string();
+        let trace = kitchen::python::run(&source, &name, profile)
+            .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?;
+        for note in &trace.notes {
+            eprintln!("note: {note}");
+        }
+        if json {
+            println!("{}", trace.to_json());
+        } else {
+            for p in &trace.prints {
+                println!("{:.3}\t{}", p.t_s, p.text);
+            }
+        }
+        Ok(())
+    }
+
+    fn load_profile(path: &std::path::Path) -> Result<Profile, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a kitchen profile: {e}", path.display()))
     }
 
     fn print_trace(trace: &Trace, json: bool) -> Result<(), String> {

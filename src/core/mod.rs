@@ -14,6 +14,7 @@ pub mod clock;
 pub mod cores;
 pub mod event_loop;
 pub mod gil;
+pub mod interpreter;
 pub mod profile;
 pub mod program;
 pub mod recorder;

@@ -21,6 +21,7 @@ use super::clock::{from_secs, Nanos};
 use super::cores::Cores;
 use super::event_loop::{EventLoop, LoopAction};
 use super::gil::Gil;
+use super::interpreter::{self, Interpreter, TaskEvent};
 use super::profile::Profile;
 use super::program::{Program, Step};
 use super::recorder::{Recorder, TraceHeader};
@@ -39,6 +40,8 @@ pub enum SimError {
     Deadlock { at_s: f64, waiting: Vec<String> },
     /// A `join` named a child that was never started.
     NoSuchChild { lane: String, child: usize },
+    /// The interpreted program failed (the interpreter knows why).
+    ProgramFailed,
 }
 
 impl std::fmt::Display for SimError {
@@ -54,6 +57,7 @@ impl std::fmt::Display for SimError {
             SimError::NoSuchChild { lane, child } => {
                 write!(f, "{lane} joins child #{child}, which it never started")
             }
+            SimError::ProgramFailed => write!(f, "the program failed"),
         }
     }
 }
@@ -72,7 +76,7 @@ enum Then {
         driver: Driver,
     },
     /// The `fork` of `Process.start()`; the process exists when it is done.
-    StartProcess { name: String, body: Vec<Step> },
+    StartProcess { name: String, driver: Driver },
 }
 
 #[derive(Clone, Debug)]
@@ -86,6 +90,8 @@ enum Wait {
     },
     /// A pool worker on an empty queue.
     Work,
+    /// An interpreted thread waiting for the interpreter to wake it (a lock, a join...).
+    Interpreter,
 }
 
 #[derive(Clone, Debug)]
@@ -137,6 +143,8 @@ enum Driver {
         pool: usize,
         job: Option<(Script, Reply)>,
     },
+    /// A thread of an interpreted program: the interpreter says what it does.
+    Interpreted(usize),
 }
 
 /// What a driver asks for next.
@@ -153,6 +161,14 @@ enum Action {
         body: Vec<Step>,
     },
     Wait(Wait, String),
+    /// Start a thread or process of the interpreted program.
+    StartInterpreted {
+        child: usize,
+        name: String,
+        process: bool,
+    },
+    /// The interpreted program failed.
+    Fail,
     Done,
 }
 
@@ -176,8 +192,13 @@ struct Process {
     gil: Gil,
 }
 
-pub struct Simulator {
+pub struct Simulator<'a> {
     profile: Profile,
+    interpreter: Option<&'a mut dyn Interpreter>,
+    /// Interpreter thread → simulator thread.
+    interpreted: Vec<Option<usize>>,
+    /// Interpreter task → its lane.
+    task_lanes: std::collections::HashMap<usize, usize>,
     now: Nanos,
     threads: Vec<Thread>,
     processes: Vec<Process>,
@@ -200,7 +221,7 @@ pub fn simulate(
     let (profile, clamps) = profile.clamped();
     let notes = clamps.iter().map(|c| c.to_string()).collect();
     let mut sim = Simulator::new(profile.clone());
-    sim.start_main(program.main.clone());
+    sim.start_main(Driver::Script(Script::new(program.main.clone())));
     sim.run()?;
     let header = TraceHeader {
         scenario: scenario.to_string(),
@@ -212,9 +233,29 @@ pub fn simulate(
     Ok(sim.rec.finish(sim.now, header))
 }
 
-impl Simulator {
-    fn new(profile: Profile) -> Simulator {
+/// Runs an interpreted program (its thread 0 is the main thread) on the machine `profile`
+/// describes, and returns its trace. `header.profile` is replaced by the clamped profile.
+pub fn simulate_interpreted(
+    interpreter: &mut dyn Interpreter,
+    profile: Profile,
+    mut header: TraceHeader,
+) -> Result<Trace, SimError> {
+    let (profile, clamps) = profile.clamped();
+    header.notes.extend(clamps.iter().map(|c| c.to_string()));
+    header.profile = profile.clone();
+    let mut sim = Simulator::new(profile);
+    sim.interpreter = Some(interpreter);
+    sim.start_main(Driver::Interpreted(0));
+    sim.run()?;
+    Ok(sim.rec.finish(sim.now, header))
+}
+
+impl<'a> Simulator<'a> {
+    fn new(profile: Profile) -> Simulator<'a> {
         Simulator {
+            interpreter: None,
+            interpreted: Vec::new(),
+            task_lanes: std::collections::HashMap::new(),
             cores: Cores::new(profile.cores),
             rec: Recorder::new(profile.cores),
             memory: profile.base_memory_bytes,
@@ -229,15 +270,10 @@ impl Simulator {
         }
     }
 
-    fn start_main(&mut self, main: Vec<Step>) {
+    fn start_main(&mut self, driver: Driver) {
         self.new_process();
         self.rec.memory(0, self.memory);
-        let t = self.new_thread(
-            "main".into(),
-            LaneKind::Main,
-            0,
-            Driver::Script(Script::new(main)),
-        );
+        let t = self.new_thread("main".into(), LaneKind::Main, 0, driver);
         self.want_gil(t);
     }
 
@@ -257,6 +293,12 @@ impl Simulator {
         driver: Driver,
     ) -> usize {
         let lane = self.rec.add_lane(name.clone(), kind, process, None);
+        if let Driver::Interpreted(id) = driver {
+            if self.interpreted.len() <= id {
+                self.interpreted.resize(id + 1, None);
+            }
+            self.interpreted[id] = Some(self.threads.len());
+        }
         self.threads.push(Thread {
             lane,
             name,
@@ -457,6 +499,12 @@ impl Simulator {
                 body,
             } => self.to_thread(t, event_loop, task, label, body),
             Action::Wait(wait, label) => self.wait(t, wait, &label),
+            Action::StartInterpreted {
+                child,
+                name,
+                process,
+            } => self.start_interpreted(t, child, name, process),
+            Action::Fail => return Err(SimError::ProgramFailed),
             Action::Done => self.finish(t),
         }
         Ok(())
@@ -492,20 +540,7 @@ impl Simulator {
                 );
             }
             Step::StartProcess { name, body } => {
-                let then = Then::StartProcess {
-                    name: name.clone(),
-                    body,
-                };
-                let live = self.threads[t]
-                    .children
-                    .iter()
-                    .filter(|&&c| {
-                        self.threads[c].kind == LaneKind::Process
-                            && !matches!(self.threads[c].phase, Phase::Done)
-                    })
-                    .count();
-                let cost = self.profile.process_start_with(live);
-                self.compute(t, cost, format!("start {name}"), State::Spawning, then);
+                self.start_process(t, name, Driver::Script(Script::new(body)))
             }
             Step::Join { child } => {
                 let Some(&target) = self.threads[t].children.get(child) else {
@@ -534,6 +569,35 @@ impl Simulator {
             }
         }
         Ok(())
+    }
+
+    /// `Process.start()`: the fork costs more the more children still run.
+    fn start_process(&mut self, t: usize, name: String, driver: Driver) {
+        let live = self.threads[t]
+            .children
+            .iter()
+            .filter(|&&c| {
+                self.threads[c].kind == LaneKind::Process
+                    && !matches!(self.threads[c].phase, Phase::Done)
+            })
+            .count();
+        let cost = self.profile.process_start_with(live);
+        let label = format!("start {name}");
+        let then = Then::StartProcess { name, driver };
+        self.compute(t, cost, label, State::Spawning, then);
+    }
+
+    fn start_interpreted(&mut self, t: usize, child: usize, name: String, process: bool) {
+        if process {
+            return self.start_process(t, name, Driver::Interpreted(child));
+        }
+        let then = Then::StartThread {
+            name: name.clone(),
+            kind: LaneKind::Thread,
+            driver: Driver::Interpreted(child),
+        };
+        let cost = self.profile.thread_start();
+        self.compute(t, cost, format!("start {name}"), State::Spawning, then);
     }
 
     /// `t` computes for `ns` (holding the GIL), then does `then`.
@@ -572,14 +636,9 @@ impl Simulator {
                 self.wait(t, Wait::Started, &format!("wait for {name} to start"));
                 self.want_gil(child);
             }
-            Then::StartProcess { name, body } => {
+            Then::StartProcess { name, driver } => {
                 let process = self.new_process();
-                let child = self.new_thread(
-                    name.clone(),
-                    LaneKind::Process,
-                    process,
-                    Driver::Script(Script::new(body)),
-                );
+                let child = self.new_thread(name.clone(), LaneKind::Process, process, driver);
                 self.threads[child].boot = self.profile.process_boot();
                 self.threads[t].children.push(child);
                 self.rec.event(
@@ -632,6 +691,9 @@ impl Simulator {
     // ----- drivers --------------------------------------------------------------------------
 
     fn next_action(&mut self, t: usize) -> Action {
+        if let Driver::Interpreted(id) = self.threads[t].driver {
+            return self.interpreted_action(t, id);
+        }
         match &mut self.threads[t].driver {
             Driver::Script(script) => match script.next() {
                 Some(step) => Action::Step(step),
@@ -667,6 +729,114 @@ impl Simulator {
                     None => {
                         self.pools[pool].wait(t);
                         Action::Wait(Wait::Work, "waiting for work".into())
+                    }
+                }
+            }
+            Driver::Interpreted(_) => unreachable!("handled above"),
+        }
+    }
+
+    /// Asks the interpreter what its thread `id` (our thread `t`) does next.
+    fn interpreted_action(&mut self, t: usize, id: usize) -> Action {
+        let now = self.now;
+        let Some(interpreter) = self.interpreter.as_mut() else {
+            return Action::Fail;
+        };
+        let action = interpreter.next(id, now);
+        let wakes = interpreter.take_wakes();
+        let events = interpreter.take_task_events();
+        self.apply_task_events(events);
+        let lane = self.threads[t].lane;
+        let action = match action {
+            None => Action::Fail,
+            Some(interpreter::Action::Compute { ns, label, line }) => {
+                self.rec.line(lane, now, line);
+                Action::Compute { ns, label }
+            }
+            Some(interpreter::Action::Sleep { ns, label, line }) => {
+                self.rec.line(lane, now, line);
+                Action::Step(Step::Sleep {
+                    secs: super::clock::to_secs(ns),
+                    label,
+                })
+            }
+            Some(interpreter::Action::Print(text)) => Action::Step(Step::Print(text)),
+            Some(interpreter::Action::StartThread { child, name }) => Action::StartInterpreted {
+                child,
+                name,
+                process: false,
+            },
+            Some(interpreter::Action::StartProcess { child, name }) => Action::StartInterpreted {
+                child,
+                name,
+                process: true,
+            },
+            Some(interpreter::Action::Block { label, line }) => {
+                self.rec.line(lane, now, line);
+                Action::Wait(Wait::Interpreter, label)
+            }
+            Some(interpreter::Action::Select { until }) => {
+                Action::Wait(Wait::Select { until }, "waiting for events".into())
+            }
+            Some(interpreter::Action::Done) => Action::Done,
+        };
+        for id in wakes {
+            self.wake_interpreted(id);
+        }
+        action
+    }
+
+    /// The interpreter says thread `id`'s wait may be over: it asks for the GIL to see.
+    fn wake_interpreted(&mut self, id: usize) {
+        let Some(Some(t)) = self.interpreted.get(id).copied() else {
+            return;
+        };
+        if matches!(
+            self.threads[t].phase,
+            Phase::Wait(Wait::Interpreter) | Phase::Wait(Wait::Select { .. })
+        ) {
+            self.want_gil(t);
+        }
+    }
+
+    fn apply_task_events(&mut self, events: Vec<TaskEvent>) {
+        let now = self.now;
+        for e in events {
+            match e {
+                TaskEvent::Created {
+                    task,
+                    name,
+                    event_loop,
+                } => {
+                    let Some(Some(lt)) = self.interpreted.get(event_loop).copied() else {
+                        continue;
+                    };
+                    let (process, parent) = (self.threads[lt].process, self.threads[lt].lane);
+                    let lane =
+                        self.rec
+                            .add_lane(name.clone(), LaneKind::Task, process, Some(parent));
+                    self.rec.set(lane, now, State::Ready, "", None);
+                    self.rec.event(lane, now, EventKind::TaskCreated, name);
+                    self.task_lanes.insert(task, lane);
+                }
+                TaskEvent::State {
+                    task,
+                    state,
+                    label,
+                    line,
+                } => {
+                    if let Some(&lane) = self.task_lanes.get(&task) {
+                        if line.is_some() {
+                            self.rec.line(lane, now, line);
+                        }
+                        self.rec.set(lane, now, state, &label, None);
+                    }
+                }
+                TaskEvent::Done { task } => {
+                    if let Some(&lane) = self.task_lanes.get(&task) {
+                        self.rec.close(lane, now);
+                        self.rec
+                            .event(lane, now, EventKind::TaskDone, String::new());
                     }
                 }
             }

@@ -5,10 +5,21 @@
 //! by the core's simulator, so a pasted program produces the same kind of trace as a built-in
 //! scenario.
 
+pub mod bytecode;
+pub mod compile;
+pub mod copy;
+pub mod fast_path;
+pub mod natives;
+pub mod objects;
 pub mod ops;
+pub mod random;
+pub mod runtime;
 pub mod value;
+pub mod vm;
 
 use crate::core::profile::Profile;
+use crate::core::recorder::TraceHeader;
+use crate::core::simulator::{simulate_interpreted, SimError};
 use crate::core::trace::Trace;
 
 /// Why a program could not be run to the end, with the place in the source it concerns.
@@ -47,11 +58,47 @@ impl std::error::Error for PyError {}
 /// Runs the Python program `source` (named `name`, e.g. its file name) on the machine
 /// `profile` describes, and returns its trace.
 pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError> {
-    let _ = (source, name, profile);
-    Err(PyError {
-        kind: PyErrorKind::Unsupported,
-        line: 1,
-        column: 1,
-        message: "the interpreter is being written".into(),
-    })
+    let mut rt = runtime::Runtime::new(source, name, profile.clone())?;
+    let header = TraceHeader {
+        scenario: name.to_string(),
+        title: name.to_string(),
+        profile: profile.clone(),
+        notes: Vec::new(),
+        code: Some(source.to_string()),
+    };
+    match simulate_interpreted(&mut rt, profile, header) {
+        Ok(mut trace) => {
+            trace.notes.append(&mut rt.notes);
+            Ok(trace)
+        }
+        Err(SimError::ProgramFailed) => Err(rt.fatal.take().unwrap_or(PyError {
+            kind: PyErrorKind::Uncaught,
+            line: 0,
+            column: 0,
+            message: "the program failed".into(),
+        })),
+        Err(SimError::StepBudget { steps, at_s }) => Err(PyError {
+            kind: PyErrorKind::StepBudget,
+            line: rt.current_line(0).unwrap_or(0),
+            column: 1,
+            message: format!(
+                "stopped after {steps} scheduling steps at {at_s:.3} s of simulated time: the program runs too long or never ends"
+            ),
+        }),
+        Err(e @ SimError::Deadlock { .. }) => Err(PyError {
+            kind: PyErrorKind::Deadlock,
+            line: rt.current_line(0).unwrap_or(0),
+            column: 1,
+            message: match rt.notes.last() {
+                Some(why) => format!("{e} (after: {why})"),
+                None => e.to_string(),
+            },
+        }),
+        Err(e) => Err(PyError {
+            kind: PyErrorKind::Uncaught,
+            line: 0,
+            column: 0,
+            message: e.to_string(),
+        }),
+    }
 }

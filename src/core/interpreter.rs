@@ -1,0 +1,74 @@
+//! The contract between the simulator and an interpreter that runs a real program (the
+//! Python interpreter in `crate::python`): the simulator asks what a thread does next and
+//! carries it out on its clock, cores and GILs; the interpreter says which threads its work
+//! woke and what its asyncio tasks did. The core stays free of any Python knowledge.
+
+use super::clock::Nanos;
+use super::trace::State;
+
+/// What an interpreted thread does next.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Run code for `ns` of CPU time, holding the GIL.
+    Compute {
+        ns: Nanos,
+        label: String,
+        line: Option<u32>,
+    },
+    /// Sleep or wait for I/O without the GIL.
+    Sleep {
+        ns: Nanos,
+        label: String,
+        line: Option<u32>,
+    },
+    Print(String),
+    /// Start thread `child` of the interpreter, in this process.
+    StartThread {
+        child: usize,
+        name: String,
+    },
+    /// Fork a process whose main thread is the interpreter's thread `child`.
+    StartProcess {
+        child: usize,
+        name: String,
+    },
+    /// Wait (without the GIL) until the interpreter wakes this thread.
+    Block {
+        label: String,
+        line: Option<u32>,
+    },
+    /// An event loop with nothing ready: wait until `until` or a wake-up.
+    Select {
+        until: Option<Nanos>,
+    },
+    Done,
+}
+
+/// What happened to an asyncio task, for its lane in the trace.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TaskEvent {
+    Created {
+        task: usize,
+        name: String,
+        event_loop: usize,
+    },
+    State {
+        task: usize,
+        state: State,
+        label: String,
+        line: Option<u32>,
+    },
+    Done {
+        task: usize,
+    },
+}
+
+/// A program the simulator runs thread by thread. Thread 0 is the main thread.
+pub trait Interpreter {
+    /// What thread `thread` does next at simulated time `now`; `None` when the program
+    /// failed (the interpreter keeps the reason).
+    fn next(&mut self, thread: usize, now: Nanos) -> Option<Action>;
+    /// Threads woken since the last call (their waits are over: ask them again).
+    fn take_wakes(&mut self) -> Vec<usize>;
+    fn take_task_events(&mut self) -> Vec<TaskEvent>;
+}

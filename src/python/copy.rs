@@ -1,0 +1,210 @@
+//! Values crossing a process boundary.
+//!
+//! A forked child gets a *copy* of its parent's memory, so a child process that changes a
+//! global list changes its own copy, not the parent's — one of the surprises
+//! multiprocessing lessons are about. Arguments and results sent through a pipe
+//! (`multiprocessing.Queue`, `Pool.map`) are pickled: copied too, at a cost that grows with
+//! their size, and functions travel by name, so a lambda or a nested function cannot be sent.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::objects::{Env, Function, Globals};
+use super::value::{raise, Dict, ExcKind, Exception, Value};
+
+/// Copies values from one process's memory into another's.
+pub struct Copier {
+    from: Globals,
+    to: Globals,
+    /// Pickling (by a pipe) rather than forking: functions go by name.
+    pickle: bool,
+    memo: HashMap<usize, Value>,
+    envs: HashMap<usize, Rc<Env>>,
+}
+
+impl Copier {
+    pub fn new(from: Globals, to: Globals, pickle: bool) -> Copier {
+        Copier {
+            from,
+            to,
+            pickle,
+            memo: HashMap::new(),
+            envs: HashMap::new(),
+        }
+    }
+
+    /// A fork's copy of all of `from`'s globals into `to`.
+    pub fn fork_globals(&mut self) -> Result<(), Exception> {
+        let items: Vec<_> = self
+            .from
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (k, v) in items {
+            let c = self.copy(&v)?;
+            self.to.borrow_mut().insert(k, c);
+        }
+        Ok(())
+    }
+
+    pub fn copy(&mut self, v: &Value) -> Result<Value, Exception> {
+        let id = v.identity();
+        if id != 0 {
+            if let Some(done) = self.memo.get(&id) {
+                return Ok(done.clone());
+            }
+        }
+        let copied = match v {
+            Value::List(l) => {
+                let new = Value::list(Vec::new());
+                self.memo.insert(id, new.clone());
+                let items = l.borrow().clone();
+                let mut out = Vec::with_capacity(items.len());
+                for i in &items {
+                    out.push(self.copy(i)?);
+                }
+                if let Value::List(n) = &new {
+                    *n.borrow_mut() = out;
+                }
+                return Ok(new);
+            }
+            Value::Tuple(t) => {
+                let mut out = Vec::with_capacity(t.len());
+                for i in t.iter() {
+                    out.push(self.copy(i)?);
+                }
+                Value::tuple(out)
+            }
+            Value::Dict(d) => {
+                let new = Value::dict(Dict::new());
+                self.memo.insert(id, new.clone());
+                let pairs: Vec<_> = d
+                    .borrow()
+                    .items()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                for (k, val) in pairs {
+                    let (k, val) = (self.copy(&k)?, self.copy(&val)?);
+                    if let Value::Dict(n) = &new {
+                        n.borrow_mut().insert(k, val)?;
+                    }
+                }
+                return Ok(new);
+            }
+            Value::Object(_) => match v.downcast::<Function>() {
+                Some(f) => self.copy_function(f)?,
+                // Everything else (queues, locks, handles) stands for something shared
+                // outside the process's memory, or is too rare to matter: kept as is.
+                None => v.clone(),
+            },
+            other => other.clone(),
+        };
+        if id != 0 {
+            self.memo.insert(id, copied.clone());
+        }
+        Ok(copied)
+    }
+
+    fn copy_function(&mut self, f: &Function) -> Result<Value, Exception> {
+        let name = f.template.code.name.clone();
+        let in_module = Rc::ptr_eq(&f.globals, &self.from);
+        if self.pickle {
+            // Pickle sends a function as "module.name"; the other side looks it up.
+            if f.env.is_some() || &*name == "<lambda>" || !in_module {
+                return raise(
+                    ExcKind::AttributeError,
+                    format!("Can't pickle local object '{name}' (only functions defined at the top of the module can be sent to another process)"),
+                );
+            }
+            return match self.to.borrow().get(&name) {
+                Some(found) if found.downcast::<Function>().is_some() => Ok(found.clone()),
+                _ => raise(
+                    ExcKind::AttributeError,
+                    format!("Can't get attribute '{name}' on <module '__main__'>"),
+                ),
+            };
+        }
+        let env = match &f.env {
+            Some(e) => Some(self.copy_env(e)?),
+            None => None,
+        };
+        let mut defaults = Vec::new();
+        for d in &f.defaults {
+            defaults.push(self.copy(d)?);
+        }
+        Ok(Value::object(Function {
+            template: f.template.clone(),
+            defaults,
+            kwdefaults: f.kwdefaults.clone(),
+            env,
+            globals: if in_module {
+                self.to.clone()
+            } else {
+                f.globals.clone()
+            },
+        }))
+    }
+
+    fn copy_env(&mut self, env: &Rc<Env>) -> Result<Rc<Env>, Exception> {
+        let id = Rc::as_ptr(env) as usize;
+        if let Some(done) = self.envs.get(&id) {
+            return Ok(done.clone());
+        }
+        let parent = match &env.parent {
+            Some(p) => Some(self.copy_env(p)?),
+            None => None,
+        };
+        let slots = env.slots.borrow().clone();
+        let new = Env::new(slots.len(), parent);
+        self.envs.insert(id, new.clone());
+        let mut out = Vec::with_capacity(slots.len());
+        for s in &slots {
+            out.push(match s {
+                Some(v) => Some(self.copy(v)?),
+                None => None,
+            });
+        }
+        *new.slots.borrow_mut() = out;
+        Ok(new)
+    }
+}
+
+/// Roughly how many bytes `pickle.dumps(v)` would produce, to cost the pickling.
+pub fn pickled_size(v: &Value) -> u64 {
+    fn size(v: &Value, depth: u32) -> u64 {
+        if depth > 50 {
+            return 8;
+        }
+        match v {
+            Value::None | Value::Bool(_) => 1,
+            Value::Int(i) => {
+                if i.unsigned_abs() < 256 {
+                    2
+                } else {
+                    5
+                }
+            }
+            Value::BigInt(b) => 2 + b.bits() / 8,
+            Value::Float(_) => 9,
+            Value::Str(s) => 5 + s.len() as u64,
+            Value::List(l) => {
+                4 + l
+                    .borrow()
+                    .iter()
+                    .map(|i| size(i, depth + 1) + 1)
+                    .sum::<u64>()
+            }
+            Value::Tuple(t) => 2 + t.iter().map(|i| size(i, depth + 1)).sum::<u64>(),
+            Value::Dict(d) => {
+                4 + d
+                    .borrow()
+                    .items()
+                    .map(|(k, v)| size(k, depth + 1) + size(v, depth + 1) + 1)
+                    .sum::<u64>()
+            }
+            _ => 30,
+        }
+    }
+    size(v, 0) + 14
+}

@@ -1,0 +1,702 @@
+# The kitchen's prelude: the parts of Python's library that CPython itself writes in Python,
+# ported (simplified, without classes) from CPython 3.11's Lib/ so that they cost what they
+# cost there (every line here is interpreted and charged like user code) and schedule the
+# same way. A name `asyncio__gather` becomes `asyncio.gather`; `futures__` is
+# concurrent.futures, `mp__` is multiprocessing; names without a prefix are builtins.
+
+
+import asyncio as _asyncio
+import multiprocessing as _mp
+import threading as _threading
+
+
+# ----- builtins -------------------------------------------------------------------------------
+
+def _materialize(it):
+    result = []
+    for x in it:
+        result.append(x)
+    return result
+
+
+def _call_materialized(f, args, kwargs):
+    plain = []
+    for a in args:
+        if _is_lazy(a):
+            a = _materialize(a)
+        plain.append(a)
+    return f(*plain, **kwargs)
+
+
+def enumerate(iterable, start=0):
+    i = start
+    for x in iterable:
+        yield (i, x)
+        i += 1
+
+
+def zip(*iterables):
+    its = [iter(i) for i in iterables]
+    if not its:
+        return
+    while True:
+        row = []
+        for it in its:
+            done = True
+            for x in it:
+                row.append(x)
+                done = False
+                break
+            if done:
+                return
+        yield tuple(row)
+
+
+def map(f, *iterables):
+    for args in zip(*iterables):
+        yield f(*args)
+
+
+def filter(f, iterable):
+    for x in iterable:
+        if (f is None and x) or (f is not None and f(x)):
+            yield x
+
+
+def next(it, *default):
+    for x in it:
+        return x
+    if default:
+        return default[0]
+    raise StopIteration()
+
+
+def sorted(iterable, key=None, reverse=False):
+    items = _materialize(iterable)
+    if key is None:
+        return _sorted(items, reverse=reverse)
+    if reverse:
+        decorated = [(key(x), -i, x) for i, x in enumerate(items)]
+    else:
+        decorated = [(key(x), i, x) for i, x in enumerate(items)]
+    return [t[2] for t in _sorted(decorated, reverse=reverse)]
+
+
+def _pick(which, args, key, default, has_default):
+    if len(args) == 1:
+        items = _materialize(args[0])
+    else:
+        items = list(args)
+    if not items:
+        if has_default:
+            return default
+        raise ValueError(which + "() arg is an empty sequence")
+    if key is None:
+        if which == "min":
+            return _min(items)
+        return _max(items)
+    best = items[0]
+    best_key = key(best)
+    for x in items[1:]:
+        k = key(x)
+        if (which == "min" and k < best_key) or (which == "max" and k > best_key):
+            best = x
+            best_key = k
+    return best
+
+
+def min(*args, key=None, default=None, **kw):
+    return _pick("min", args, key, default, "default" in kw or default is not None)
+
+
+def max(*args, key=None, default=None, **kw):
+    return _pick("max", args, key, default, "default" in kw or default is not None)
+
+
+# ----- threading -------------------------------------------------------------------------------
+
+def _run_target(f, args, kwargs):
+    return f(*args, **kwargs)
+
+
+# ----- concurrent.futures ------------------------------------------------------------------------
+
+def futures__ThreadPoolExecutor(max_workers=None, thread_name_prefix=""):
+    # Lib/concurrent/futures/thread.py: a work queue, workers started on demand while none
+    # is idle, up to max_workers = min(32, cpu_count + 4).
+    if max_workers is None:
+        max_workers = min(32, _mp.cpu_count() + 4)
+    if max_workers <= 0:
+        raise ValueError("max_workers must be greater than 0")
+    prefix = thread_name_prefix or ("ThreadPoolExecutor-" + str(_next_executor_number()))
+    work = _thread_queue()
+    threads = []
+    state = {"idle": 0, "shutdown": False}
+    ex = _object("ThreadPoolExecutor")
+
+    def worker():
+        while True:
+            item = work.get()
+            if item is None:
+                work.put(None)
+                return
+            fut, fn, args, kwargs = item
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as e:
+                fut.set_exception(e)
+            else:
+                fut.set_result(result)
+            state["idle"] += 1
+
+    def adjust_thread_count():
+        if state["idle"] > 0:
+            state["idle"] -= 1
+            return
+        if len(threads) < max_workers:
+            name = prefix + "_" + str(len(threads))
+            t = _threading.Thread(target=worker, name=name)
+            t.start()
+            threads.append(t)
+
+    def submit(fn, *args, **kwargs):
+        if state["shutdown"]:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        fut = _cfuture()
+        work.put((fut, fn, args, kwargs))
+        adjust_thread_count()
+        return fut
+
+    def map(fn, *iterables, timeout=None, chunksize=1):
+        fs = [submit(fn, *args) for args in zip(*iterables)]
+
+        def result_iterator():
+            for f in fs:
+                yield f.result()
+
+        return result_iterator()
+
+    def shutdown(wait=True, cancel_futures=False):
+        if not state["shutdown"]:
+            state["shutdown"] = True
+            work.put(None)
+        if wait:
+            for t in threads:
+                t.join()
+
+    def enter():
+        return ex
+
+    def exit(*exc):
+        shutdown(True)
+        return False
+
+    ex.submit = submit
+    ex.map = map
+    ex.shutdown = shutdown
+    ex.__enter__ = enter
+    ex.__exit__ = exit
+    return ex
+
+
+def futures__as_completed(fs, timeout=None):
+    pending = list(fs)
+    while pending:
+        _wait_any(pending)
+        done = [f for f in pending if f.done()]
+        done = sorted(done, key=_done_seq)
+        for f in done:
+            pending.remove(f)
+            yield f
+
+
+def _process_worker(calls, results):
+    # Lib/concurrent/futures/process.py _process_worker: run calls until told to stop.
+    while True:
+        call = calls.get()
+        if call is None:
+            return
+        work_id, fn, args, kwargs = call
+        try:
+            r = fn(*args, **kwargs)
+        except BaseException as e:
+            results.put((work_id, False, e))
+        else:
+            results.put((work_id, True, r))
+
+
+def futures__ProcessPoolExecutor(max_workers=None):
+    # With the fork start method (Linux), CPython 3.11 starts all max_workers processes at
+    # the first submit, and a manager thread in the parent collects results.
+    if max_workers is None:
+        max_workers = _mp.cpu_count()
+    if max_workers <= 0:
+        raise ValueError("max_workers must be greater than 0")
+    calls = _process_queue()
+    results = _process_queue()
+    procs = []
+    pending = {}
+    state = {"next": 0, "manager": None, "shutdown": False}
+    ex = _object("ProcessPoolExecutor")
+
+    def manager():
+        while True:
+            item = results.get()
+            if item is None:
+                return
+            work_id, ok, value = item
+            fut = pending.pop(work_id)
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)
+
+    def start():
+        if state["manager"] is not None:
+            return
+        for i in range(max_workers):
+            name = "ForkProcess-" + str(_next_process_number())
+            p = _mp.Process(target=_process_worker, args=(calls, results), name=name)
+            p.start()
+            procs.append(p)
+        m = _threading.Thread(target=manager, name="ExecutorManagerThread")
+        m.start()
+        state["manager"] = m
+
+    def submit(fn, *args, **kwargs):
+        if state["shutdown"]:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        fut = _cfuture()
+        work_id = state["next"]
+        state["next"] += 1
+        pending[work_id] = fut
+        start()
+        calls.put((work_id, fn, args, kwargs))
+        return fut
+
+    def map(fn, *iterables, timeout=None, chunksize=1):
+        fs = [submit(fn, *args) for args in zip(*iterables)]
+
+        def result_iterator():
+            for f in fs:
+                yield f.result()
+
+        return result_iterator()
+
+    def shutdown(wait=True, cancel_futures=False):
+        if state["shutdown"]:
+            return
+        state["shutdown"] = True
+        if state["manager"] is None:
+            return
+        for p in procs:
+            calls.put(None)
+        if wait:
+            for p in procs:
+                p.join()
+        results.put(None)
+        if wait:
+            state["manager"].join()
+
+    def enter():
+        return ex
+
+    def exit(*exc):
+        shutdown(True)
+        return False
+
+    ex.submit = submit
+    ex.map = map
+    ex.shutdown = shutdown
+    ex.__enter__ = enter
+    ex.__exit__ = exit
+    return ex
+
+
+# ----- multiprocessing.Pool ----------------------------------------------------------------------
+
+def _pool_worker(tasks, results):
+    # Lib/multiprocessing/pool.py worker(): each task is a chunk of calls (mapstar).
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        job, i, fn, chunk = task
+        try:
+            out = (True, [fn(*args) for args in chunk])
+        except Exception as e:
+            out = (False, e)
+        results.put((job, i, out))
+
+
+def mp__Pool(processes=None):
+    if processes is None:
+        processes = _mp.cpu_count()
+    if processes < 1:
+        raise ValueError("Number of processes must be at least 1")
+    tasks = _process_queue()
+    results = _process_queue()
+    workers = []
+    state = {"job": 0, "closed": False}
+    pool = _object("Pool")
+    for k in range(processes):
+        name = "ForkPoolWorker-" + str(_next_process_number())
+        w = _mp.Process(target=_pool_worker, args=(tasks, results), name=name)
+        w.start()
+        workers.append(w)
+
+    def map(fn, iterable, chunksize=None):
+        if state["closed"]:
+            raise ValueError("Pool not running")
+        items = list(iterable)
+        if chunksize is None:
+            chunksize, extra = divmod(len(items), len(workers) * 4)
+            if extra:
+                chunksize += 1
+        if len(items) == 0:
+            return []
+        chunks = [items[i:i + chunksize] for i in range(0, len(items), chunksize)]
+        job = state["job"]
+        state["job"] += 1
+        for i, c in enumerate(chunks):
+            tasks.put((job, i, fn, [(x,) for x in c]))
+        out = [None] * len(chunks)
+        error = None
+        for _ in chunks:
+            j, i, (ok, value) = results.get()
+            if ok:
+                out[i] = value
+            elif error is None:
+                error = value
+        if error is not None:
+            raise error
+        flat = []
+        for part in out:
+            flat.extend(part)
+        return flat
+
+    def close():
+        if not state["closed"]:
+            state["closed"] = True
+            for w in workers:
+                tasks.put(None)
+
+    def join():
+        for w in workers:
+            w.join()
+
+    def terminate():
+        close()
+        join()
+
+    def enter():
+        return pool
+
+    def exit(*exc):
+        terminate()
+        return False
+
+    pool.map = map
+    pool.close = close
+    pool.join = join
+    pool.terminate = terminate
+    pool.__enter__ = enter
+    pool.__exit__ = exit
+    return pool
+
+
+# ----- asyncio -------------------------------------------------------------------------------------
+
+def asyncio__gather(*aws, return_exceptions=False):
+    children = [_asyncio.ensure_future(a) for a in aws]
+    return _gather(children, return_exceptions)
+
+
+async def asyncio__to_thread(func, *args, **kwargs):
+    loop = _asyncio.get_running_loop()
+    return await loop.run_in_executor(None, lambda: func(*args, **kwargs))
+
+
+def _default_executor():
+    ex = _get_default_executor()
+    if ex is None:
+        ex = futures__ThreadPoolExecutor(thread_name_prefix="asyncio")
+        _set_default_executor(ex)
+    return ex
+
+
+def _run_in_executor(executor, func, *args):
+    if executor is None:
+        executor = _default_executor()
+    cfut = executor.submit(func, *args)
+    return _wrap_future(cfut, "in a thread")
+
+
+def _finish_run(executor, ok, value):
+    if executor is not None:
+        executor.shutdown(True)
+    if ok:
+        return value
+    raise value
+
+
+async def asyncio__wait_for(aw, timeout):
+    task = _asyncio.ensure_future(aw)
+    if timeout is None:
+        return await task
+    waiter = _loop_future("wait_for")
+    _call_later(timeout, waiter)
+    _notify_when_done(task, waiter)
+    await waiter
+    if task.done():
+        return task.result()
+    task.cancel()
+    finished = _loop_future("cancel")
+    _notify_when_done(task, finished)
+    await finished
+    raise TimeoutError()
+
+
+def asyncio__Semaphore(value=1):
+    # Lib/asyncio/locks.py Semaphore (3.11.7): FIFO, and no barging past waiters.
+    if value < 0:
+        raise ValueError("Semaphore initial value must be >= 0")
+    st = {"value": value}
+    waiters = []
+    sem = _object("Semaphore")
+
+    def locked():
+        return st["value"] == 0 or any(not w.cancelled() for w in waiters)
+
+    def wake_up_next():
+        for fut in waiters:
+            if not fut.done():
+                st["value"] -= 1
+                fut.set_result(True)
+                return
+
+    async def acquire():
+        if not locked():
+            st["value"] -= 1
+            return True
+        fut = _loop_future("semaphore")
+        waiters.append(fut)
+        try:
+            try:
+                await fut
+            finally:
+                waiters.remove(fut)
+        except _asyncio.CancelledError:
+            if not fut.cancelled():
+                st["value"] += 1
+                wake_up_next()
+            raise
+        if st["value"] > 0:
+            wake_up_next()
+        return True
+
+    def release():
+        st["value"] += 1
+        wake_up_next()
+
+    async def aenter():
+        await acquire()
+        return None
+
+    async def aexit(*exc):
+        release()
+        return False
+
+    sem.acquire = acquire
+    sem.release = release
+    sem.locked = locked
+    sem.__aenter__ = aenter
+    sem.__aexit__ = aexit
+    return sem
+
+
+def asyncio__BoundedSemaphore(value=1):
+    return asyncio__Semaphore(value)
+
+
+def asyncio__Lock():
+    # Lib/asyncio/locks.py Lock.
+    st = {"locked": False}
+    waiters = []
+    lock = _object("Lock")
+
+    def wake_up_first():
+        if waiters:
+            fut = waiters[0]
+            if not fut.done():
+                fut.set_result(True)
+
+    async def acquire():
+        if not st["locked"] and all(w.cancelled() for w in waiters):
+            st["locked"] = True
+            return True
+        fut = _loop_future("lock")
+        waiters.append(fut)
+        try:
+            try:
+                await fut
+            finally:
+                waiters.remove(fut)
+        except _asyncio.CancelledError:
+            if not st["locked"]:
+                wake_up_first()
+            raise
+        st["locked"] = True
+        return True
+
+    def release():
+        if st["locked"]:
+            st["locked"] = False
+            wake_up_first()
+        else:
+            raise RuntimeError("Lock is not acquired.")
+
+    def locked():
+        return st["locked"]
+
+    async def aenter():
+        await acquire()
+        return None
+
+    async def aexit(*exc):
+        release()
+        return False
+
+    lock.acquire = acquire
+    lock.release = release
+    lock.locked = locked
+    lock.__aenter__ = aenter
+    lock.__aexit__ = aexit
+    return lock
+
+
+def asyncio__Event():
+    # Lib/asyncio/locks.py Event.
+    st = {"value": False}
+    waiters = []
+    ev = _object("Event")
+
+    def set():
+        if not st["value"]:
+            st["value"] = True
+            for fut in waiters:
+                if not fut.done():
+                    fut.set_result(True)
+
+    def clear():
+        st["value"] = False
+
+    def is_set():
+        return st["value"]
+
+    async def wait():
+        if st["value"]:
+            return True
+        fut = _loop_future("event")
+        waiters.append(fut)
+        try:
+            await fut
+            return True
+        finally:
+            waiters.remove(fut)
+
+    ev.set = set
+    ev.clear = clear
+    ev.is_set = is_set
+    ev.wait = wait
+    return ev
+
+
+def asyncio__Queue(maxsize=0):
+    # Lib/asyncio/queues.py Queue.
+    items = []
+    getters = []
+    putters = []
+    st = {"unfinished": 0}
+    finished = asyncio__Event()
+    finished.set()
+    q = _object("Queue")
+
+    def wakeup_next(waiters):
+        while waiters:
+            w = waiters.pop(0)
+            if not w.done():
+                w.set_result(None)
+                break
+
+    def qsize():
+        return len(items)
+
+    def empty():
+        return not items
+
+    def full():
+        if maxsize <= 0:
+            return False
+        return len(items) >= maxsize
+
+    async def put(item):
+        while full():
+            putter = _loop_future("queue full")
+            putters.append(putter)
+            try:
+                await putter
+            except _asyncio.CancelledError:
+                if putter in putters:
+                    putters.remove(putter)
+                raise
+        return put_nowait(item)
+
+    def put_nowait(item):
+        if full():
+            raise _asyncio.QueueFull()
+        items.append(item)
+        st["unfinished"] += 1
+        finished.clear()
+        wakeup_next(getters)
+
+    async def get():
+        while not items:
+            getter = _loop_future("queue empty")
+            getters.append(getter)
+            try:
+                await getter
+            except _asyncio.CancelledError:
+                if getter in getters:
+                    getters.remove(getter)
+                raise
+        return get_nowait()
+
+    def get_nowait():
+        if not items:
+            raise _asyncio.QueueEmpty()
+        item = items.pop(0)
+        wakeup_next(putters)
+        return item
+
+    def task_done():
+        if st["unfinished"] <= 0:
+            raise ValueError("task_done() called too many times")
+        st["unfinished"] -= 1
+        if st["unfinished"] == 0:
+            finished.set()
+
+    async def join():
+        if st["unfinished"] > 0:
+            await finished.wait()
+
+    q.qsize = qsize
+    q.empty = empty
+    q.full = full
+    q.put = put
+    q.put_nowait = put_nowait
+    q.get = get
+    q.get_nowait = get_nowait
+    q.task_done = task_done
+    q.join = join
+    return q
