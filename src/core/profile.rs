@@ -468,6 +468,30 @@ mod tests {
     }
 
     #[test]
+    fn whole_fields_are_the_integer_fields() {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(Profile::default()) else {
+            panic!("a profile serializes to an object");
+        };
+        let whole: Vec<&str> = fields
+            .iter()
+            .filter(|(_, v)| v.is_u64())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let mut expected = WHOLE_FIELDS;
+        expected.sort();
+        assert_eq!(whole, expected, "serde_json's map is sorted");
+    }
+
+    #[test]
+    fn non_finite_words_are_marked_outside_strings_only() {
+        assert_eq!(mark_non_finite(r#"{"a": 1}"#), r#"{"a": 1}"#);
+        assert_eq!(
+            mark_non_finite(r#"{"NaN \" Infinity": -Infinity}"#),
+            r#"{"NaN \" Infinity": "\u0000non-finite -Infinity"}"#
+        );
+    }
+
+    #[test]
     fn zero_cores_becomes_one() {
         let (p, notes) = Profile {
             cores: 0,
