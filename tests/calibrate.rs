@@ -1,6 +1,219 @@
-//! Reading profile files with `Profile::from_json`.
+//! `kitchen calibrate`, run as a user runs it, and reading profile files with
+//! `Profile::from_json`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
 
 use kitchen::core::profile::{Profile, ProfileError, MAX_CORES};
+
+/// Held while writing an executable or starting a process: a process started while another
+/// thread has a fresh script open for writing would keep it open, and running that script
+/// would then fail with "Text file busy".
+static SPAWN: Mutex<()> = Mutex::new(());
+
+fn kitchen(args: &[&str]) -> Output {
+    let child = {
+        let _guard = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+        Command::new(env!("CARGO_BIN_EXE_kitchen"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("kitchen starts")
+    };
+    child.wait_with_output().expect("kitchen runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+// --- the real calibration -----------------------------------------------------------------
+
+#[test]
+fn calibrate_measures_this_machine_into_a_profile_file() {
+    let path = scratch("calibrated-profile.json");
+    let started = std::time::Instant::now();
+    let out = kitchen(&["calibrate", "--out", path.to_str().unwrap()]);
+    let took = started.elapsed().as_secs_f64();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(took < 30.0, "calibrate took {took:.1} s");
+    let said = stdout(&out);
+    assert!(
+        said.starts_with("wrote ") && said.contains("CPython 3.") && said.lines().count() == 1,
+        "{said}"
+    );
+    assert!(!stderr(&out).contains("failed"), "{}", stderr(&out));
+
+    let text = std::fs::read_to_string(&path).expect("the profile file was written");
+    let (p, notes) = Profile::from_json(&text).expect("the file is a profile");
+    assert!(notes.is_empty(), "{notes:?}");
+
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+    assert!(
+        p.cores >= 1 && p.cores >= cores.min(MAX_CORES),
+        "{}",
+        p.cores
+    );
+    assert_eq!(
+        p.switch_interval_s, 0.005,
+        "CPython's default switch interval"
+    );
+    let within = |name: &str, v: f64, lo: f64, hi: f64| {
+        assert!(
+            v > lo && v < hi,
+            "{name} = {v:e} is not within ({lo:e}, {hi:e})"
+        );
+    };
+    within("loop_iteration_s", p.loop_iteration_s, 1e-9, 1e-5);
+    within("for_iteration_s", p.for_iteration_s, 1e-9, 1e-5);
+    within("op_s", p.op_s, 1e-11, 1e-6);
+    within("thread_start_s", p.thread_start_s, 1e-7, 0.1);
+    within("process_start_s", p.process_start_s, 1e-6, 1.0);
+    within("child_poll_s", p.child_poll_s, -1e-12, 1e-3);
+    within("process_boot_s", p.process_boot_s, 1e-6, 1.0);
+    within("task_step_s", p.task_step_s, 1e-8, 1e-3);
+    within("pickle_s", p.pickle_s, 1e-8, 1e-3);
+    within("pickle_byte_s", p.pickle_byte_s, -1e-15, 1e-6);
+    within("ipc_s", p.ipc_s, 1e-7, 0.1);
+    // An instruction is a fraction of a loop turn, which runs several.
+    assert!(p.op_s < p.for_iteration_s, "{p:?}");
+    let measured_something = p.loop_iteration_s != Profile::default().loop_iteration_s
+        && p.op_s != Profile::default().op_s;
+    assert!(measured_something, "{p:?}");
+    if Path::new("/proc/self/status").exists() {
+        assert!(p.base_memory_bytes > 1 << 20, "{}", p.base_memory_bytes);
+        assert!(p.thread_memory_bytes > 0 && p.thread_memory_bytes < 1 << 20);
+        assert!(p.process_memory_bytes > 4096 && p.process_memory_bytes < 1 << 30);
+    }
+}
+
+#[test]
+fn a_missing_python_is_a_clear_error() {
+    let out = kitchen(&["calibrate", "--python", "/nonexistent"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot run `/nonexistent`") && err.contains("--python PATH"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+// --- stand-ins for Python -------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_failing_script_is_a_clear_error() {
+    // `false -c SCRIPT` exits with 1, as Python does on an exception.
+    let out = kitchen(&["calibrate", "--python", "false"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the calibration script failed under `false`"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn garbage_output_is_a_clear_error() {
+    // `echo -c SCRIPT` prints the script instead of measurements.
+    let out = kitchen(&["calibrate", "--python", "echo"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("output is unusable"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// An executable that prints `output` whatever it is asked, standing in for Python.
+#[cfg(unix)]
+fn fake_python(name: &str, output: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = scratch(name);
+    let _guard = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+    std::fs::write(&path, format!("#!/bin/sh\ncat <<'EOF'\n{output}\nEOF\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn the_profile_goes_to_stdout_with_defaults_for_what_was_not_measured() {
+    let python = fake_python(
+        "fake-python-good",
+        r#"{"python": "CPython 3.99.0", "platform": "test", "measured": {"cores": 3, "op_s": 2e-9, "ipc_s": 1e-5}, "notes": ["fork is not available here"]}"#,
+    );
+    let out = kitchen(&["calibrate", "--python", python.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("note: fork is not available here"));
+    let (p, notes) = Profile::from_json(&stdout(&out)).expect("stdout is a profile");
+    assert!(notes.is_empty());
+    assert_eq!(
+        p,
+        Profile {
+            cores: 3,
+            op_s: 2e-9,
+            ipc_s: 1e-5,
+            ..Profile::default()
+        }
+    );
+    assert!(stdout(&out).contains("\n  \"cores\": 3,\n"), "pretty JSON");
+}
+
+#[cfg(unix)]
+#[test]
+fn out_of_range_measurements_are_clamped_with_a_note() {
+    let python = fake_python(
+        "fake-python-clamped",
+        r#"{"python": "CPython 3.99.0", "measured": {"cores": 100000, "loop_iteration_s": 5}}"#,
+    );
+    let out = kitchen(&["calibrate", "--python", python.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("note: measured cores = 100000 is out of range; using 256")
+            && err.contains("note: measured loop_iteration_s = 5"),
+        "{err}"
+    );
+    let (p, _) = Profile::from_json(&stdout(&out)).unwrap();
+    assert_eq!((p.cores, p.loop_iteration_s), (MAX_CORES, 1e-3));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unwritable_out_file_is_a_clear_error() {
+    let python = fake_python(
+        "fake-python-unwritable",
+        r#"{"python": "CPython 3.99.0", "measured": {}}"#,
+    );
+    let out = kitchen(&[
+        "calibrate",
+        "--python",
+        python.to_str().unwrap(),
+        "--out",
+        "/nonexistent/dir/profile.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot write /nonexistent/dir/profile.json"),
+        "{}",
+        stderr(&out)
+    );
+}
 
 // --- Profile::from_json ---------------------------------------------------------------------
 
