@@ -1,8 +1,8 @@
 //! The machine the simulation pretends to be: how many cores, how often CPython switches
 //! threads, and what each kind of work costs.
 //!
-//! The defaults were measured with CPython 3.11.7 on Linux (x86_64, 2 cores) by
-//! `python3 tests/cpython/measure_costs.py`; only `cores` is a typical laptop's 4 rather than
+//! The defaults were measured with CPython 3.11.7 on Linux (x86_64, 2 cores) by the
+//! ancestor of `kitchen calibrate`; only `cores` is a typical laptop's 4 rather than
 //! the 2 of the measuring machine. A profile is user input (a URL parameter, a `--profile` file), so
 //! it is checked: values outside a sane range are clamped, and each clamp is reported as a
 //! [`Clamp`] instead of being silently applied or crashing the page.
