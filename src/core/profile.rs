@@ -1,9 +1,11 @@
 //! The machine the simulation pretends to be: how many cores, how often CPython switches
 //! threads, and what each kind of work costs.
 //!
-//! The defaults were measured with CPython 3.11.7 on Linux (x86_64, 2 cores) by the
-//! ancestor of `kitchen calibrate`; only `cores` is a typical laptop's 4 rather than
-//! the 2 of the measuring machine. A profile is user input (a URL parameter, a `--profile` file), so
+//! The defaults were measured with CPython 3.11.7 on Linux (x86_64, 2 cores) by
+//! `kitchen calibrate`: the median of five runs, rounded to two significant figures, on a
+//! machine busy with other builds (CPU costs are CPU time, which that barely moves). Only
+//! `cores` is a typical laptop's 4 rather than the 2 of the measuring machine, and
+//! `os_timeslice_s` is not measured. A profile is user input (a URL parameter, a `--profile` file), so
 //! it is checked: values outside a sane range are clamped, and each clamp is reported as a
 //! [`Clamp`] instead of being silently applied or crashing the page.
 
@@ -61,21 +63,21 @@ impl Default for Profile {
         Profile {
             cores: 4,
             switch_interval_s: 0.005,
-            loop_iteration_s: 57e-9,
-            thread_start_s: 96e-6,
-            process_start_s: 0.9e-3,
-            child_poll_s: 4e-6,
-            process_boot_s: 1.6e-3,
-            task_step_s: 5e-6,
-            op_s: 15e-9,
-            for_iteration_s: 40e-9,
-            pickle_s: 3e-6,
-            pickle_byte_s: 2e-9,
-            ipc_s: 30e-6,
+            loop_iteration_s: 40e-9,
+            thread_start_s: 100e-6,
+            process_start_s: 1.5e-3,
+            child_poll_s: 3.8e-6,
+            process_boot_s: 1.7e-3,
+            task_step_s: 3.3e-6,
+            op_s: 3.4e-9,
+            for_iteration_s: 43e-9,
+            pickle_s: 0.4e-6,
+            pickle_byte_s: 12e-9,
+            ipc_s: 16e-6,
             os_timeslice_s: 0.004,
-            base_memory_bytes: 10 << 20,
-            thread_memory_bytes: 12 << 10,
-            process_memory_bytes: 3 << 19,
+            base_memory_bytes: 13_800_000,
+            thread_memory_bytes: 14_600,
+            process_memory_bytes: 1_640_000,
         }
     }
 }
