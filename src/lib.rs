@@ -10,11 +10,14 @@
 //! - `web` (wasm32 only): the Yew page, which draws traces and never schedules anything itself,
 //!   and the Web Worker runner, which times the real CPU work in the browser.
 //! - `native` (not wasm32): the runner that times the real work on real threads and processes.
+//! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
 
 pub mod core;
 pub mod playback;
 pub mod python;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod calibrate;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 #[cfg(target_arch = "wasm32")]

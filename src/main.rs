@@ -4,7 +4,8 @@
 //! - `kitchen simulate ID` runs one through the simulation of CPython's scheduling and prints a
 //!   summary, or the whole trace with `--json` (the same format the page replays);
 //! - `kitchen measure ID` cooks a thread or process scenario for real on this machine and
-//!   prints the measured trace the same way.
+//!   prints the measured trace the same way;
+//! - `kitchen calibrate` measures this machine's CPython and prints a machine profile (JSON).
 //!
 //! The binary only parses arguments and prints; the work is in the library. Errors go to stderr
 //! with a non-zero exit code.
@@ -86,6 +87,15 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
+        /// Measure this machine's CPython and print its machine profile as JSON.
+        Calibrate {
+            /// Write the profile to FILE instead of printing it.
+            #[arg(long, value_name = "FILE")]
+            out: Option<std::path::PathBuf>,
+            /// The Python to measure.
+            #[arg(long, value_name = "PATH", default_value = "python3")]
+            python: std::ffi::OsString,
+        },
         /// One chef's job in a child process of `measure` (not for direct use).
         #[command(hide = true)]
         Work {
@@ -138,6 +148,7 @@ mod cli {
                 profile,
                 json,
             } => run_program(&file, cores, profile.as_deref(), json),
+            Command::Calibrate { out, python } => calibrate(out, &python),
             Command::Work { cpu, sleep } => {
                 if let Some(n) = cpu {
                     std::hint::black_box(sum_of_squares(n.min(native::MAX_N)));
@@ -184,11 +195,37 @@ mod cli {
         Ok(())
     }
 
+    /// `kitchen calibrate`: the profile to stdout or FILE, notes to stderr.
+    fn calibrate(out: Option<std::path::PathBuf>, python: &std::ffi::OsStr) -> Result<(), String> {
+        use kitchen::calibrate;
+        let c = calibrate::run(python, calibrate::TIMEOUT).map_err(|e| e.to_string())?;
+        for note in &c.notes {
+            eprintln!("note: {note}");
+        }
+        for clamp in &c.clamps {
+            eprintln!("note: measured {clamp}");
+        }
+        let json = c.profile_json();
+        match out {
+            None => println!("{json}"),
+            Some(path) => {
+                std::fs::write(&path, json + "\n")
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                println!("wrote {}: {}", path.display(), c.summary());
+            }
+        }
+        Ok(())
+    }
+
     fn load_profile(path: &std::path::Path) -> Result<Profile, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a kitchen profile: {e}", path.display()))
+        let (profile, clamps) = Profile::from_json(&text)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        for c in clamps {
+            eprintln!("note: {}: {c}", path.display());
+        }
+        Ok(profile)
     }
 
     fn print_trace(trace: &Trace, json: bool) -> Result<(), String> {

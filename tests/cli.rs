@@ -44,7 +44,7 @@ fn simulate_prints_a_summary() {
     let out = kitchen(&["simulate", "asyncio-blocking"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("total time   33.420 s"), "{text}");
+    assert!(text.contains("total time   32.400 s"), "{text}");
     assert!(text.contains("GIL wait") && text.contains("peak memory"));
     assert!(text.contains("30.000 s  order 1: pasta ready"));
 }

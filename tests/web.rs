@@ -58,7 +58,7 @@ async fn the_app_mounts_with_every_scenario_and_a_timeline() {
         .text_content()
         .unwrap();
     assert!(
-        result.contains("Total time 33.420 s") && result.contains("CPU busy"),
+        result.contains("Total time 32.400 s") && result.contains("CPU busy"),
         "{result}"
     );
 }

@@ -2,8 +2,10 @@
 //! threads, and what each kind of work costs.
 //!
 //! The defaults were measured with CPython 3.11.7 on Linux (x86_64, 2 cores) by
-//! `python3 tests/cpython/measure_costs.py`; only `cores` is a typical laptop's 4 rather than
-//! the 2 of the measuring machine. A profile is user input (a URL parameter, a `--profile` file), so
+//! `kitchen calibrate`: the median of five runs, rounded to two significant figures, on a
+//! machine busy with other builds (CPU costs are CPU time, which that barely moves). Only
+//! `cores` is a typical laptop's 4 rather than the 2 of the measuring machine, and
+//! `os_timeslice_s` is not measured. A profile is user input (a URL parameter, a `--profile` file), so
 //! it is checked: values outside a sane range are clamped, and each clamp is reported as a
 //! [`Clamp`] instead of being silently applied or crashing the page.
 
@@ -61,21 +63,21 @@ impl Default for Profile {
         Profile {
             cores: 4,
             switch_interval_s: 0.005,
-            loop_iteration_s: 57e-9,
-            thread_start_s: 96e-6,
-            process_start_s: 0.9e-3,
-            child_poll_s: 4e-6,
-            process_boot_s: 1.6e-3,
-            task_step_s: 5e-6,
-            op_s: 15e-9,
-            for_iteration_s: 40e-9,
-            pickle_s: 3e-6,
-            pickle_byte_s: 2e-9,
-            ipc_s: 30e-6,
+            loop_iteration_s: 40e-9,
+            thread_start_s: 100e-6,
+            process_start_s: 1.5e-3,
+            child_poll_s: 3.8e-6,
+            process_boot_s: 1.7e-3,
+            task_step_s: 3.3e-6,
+            op_s: 3.4e-9,
+            for_iteration_s: 43e-9,
+            pickle_s: 0.4e-6,
+            pickle_byte_s: 12e-9,
+            ipc_s: 16e-6,
             os_timeslice_s: 0.004,
-            base_memory_bytes: 10 << 20,
-            thread_memory_bytes: 12 << 10,
-            process_memory_bytes: 3 << 19,
+            base_memory_bytes: 13_800_000,
+            thread_memory_bytes: 14_600,
+            process_memory_bytes: 1_640_000,
         }
     }
 }
@@ -162,6 +164,111 @@ impl Profile {
         (self, notes)
     }
 
+    /// Reads a profile file (JSON, as `kitchen calibrate` writes it), which is untrusted input.
+    ///
+    /// Fields left out keep their defaults. What cannot be a profile is an error naming the
+    /// problem: text that is not JSON, JSON that is not an object, an unknown field (a typo
+    /// would otherwise be ignored), or a value of the wrong kind (a string of seconds, a
+    /// fractional core count). Numbers that are merely out of range are not errors: they are
+    /// clamped like [`Profile::clamped`] does and reported as [`Clamp`] notes. That includes
+    /// negative core counts and memory sizes, numbers too big for their field, and `NaN`,
+    /// `Infinity` and `-Infinity`, which Python's `json` writes although JSON has no such
+    /// values, and `null` for seconds (how `serde_json` writes a NaN).
+    pub fn from_json(text: &str) -> Result<(Profile, Vec<Clamp>), ProfileError> {
+        use serde_json::Value;
+
+        let value: Value = serde_json::from_str(&mark_non_finite(text))
+            .map_err(|e| ProfileError::Json(e.to_string()))?;
+        let Value::Object(given) = value else {
+            return Err(ProfileError::NotAnObject(json_kind(&value)));
+        };
+        let defaults = match serde_json::to_value(Profile::default()) {
+            Ok(Value::Object(defaults)) => defaults,
+            _ => serde_json::Map::new(),
+        };
+        let mut fields = serde_json::Map::new();
+        // Values replaced before deserializing: (field, value given, value substituted).
+        let mut replaced: Vec<(String, f64, f64)> = Vec::new();
+        for (field, value) in given {
+            let Some(default) = defaults.get(&field) else {
+                return Err(ProfileError::UnknownField(field));
+            };
+            let wrong = |expected| ProfileError::WrongType {
+                field: field.clone(),
+                expected,
+                found: describe(&value),
+            };
+            let special = non_finite(&value);
+            let value = if default.is_u64() {
+                // A whole number: cores (u32) or a memory size (u64).
+                const WHOLE: &str = "a whole number";
+                let max = if field == "cores" {
+                    u64::from(u32::MAX)
+                } else {
+                    u64::MAX
+                };
+                let given = match (&value, special) {
+                    (Value::Number(n), _) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                        (Some(u), _, _) if u <= max => {
+                            fields.insert(field, value);
+                            continue;
+                        }
+                        (Some(u), _, _) => u as f64,
+                        (None, Some(i), _) => i as f64,
+                        (None, None, Some(f)) if f.fract() == 0.0 => f,
+                        _ => return Err(wrong(WHOLE)),
+                    },
+                    (_, Some(f)) if !f.is_nan() => f,
+                    _ => return Err(wrong(WHOLE)),
+                };
+                let used = if given < 0.0 {
+                    0
+                } else if given > max as f64 {
+                    max
+                } else {
+                    given as u64
+                };
+                if used as f64 != given {
+                    replaced.push((field.clone(), given, used as f64));
+                }
+                Value::from(used)
+            } else {
+                // Seconds. Non-finite values become the most extreme finite ones, which
+                // `clamped` always brings into range (a NaN to the bottom, as it does).
+                match (&value, special) {
+                    (Value::Number(_), _) => value,
+                    (Value::Null, _) | (_, Some(_)) => {
+                        let given = special.unwrap_or(f64::NAN);
+                        let used = if given == f64::INFINITY {
+                            f64::MAX
+                        } else {
+                            -f64::MAX
+                        };
+                        replaced.push((field.clone(), given, used));
+                        Value::from(used)
+                    }
+                    _ => return Err(wrong("a number of seconds")),
+                }
+            };
+            fields.insert(field, value);
+        }
+        let profile: Profile = serde_json::from_value(Value::Object(fields))
+            .map_err(|e| ProfileError::Invalid(e.to_string()))?;
+        let (profile, mut notes) = profile.clamped();
+        for (field, given, used) in replaced {
+            if let Some(note) = notes.iter_mut().find(|n| n.field == field) {
+                note.given = given;
+            } else if let Some(name) = WHOLE_FIELDS.iter().find(|f| **f == field) {
+                notes.push(Clamp {
+                    field: name,
+                    given,
+                    used,
+                });
+            }
+        }
+        Ok((profile, notes))
+    }
+
     /// Simulated CPU time of `iterations` turns of a Python loop.
     pub fn loop_cost(&self, iterations: u64) -> Nanos {
         from_secs(self.loop_iteration_s * iterations as f64)
@@ -188,6 +295,144 @@ impl Profile {
     }
     pub fn os_timeslice(&self) -> Nanos {
         from_secs(self.os_timeslice_s)
+    }
+}
+
+/// Why a profile file could not be read (see [`Profile::from_json`]). Values that are merely
+/// out of range are not errors but [`Clamp`] notes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProfileError {
+    /// The text is not JSON; the message has the line and column.
+    Json(String),
+    /// JSON, but not an object of fields; holds what it is instead ("an array", ...).
+    NotAnObject(&'static str),
+    /// A field no profile has.
+    UnknownField(String),
+    /// A known field whose value is of the wrong kind.
+    WrongType {
+        field: String,
+        expected: &'static str,
+        found: String,
+    },
+    /// Anything else serde rejected (not expected once the fields are checked).
+    Invalid(String),
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProfileError::Json(e) => write!(f, "not a profile: not valid JSON ({e})"),
+            ProfileError::NotAnObject(kind) => write!(
+                f,
+                "not a profile: a profile is a JSON object of fields, like {{\"cores\": 4}}, \
+                 not {kind}"
+            ),
+            ProfileError::UnknownField(field) => {
+                let known = match serde_json::to_value(Profile::default()) {
+                    Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect::<Vec<_>>(),
+                    _ => Vec::new(),
+                };
+                write!(
+                    f,
+                    "unknown profile field `{field}`; the fields are {}",
+                    known.join(", ")
+                )
+            }
+            ProfileError::WrongType {
+                field,
+                expected,
+                found,
+            } => write!(f, "profile field `{field}` must be {expected}, not {found}"),
+            ProfileError::Invalid(e) => write!(f, "not a profile: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+/// The profile's whole-number fields, for the notes [`Profile::from_json`] writes itself (a
+/// negative memory size has no out-of-range value of its type for `clamped` to see).
+const WHOLE_FIELDS: [&str; 4] = [
+    "cores",
+    "base_memory_bytes",
+    "thread_memory_bytes",
+    "process_memory_bytes",
+];
+
+/// What a JSON value is, for messages.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(s) if s.starts_with(NON_FINITE_MARK) => "a non-finite number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A JSON value as a message shows it: scalars as written (long strings cut), containers by kind.
+fn describe(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    if let Some(f) = non_finite(value) {
+        return format!("{f}");
+    }
+    match value {
+        Value::String(s) if s.chars().count() > 40 => {
+            let cut: String = s.chars().take(40).collect();
+            format!("the string {}...", Value::String(cut))
+        }
+        Value::String(_) => format!("the string {value}"),
+        Value::Array(_) | Value::Object(_) => json_kind(value).to_string(),
+        scalar => scalar.to_string(),
+    }
+}
+
+/// Starts the strings that stand in for the non-finite numbers JSON lacks.
+const NON_FINITE_MARK: &str = "\u{0}non-finite ";
+
+/// `text` with each bare `NaN`, `Infinity` and `-Infinity` (as Python's `json` writes them)
+/// replaced by a marked string, so that it parses and the value can be reported.
+fn mark_non_finite(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("NaN") && !text.contains("Infinity") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut in_string, mut escaped) = (false, false);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if !in_string {
+            if let Some(word) = ["NaN", "Infinity", "-Infinity"]
+                .into_iter()
+                .find(|w| rest.starts_with(w))
+            {
+                out.push_str(&format!("\"\\u0000non-finite {word}\""));
+                rest = &rest[word.len()..];
+                continue;
+            }
+            in_string = c == '"';
+        } else if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            in_string = false;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out.into()
+}
+
+/// The non-finite number a marked string stands for.
+fn non_finite(value: &serde_json::Value) -> Option<f64> {
+    match value.as_str()?.strip_prefix(NON_FINITE_MARK)? {
+        "NaN" => Some(f64::NAN),
+        "Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        _ => None,
     }
 }
 
@@ -222,6 +467,30 @@ mod tests {
         assert!(notes[0]
             .to_string()
             .contains("cores = 1000000 is out of range; using 256"));
+    }
+
+    #[test]
+    fn whole_fields_are_the_integer_fields() {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(Profile::default()) else {
+            panic!("a profile serializes to an object");
+        };
+        let whole: Vec<&str> = fields
+            .iter()
+            .filter(|(_, v)| v.is_u64())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let mut expected = WHOLE_FIELDS;
+        expected.sort();
+        assert_eq!(whole, expected, "serde_json's map is sorted");
+    }
+
+    #[test]
+    fn non_finite_words_are_marked_outside_strings_only() {
+        assert_eq!(mark_non_finite(r#"{"a": 1}"#), r#"{"a": 1}"#);
+        assert_eq!(
+            mark_non_finite(r#"{"NaN \" Infinity": -Infinity}"#),
+            r#"{"NaN \" Infinity": "\u0000non-finite -Infinity"}"#
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ test('plays a chosen scenario to the end and draws lanes, the GIL and the cores'
   await page.waitForSelector('#result', { timeout: 10000 });
 
   const result = await page.textContent('#result');
-  assert.match(result, /Total time 33\.420 s/);
+  assert.match(result, /Total time 32\.400 s/);
   assert.match(result, /CPU busy \d+\.\d % of 4 cores/);
   assert.ok(await page.locator('.timeline .row.lane rect.s-running').count() >= 6, 'running spans drawn');
   assert.ok(await page.locator('.timeline .row.lane rect.s-sleeping, .timeline .row.lane rect.s-idle').count() >= 1);
