@@ -37,11 +37,14 @@ fn check_kitchen(trace: &Trace, kind: LaneKind) {
         .iter()
         .flat_map(|l| &l.spans)
         .filter(|s| s.state == State::Sleeping);
+    // A child may start sleeping before `spawn()` returns to the parent (on a loaded machine
+    // the parent is often descheduled right after the fork), so its measured span can be a
+    // little shorter than the real sleep.
     assert!(
         boiled.clone().count() == 3
             && boiled
                 .into_iter()
-                .all(|s| s.end_s - s.start_s >= BOIL * 0.99)
+                .all(|s| s.end_s - s.start_s >= BOIL * 0.8)
     );
     // The trace reads back as the page would read it.
     assert_eq!(Trace::from_json(&trace.to_json()).unwrap(), *trace);

@@ -132,9 +132,11 @@ impl Poly {
             coeffs: vec![BigInt::zero()],
             weight: 0,
         };
-        for c in self.coeffs.iter().rev() {
-            // Horner: q = q * shift + c; degrees stay within MAX_DEGREE by construction.
-            q = q.mul(&shift).unwrap_or_else(|| q.clone());
+        for (k, c) in self.coeffs.iter().rev().enumerate() {
+            // Horner: q = q * shift + c (the first turn has nothing to multiply yet).
+            if k > 0 {
+                q = q.mul(&shift).unwrap_or_else(|| q.clone());
+            }
             q.coeffs[0] += c;
         }
         let n = BigInt::from(n);
