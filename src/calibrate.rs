@@ -113,7 +113,7 @@ impl std::fmt::Display for CalibrateError {
             CalibrateError::TimedOut { python, after } => write!(
                 f,
                 "the calibration script under `{python}` did not finish in {} s and was stopped",
-                after.as_secs()
+                after.as_secs_f64()
             ),
             CalibrateError::Output(why) => {
                 write!(f, "the calibration script's output is unusable: {why}")

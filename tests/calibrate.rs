@@ -139,15 +139,21 @@ fn garbage_output_is_a_clear_error() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-/// An executable that prints `output` whatever it is asked, standing in for Python.
+/// A shell script standing in for Python, which ignores its arguments.
 #[cfg(unix)]
-fn fake_python(name: &str, output: &str) -> PathBuf {
+fn fake_python(name: &str, body: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let path = scratch(name);
     let _guard = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
-    std::fs::write(&path, format!("#!/bin/sh\ncat <<'EOF'\n{output}\nEOF\n")).unwrap();
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     path
+}
+
+/// The shell script body that prints `output`.
+#[cfg(unix)]
+fn printing(output: &str) -> String {
+    format!("cat <<'EOF'\n{output}\nEOF")
 }
 
 #[cfg(unix)]
@@ -155,7 +161,9 @@ fn fake_python(name: &str, output: &str) -> PathBuf {
 fn the_profile_goes_to_stdout_with_defaults_for_what_was_not_measured() {
     let python = fake_python(
         "fake-python-good",
-        r#"{"python": "CPython 3.99.0", "platform": "test", "measured": {"cores": 3, "op_s": 2e-9, "ipc_s": 1e-5}, "notes": ["fork is not available here"]}"#,
+        &printing(
+            r#"{"python": "CPython 3.99.0", "platform": "test", "measured": {"cores": 3, "op_s": 2e-9, "ipc_s": 1e-5}, "notes": ["fork is not available here"]}"#,
+        ),
     );
     let out = kitchen(&["calibrate", "--python", python.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -179,7 +187,9 @@ fn the_profile_goes_to_stdout_with_defaults_for_what_was_not_measured() {
 fn out_of_range_measurements_are_clamped_with_a_note() {
     let python = fake_python(
         "fake-python-clamped",
-        r#"{"python": "CPython 3.99.0", "measured": {"cores": 100000, "loop_iteration_s": 5}}"#,
+        &printing(
+            r#"{"python": "CPython 3.99.0", "measured": {"cores": 100000, "loop_iteration_s": 5}}"#,
+        ),
     );
     let out = kitchen(&["calibrate", "--python", python.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -198,7 +208,7 @@ fn out_of_range_measurements_are_clamped_with_a_note() {
 fn an_unwritable_out_file_is_a_clear_error() {
     let python = fake_python(
         "fake-python-unwritable",
-        r#"{"python": "CPython 3.99.0", "measured": {}}"#,
+        &printing(r#"{"python": "CPython 3.99.0", "measured": {}}"#),
     );
     let out = kitchen(&[
         "calibrate",
@@ -213,6 +223,25 @@ fn an_unwritable_out_file_is_a_clear_error() {
         "{}",
         stderr(&out)
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_script_that_hangs_is_stopped() {
+    use kitchen::calibrate::{run, CalibrateError};
+    let python = fake_python("fake-python-hangs", "exec sleep 30");
+    let started = std::time::Instant::now();
+    let result = {
+        let _guard = SPAWN.lock().unwrap_or_else(|e| e.into_inner());
+        run(python.as_os_str(), std::time::Duration::from_millis(300))
+    };
+    assert!(
+        matches!(result, Err(CalibrateError::TimedOut { .. })),
+        "{result:?}"
+    );
+    assert!(started.elapsed().as_secs_f64() < 5.0);
+    let message = result.unwrap_err().to_string();
+    assert!(message.contains("did not finish in 0.3 s"), "{message}");
 }
 
 // --- Profile::from_json ---------------------------------------------------------------------
