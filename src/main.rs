@@ -220,8 +220,8 @@ mod cli {
     fn load_profile(path: &std::path::Path) -> Result<Profile, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let (profile, clamps) = Profile::from_json(&text)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let (profile, clamps) =
+            Profile::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         for c in clamps {
             eprintln!("note: {}: {c}", path.display());
         }

@@ -10,7 +10,6 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use num_traits::ToPrimitive;
 use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::Parse;
 

@@ -31,7 +31,7 @@ use crate::core::trace::State;
 pub type ThreadId = usize;
 
 /// Most interpreted operations a run may take (an endless loop must not freeze a tab).
-pub const OP_BUDGET: u64 = 20_000_000;
+pub const OP_BUDGET: u64 = 5_000_000;
 
 /// What a native function did.
 pub enum Outcome {
