@@ -11,6 +11,7 @@
 //!   and the Web Worker runner, which times the real CPU work in the browser.
 //! - `native` (not wasm32): the runner that times the real work on real threads and processes.
 
+pub mod code_view;
 pub mod core;
 pub mod playback;
 pub mod python;
