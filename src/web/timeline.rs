@@ -145,9 +145,15 @@ fn tip(state: &str, label: &str) -> String {
     }
 }
 
-/// A steady colour per lane, so a chef looks the same in the GIL and core rows.
+/// A steady colour per lane, so a chef looks the same in the GIL and core rows and in the code
+/// panel's lane tags.
+pub fn lane_hsl(lane: usize) -> String {
+    format!("hsl({}, 65%, 48%)", (lane * 137) % 360)
+}
+
+/// [`lane_hsl`] as an SVG fill.
 pub fn lane_colour(lane: usize) -> String {
-    format!("fill: hsl({}, 65%, 48%)", (lane * 137) % 360)
+    format!("fill: {}", lane_hsl(lane))
 }
 
 /// All rows with the gap above each: lanes, then GILs, then cores.
