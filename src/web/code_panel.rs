@@ -171,8 +171,10 @@ fn listing(text: &str, props: &Props) -> Html {
             <>
                 <div class={class} data-line={n.to_string()}>
                     <span class="line-no" aria-hidden="true">{ n }</span>
-                    <span class="line-text">{ line }</span>
-                    { for here.map(|a| lane_tags(&a.lanes)) }
+                    <span class="line-body">
+                        <span class="line-text">{ line }</span>
+                        { for here.map(|a| lane_tags(&a.lanes)) }
+                    </span>
                 </div>
                 { caret }
             </>
@@ -187,7 +189,7 @@ fn error_caret(column: u32) -> Html {
     html! {
         <div class="error-caret" aria-hidden="true">
             <span class="line-no"></span>
-            <span class="line-text">{ format!("{pad}^") }</span>
+            <span class="line-body"><span class="line-text">{ format!("{pad}^") }</span></span>
         </div>
     }
 }
