@@ -1,6 +1,8 @@
 //! wasm tests, run in headless Chromium by `wasm-bindgen-test-runner` (`make test`).
 //! They check what only the browser build can: the Yew app mounts and renders the picker and
-//! the timeline, the exported CPU step is right in wasm, and bad input does not panic there.
+//! the timeline, the exported CPU step is right in wasm, and bad input does not panic there;
+//! the code panel lists a program, highlights where each lane of a hand-built trace is at a
+//! time, and shows a failed run's error at its line.
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
