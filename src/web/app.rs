@@ -250,6 +250,10 @@ impl App {
     /// previous trace and shows the error at its line. Either way the address carries the
     /// program (when short enough), so the link reproduces what the reader sees.
     fn execute(&mut self, source: AttrValue, play: bool) {
+        // A scenario picked while the run was waiting for its repaint wins over the run.
+        if self.run != RunState::Running(source.clone()) {
+            return;
+        }
         match runner::run(&source, self.cores) {
             Ok(trace) => {
                 self.trace = Ok(Rc::new(trace));
