@@ -12,6 +12,7 @@
 //! - `native` (not wasm32): the runner that times the real work on real threads and processes.
 //! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
 
+pub mod code_view;
 pub mod core;
 pub mod playback;
 pub mod python;

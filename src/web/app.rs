@@ -1,17 +1,21 @@
-//! The page's one component. It owns a trace and a [`Playback`], and maps each message onto
-//! a call of those models; drawing is [`super::timeline`]'s job, scheduling the core's.
+//! The page's top component. It owns a trace and a [`Playback`], and maps each message onto
+//! a call of those models; drawing is [`super::timeline`]'s and [`super::code_panel`]'s job,
+//! scheduling the core's, running a pasted program [`super::runner`]'s.
 
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
+use crate::code_view;
 use crate::core::profile::Profile;
 use crate::core::scenarios::{self, Scenario, Size, SCENARIOS};
 use crate::core::summary::Summary;
 use crate::core::trace::Trace;
 use crate::playback::Playback;
 
+use super::code_panel::{CodePanel, RunState, Share};
+use super::runner;
 use super::timeline;
 use super::url::{self, Params};
 use super::worker::{self, Measured};
@@ -30,12 +34,33 @@ pub enum Msg {
     Rewind,
     TimeWorker,
     Timed(Result<Measured, String>),
+    /// The code panel asks to run a program: show "running…", then [`Msg::Execute`] it.
+    Run(String),
+    /// Run the program now (the page has painted "running…"); `play` starts playback after.
+    Execute {
+        source: AttrValue,
+        play: bool,
+    },
+    /// Leave a program's run and show the picked scenario again.
+    BackToScenario,
+}
+
+/// What the shown trace is a run of.
+#[derive(Clone, Copy, PartialEq)]
+enum Origin {
+    Scenario,
+    /// A program from the code panel or the URL.
+    Program,
 }
 
 pub struct App {
     scenario: &'static Scenario,
     cores: u32,
     trace: Result<Rc<Trace>, String>,
+    origin: Origin,
+    /// The code panel's program run: idle, running, or failed (with the previous trace kept).
+    run: RunState,
+    share: Share,
     playback: Playback,
     /// Runs while playing; dropping it stops the timer.
     ticker: Option<Interval>,
@@ -65,6 +90,7 @@ impl Component for App {
             cores,
             speed,
             autoplay,
+            code,
             notes,
         } = params;
         let scenario = scenarios::find(scenario).unwrap_or(&SCENARIOS[0]);
@@ -72,6 +98,9 @@ impl Component for App {
             scenario,
             cores,
             trace: Err(String::new()),
+            origin: Origin::Scenario,
+            run: RunState::Idle,
+            share: Share::None,
             playback: Playback::new(0.0),
             ticker: None,
             last_tick_ms: 0.0,
@@ -80,9 +109,14 @@ impl Component for App {
         };
         app.load(scenario);
         app.playback.set_speed(speed);
-        if autoplay {
-            app.playback.toggle();
-            app.sync_ticker(ctx);
+        match code {
+            // The scenario stays loaded underneath, shown if the program fails.
+            Some(source) => app.start_run(ctx, source.into(), autoplay),
+            None if autoplay => {
+                app.playback.toggle();
+                app.sync_ticker(ctx);
+            }
+            None => {}
         }
         app
     }
@@ -92,7 +126,8 @@ impl Component for App {
             Msg::Pick(id) => {
                 if let Ok(s) = scenarios::find(&id) {
                     self.load(s);
-                    remember_in_url(s.id);
+                    url::remember("scenario", Some(s.id));
+                    url::remember("code", None);
                 }
             }
             Msg::TogglePlay => self.playback.toggle(),
@@ -118,6 +153,12 @@ impl Component for App {
                     Ok(m) => WorkerRun::Done(m),
                     Err(e) => WorkerRun::Failed(e),
                 }
+            }
+            Msg::Run(source) => self.start_run(ctx, source.into(), true),
+            Msg::Execute { source, play } => self.execute(source, play),
+            Msg::BackToScenario => {
+                self.load(self.scenario);
+                url::remember("code", None);
             }
         }
         self.sync_ticker(ctx);
@@ -161,8 +202,12 @@ impl Component for App {
                         </select>
                     </label>
                 </section>
-                <p class="summary-line">{ self.scenario.summary }</p>
-                { self.view_run() }
+                { self.view_summary(ctx) }
+                <section class="stage">
+                    <div class="run">{ self.view_run() }</div>
+                    { self.view_code(ctx) }
+                </section>
+                { self.view_printed() }
                 { self.view_worker(ctx) }
             </main>
         }
@@ -173,6 +218,9 @@ impl App {
     /// Simulates `scenario` and rewinds the player. A failed simulation shows its message.
     fn load(&mut self, scenario: &'static Scenario) {
         self.scenario = scenario;
+        self.origin = Origin::Scenario;
+        self.run = RunState::Idle;
+        self.share = Share::None;
         let profile = Profile {
             cores: self.cores,
             ..Profile::default()
@@ -181,9 +229,53 @@ impl App {
             .simulate(profile)
             .map(Rc::new)
             .map_err(|e| e.to_string());
+        self.rewind();
+    }
+
+    /// A stopped player at the start of the current trace, at the speed picked.
+    fn rewind(&mut self) {
         let speed = self.playback.speed;
         self.playback = Playback::new(self.trace.as_ref().map(|t| t.makespan_s).unwrap_or(0.0));
         self.playback.set_speed(speed);
+    }
+
+    /// Shows "running…" for `source` and runs it once that is on screen.
+    fn start_run(&mut self, ctx: &Context<Self>, source: AttrValue, play: bool) {
+        self.run = RunState::Running(source.clone());
+        let link = ctx.link().clone();
+        runner::after_repaint(move || link.send_message(Msg::Execute { source, play }));
+    }
+
+    /// Runs a program. Success replaces the trace and restarts playback; failure keeps the
+    /// previous trace and shows the error at its line. Either way the address carries the
+    /// program (when short enough), so the link reproduces what the reader sees.
+    fn execute(&mut self, source: AttrValue, play: bool) {
+        // A scenario picked while the run was waiting for its repaint wins over the run.
+        if self.run != RunState::Running(source.clone()) {
+            return;
+        }
+        match runner::run(&source, self.cores) {
+            Ok(trace) => {
+                self.trace = Ok(Rc::new(trace));
+                self.origin = Origin::Program;
+                self.run = RunState::Idle;
+                self.rewind();
+                if play {
+                    self.playback.toggle();
+                }
+            }
+            Err(error) => self.run = RunState::Failed(source.clone(), error),
+        }
+        self.share = match code_view::shareable(&source) {
+            Ok(()) => {
+                url::remember("code", Some(&source));
+                url::current_address().map_or(Share::None, |a| Share::Link(a.into()))
+            }
+            Err(why) => {
+                url::remember("code", None);
+                Share::TooLong(why.into())
+            }
+        };
     }
 
     /// Keeps a timer running exactly while playing.
@@ -197,13 +289,40 @@ impl App {
         self.last_tick_ms = now_ms();
     }
 
+    /// What is shown: the scenario's one-line summary, or a way back to it from a program.
+    fn view_summary(&self, ctx: &Context<Self>) -> Html {
+        match self.origin {
+            Origin::Scenario => html! { <p class="summary-line">{ self.scenario.summary }</p> },
+            Origin::Program => html! {
+                <p class="summary-line">
+                    { format!("Your program, on a simulated machine with {} cores. ", self.cores) }
+                    <button id="back-to-scenario" onclick={ctx.link().callback(|_| Msg::BackToScenario)}>
+                        { format!("Back to “{}”", self.scenario.title) }
+                    </button>
+                </p>
+            },
+        }
+    }
+
+    fn view_code(&self, ctx: &Context<Self>) -> Html {
+        let trace = self.trace.as_ref().ok();
+        let code = trace.and_then(|t| t.code.clone()).map(AttrValue::from);
+        let active = trace
+            .filter(|t| t.code.is_some())
+            .map(|t| code_view::active_lines(t, self.playback.now_s))
+            .unwrap_or_default();
+        html! {
+            <CodePanel {code} {active} run={self.run.clone()} share={self.share.clone()}
+                       on_run={ctx.link().callback(Msg::Run)} />
+        }
+    }
+
     fn view_run(&self) -> Html {
         let trace = match &self.trace {
             Ok(t) => t,
             Err(e) => return html! { <p class="error">{ e }</p> },
         };
         let now = self.playback.now_s;
-        let printed = trace.prints.iter().filter(|p| p.t_s <= now);
         html! {
             <>
                 <p class="clock" id="clock">{ format!("t = {now:.3} s of {:.3} s", trace.makespan_s) }</p>
@@ -214,11 +333,22 @@ impl App {
                     }) }
                 </ul>
                 { self.view_result(trace) }
-                <section class="printed">
-                    <h2>{ "Printed" }</h2>
-                    <pre id="printed">{ for printed.map(|p| format!("{:>9.3} s  {}\n", p.t_s, p.text)) }</pre>
-                </section>
             </>
+        }
+    }
+
+    /// What the program printed up to the playback time.
+    fn view_printed(&self) -> Html {
+        let Ok(trace) = &self.trace else {
+            return html! {};
+        };
+        let now = self.playback.now_s;
+        let printed = trace.prints.iter().filter(|p| p.t_s <= now);
+        html! {
+            <section class="printed">
+                <h2>{ "Printed" }</h2>
+                <pre id="printed">{ for printed.map(|p| format!("{:>9.3} s  {}\n", p.t_s, p.text)) }</pre>
+            </section>
         }
     }
 
@@ -282,20 +412,4 @@ fn now_ms() -> f64 {
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or(0.0)
-}
-
-/// Puts the scenario in the address bar, so the view can be linked or embedded as it is.
-fn remember_in_url(id: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let search = window.location().search().unwrap_or_default();
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
-        return;
-    };
-    params.set("scenario", id);
-    let query = format!("?{}", String::from(params.to_string()));
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&query));
-    }
 }

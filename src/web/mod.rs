@@ -4,13 +4,18 @@
 //! time [`crate::playback`] says. The pieces:
 //! - [`app`]: the component; maps clicks and timer ticks onto model calls;
 //! - [`timeline`]: draws a trace at one moment as SVG (lanes, GIL holders, cores);
-//! - [`url`]: reads the page's URL parameters, which are untrusted input;
+//! - [`code_panel`]: the Python program beside it, the lines each lane is on, and the editor;
+//! - [`runner`]: runs a pasted program with [`crate::python::run`] once "running…" is painted;
+//! - [`url`]: reads the page's URL parameters, which are untrusted input, and keeps the address
+//!   in step with what is shown;
 //! - [`worker`]: runs the real CPU step in a Web Worker (`www/worker.js`) and times it.
 //!
 //! The module exports [`run_app`] rather than a wasm `start` function, so that `worker.js` can
 //! load the same wasm without starting a page inside the worker.
 
 pub mod app;
+pub mod code_panel;
+pub mod runner;
 pub mod timeline;
 pub mod url;
 pub mod worker;

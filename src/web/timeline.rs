@@ -63,6 +63,9 @@ pub const LEGEND: [State; 9] = [
 struct Row<'a> {
     label: String,
     class: &'static str,
+    /// For a lane's row: the lane, whose colour marks the row (as in the GIL and core rows and
+    /// the code panel's lane tags).
+    lane: Option<usize>,
     bars: Vec<Bar<'a>>,
 }
 
@@ -130,7 +133,11 @@ fn draw_row(row: &Row, y: f64, now_s: f64, x: &dyn Fn(f64) -> f64) -> Html {
         .collect();
     html! {
         <g class={classes!("row", row.class)}>
-            <text class="row-label" x="4" y={(y + ROW_H * 0.7).to_string()}>{ row.label.clone() }</text>
+            if let Some(lane) = row.lane {
+                <rect class="lane-mark" x="0" y={(y + 3.0).to_string()} width="5" height={(ROW_H - 6.0).to_string()}
+                      style={lane_colour(lane)} />
+            }
+            <text class="row-label" x="9" y={(y + ROW_H * 0.7).to_string()}>{ row.label.clone() }</text>
             <rect class="row-bg" x={LABEL_W.to_string()} y={y.to_string()} width={PLOT_W.to_string()} height={ROW_H.to_string()} />
             { bars }
         </g>
@@ -145,16 +152,23 @@ fn tip(state: &str, label: &str) -> String {
     }
 }
 
-/// A steady colour per lane, so a chef looks the same in the GIL and core rows.
+/// A steady colour per lane, so a chef looks the same in the GIL and core rows and in the code
+/// panel's lane tags.
+pub fn lane_hsl(lane: usize) -> String {
+    format!("hsl({}, 65%, 48%)", (lane * 137) % 360)
+}
+
+/// [`lane_hsl`] as an SVG fill.
 pub fn lane_colour(lane: usize) -> String {
-    format!("fill: hsl({}, 65%, 48%)", (lane * 137) % 360)
+    format!("fill: {}", lane_hsl(lane))
 }
 
 /// All rows with the gap above each: lanes, then GILs, then cores.
 fn rows(trace: &Trace) -> Vec<(f64, Row<'_>)> {
-    let lanes = trace.lanes.iter().map(|lane| Row {
+    let lanes = trace.lanes.iter().enumerate().map(|(i, lane)| Row {
         label: lane_label(lane),
         class: "lane",
+        lane: Some(i),
         bars: lane.spans.iter().map(Bar::Span).collect(),
     });
     let gils = trace.gil.iter().map(|gil| {
@@ -171,12 +185,14 @@ fn rows(trace: &Trace) -> Vec<(f64, Row<'_>)> {
         Row {
             label,
             class: "gil",
+            lane: None,
             bars: held(trace, &gil.held),
         }
     });
     let cores = trace.cores.iter().enumerate().map(|(i, core)| Row {
         label: format!("core {i}"),
         class: "core",
+        lane: None,
         bars: held(trace, core),
     });
     let mut rows = Vec::new();
@@ -215,6 +231,7 @@ fn section<'a>(
             Row {
                 label,
                 class: "more",
+                lane: None,
                 bars: Vec::new(),
             },
         ));

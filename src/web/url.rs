@@ -1,7 +1,12 @@
 //! The page's URL parameters, e.g. `?scenario=threads&cores=2&speed=2`, so that a blogger
 //! can link or embed one exact view. They are untrusted input: every value is checked, and
 //! anything unusable is replaced by the default with a note the page shows.
+//!
+//! `code` carries a whole Python program, percent-encoded as `URLSearchParams` writes it
+//! (`encodeURIComponent` gives an equivalent value): `?code=print(%22hi%22)`. The page shows it
+//! and runs it instead of the scenario; see [`crate::code_view::read_shared_code`] for the checks.
 
+use crate::code_view;
 use crate::core::profile::{Profile, MAX_CORES};
 use crate::core::scenarios;
 use crate::playback::{MAX_SPEED, MIN_SPEED};
@@ -13,6 +18,8 @@ pub struct Params {
     pub cores: u32,
     pub speed: f64,
     pub autoplay: bool,
+    /// A Python program to show and run instead of the scenario.
+    pub code: Option<String>,
     /// One message per parameter that was not usable as given.
     pub notes: Vec<String>,
 }
@@ -24,12 +31,13 @@ impl Default for Params {
             cores: Profile::default().cores,
             speed: 1.0,
             autoplay: false,
+            code: None,
             notes: Vec::new(),
         }
     }
 }
 
-/// Reads `?scenario=…&cores=…&speed=…&autoplay=1` from a query string.
+/// Reads `?scenario=…&cores=…&speed=…&autoplay=1&code=…` from a query string.
 pub fn parse(query: &str) -> Params {
     let mut p = Params::default();
     let Ok(search) = web_sys::UrlSearchParams::new_with_str(query) else {
@@ -76,7 +84,42 @@ pub fn parse(query: &str) -> Params {
     p.autoplay = search
         .get("autoplay")
         .is_some_and(|v| v == "1" || v == "true");
+    if let Some(code) = search.get("code") {
+        let shared = code_view::read_shared_code(&code);
+        p.code = shared.program;
+        p.notes.extend(shared.note);
+    }
     p
+}
+
+/// Sets (or, with `None`, removes) one parameter in the address bar without reloading, so the
+/// address always links to what the page shows.
+pub fn remember(key: &str, value: Option<&str>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let search = window.location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return;
+    };
+    match value {
+        Some(v) => params.set(key, v),
+        None => params.delete(key),
+    }
+    let query = String::from(params.to_string());
+    let address = if query.is_empty() {
+        window.location().pathname().unwrap_or_default()
+    } else {
+        format!("?{query}")
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+    }
+}
+
+/// The page's current address, for a "link to this" anchor.
+pub fn current_address() -> Option<String> {
+    web_sys::window().and_then(|w| w.location().href().ok())
 }
 
 /// At most 40 characters of a value, for messages (a URL can be very long).
