@@ -226,9 +226,7 @@ test('the code panel sits beside the timeline when wide and below it in a narrow
   }
 });
 
-// Enable when the interpreter lands: until then `kitchen::python::run` is a placeholder that
-// fails every program with "the interpreter is being written" (src/python/mod.rs).
-test.skip('a valid program runs: its lines light up and its output is printed', async () => {
+test('a valid program runs: its lines light up and its output is printed', async () => {
   const program = [
     'import time',
     '',
