@@ -81,7 +81,7 @@ test('plays a chosen scenario to the end and draws lanes, the GIL and the cores'
   assert.equal(await page.locator('.timeline .row.core').count(), 4, 'a row per core');
   const printed = (await page.textContent('#printed')).trim().split('\n');
   assert.equal(printed.length, 9);
-  assert.match(printed[8], /33\.420 s\s+order 3: sauce ready/);
+  assert.match(printed[8], /32\.400 s\s+order 3: sauce ready/);
   assert.match(page.url(), /scenario=asyncio-blocking/, 'the address names the scenario for sharing');
   assert.deepEqual(errors, []);
   await page.close();
