@@ -15,7 +15,7 @@ use rustpython_parser::Parse;
 
 use super::bytecode::{Code, CodeKind, FunctionTemplate, NameRef, Op};
 use super::fast_path::Poly;
-use super::ops::{BinOp, CmpOp, UnaryOp};
+use super::ops::{BinOp, CmpOp};
 use super::value::Value;
 use super::{PyError, PyErrorKind};
 
@@ -127,7 +127,7 @@ struct Unit {
     slots: HashMap<Rc<str>, u32>,
     declared_global: HashSet<String>,
     fblocks: Vec<FBlock>,
-    /// Labels of `break` jumps per loop are kept in the loop's FBlock.
+    /// Counter for hidden temporaries (`$exc1`, `$cmp2`...).
     hidden: u32,
 }
 
@@ -1405,9 +1405,6 @@ impl Compiler {
         let double = c.keywords.iter().any(|k| k.arg.is_none());
         if starred || double {
             self.sequence(&c.args, true, line)?;
-            if !starred {
-                // `sequence` built a tuple directly.
-            }
             self.emit(Op::BuildDict(0), line);
             for k in &c.keywords {
                 match &k.arg {
@@ -1607,6 +1604,3 @@ enum Comp<'a> {
     Dict(&'a ast::Expr, &'a ast::Expr),
     Gen(&'a ast::Expr),
 }
-
-#[allow(dead_code)]
-fn _unused(_: UnaryOp) {}

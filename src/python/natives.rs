@@ -290,50 +290,27 @@ impl Runtime {
             };
         }
         if let Some(h) = obj.downcast::<Handle>() {
-            let f: NativeFn = match name {
+            match name {
                 "name" => return Ok(Value::str(&h.name.borrow())),
                 "pid" | "ident" | "native_id" => return Ok(Value::Int(h.pid as i64)),
                 "exitcode" => return Ok(h.exitcode.get().map_or(Value::None, Value::Int)),
                 "daemon" => return Ok(Value::Bool(false)),
-                "start" => handle_start,
-                "join" => handle_join,
-                "is_alive" => handle_is_alive,
-                _ => return Err(missing()),
-            };
-            return Ok(method(static_name(name), f, obj));
+                _ => {}
+            }
         }
-        if obj.downcast::<Lock>().is_some() {
-            let f: NativeFn = match name {
-                "acquire" | "__enter__" => lock_acquire,
-                "release" => lock_release,
-                "__exit__" => lock_exit,
-                "locked" => lock_locked,
-                _ => return Err(missing()),
-            };
-            return Ok(method(static_name(name), f, obj));
-        }
-        if obj.downcast::<Channel>().is_some() {
-            let f: NativeFn = match name {
-                "put" | "put_nowait" => channel_put,
-                "get" | "get_nowait" => channel_get,
-                "empty" | "qsize" | "full" => channel_size,
-                "task_done" | "close" | "join_thread" | "cancel_join_thread" => channel_noop,
-                _ => return Err(missing()),
-            };
-            return Ok(method(static_name(name), f, obj));
-        }
-        if obj.downcast::<FutureObj>().is_some() {
-            let f: NativeFn = match name {
-                "result" => future_result,
-                "done" | "cancelled" | "running" => future_query,
-                "cancel" => future_cancel,
-                "set_result" | "set_exception" => future_set,
-                "set_running_or_notify_cancel" => future_query,
-                "exception" => future_exception,
-                "get_name" => future_name,
-                _ => return Err(missing()),
-            };
-            return Ok(method(static_name(name), f, obj));
+        let table: &[(&'static str, NativeFn)] = if obj.downcast::<Handle>().is_some() {
+            HANDLE_METHODS
+        } else if obj.downcast::<Lock>().is_some() {
+            LOCK_METHODS
+        } else if obj.downcast::<Channel>().is_some() {
+            CHANNEL_METHODS
+        } else if obj.downcast::<FutureObj>().is_some() {
+            FUTURE_METHODS
+        } else {
+            &[]
+        };
+        if let Some(&(name, f)) = table.iter().find(|(n, _)| *n == name) {
+            return Ok(method(name, f, obj));
         }
         if obj.downcast::<Generator>().is_some() && name == "__name__" {
             return Ok(Value::str(obj.type_name()));
@@ -372,45 +349,47 @@ impl Runtime {
     }
 }
 
-/// Method names are static in the tables above; this maps a looked-up name to one.
-fn static_name(name: &str) -> &'static str {
-    const NAMES: &[&str] = &[
-        "start",
-        "join",
-        "is_alive",
-        "acquire",
-        "__enter__",
-        "release",
-        "__exit__",
-        "locked",
-        "put",
-        "put_nowait",
-        "get",
-        "get_nowait",
-        "empty",
-        "qsize",
-        "full",
-        "task_done",
-        "close",
-        "join_thread",
-        "cancel_join_thread",
-        "result",
-        "done",
-        "cancelled",
-        "running",
-        "cancel",
-        "set_result",
-        "set_exception",
-        "set_running_or_notify_cancel",
-        "exception",
-        "get_name",
-    ];
-    NAMES
-        .iter()
-        .find(|n| **n == name)
-        .copied()
-        .unwrap_or("method")
-}
+/// The methods of the runtime's objects, by name.
+const HANDLE_METHODS: &[(&str, NativeFn)] = &[
+    ("start", handle_start),
+    ("join", handle_join),
+    ("is_alive", handle_is_alive),
+];
+
+const LOCK_METHODS: &[(&str, NativeFn)] = &[
+    ("acquire", lock_acquire),
+    ("__enter__", lock_acquire),
+    ("release", lock_release),
+    ("__exit__", lock_exit),
+    ("locked", lock_locked),
+];
+
+const CHANNEL_METHODS: &[(&str, NativeFn)] = &[
+    ("put", channel_put),
+    ("put_nowait", channel_put),
+    ("get", channel_get),
+    ("get_nowait", channel_get),
+    ("empty", channel_size),
+    ("qsize", channel_size),
+    ("full", channel_size),
+    ("task_done", channel_noop),
+    ("close", channel_noop),
+    ("join_thread", channel_noop),
+    ("cancel_join_thread", channel_noop),
+];
+
+const FUTURE_METHODS: &[(&str, NativeFn)] = &[
+    ("result", future_result),
+    ("done", future_query),
+    ("cancelled", future_query),
+    ("running", future_query),
+    ("set_running_or_notify_cancel", future_query),
+    ("cancel", future_cancel),
+    ("set_result", future_set),
+    ("set_exception", future_set),
+    ("exception", future_exception),
+    ("get_name", future_name),
+];
 
 // ----- builtins ------------------------------------------------------------------------------
 
@@ -545,14 +524,7 @@ fn args_tuple(v: Option<&Value>) -> Result<Vec<Value>, Exception> {
 
 fn kwargs_dict(v: Option<&Value>) -> Vec<(Rc<str>, Value)> {
     match v {
-        Some(Value::Dict(d)) => d
-            .borrow()
-            .items()
-            .filter_map(|(k, v)| match k {
-                Value::Str(s) => Some((s.clone(), v.clone())),
-                _ => None,
-            })
-            .collect(),
+        Some(Value::Dict(d)) => d.borrow().str_items(),
         _ => Vec::new(),
     }
 }
@@ -835,7 +807,6 @@ fn new_channel(between_processes: bool) -> Value {
         items: RefCell::new(VecDeque::new()),
         origins: RefCell::new(VecDeque::new()),
         getters: RefCell::new(VecDeque::new()),
-        unfinished: Cell::new(0),
     })
 }
 

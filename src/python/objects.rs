@@ -262,7 +262,6 @@ pub struct Channel {
     /// the receiving process, so the sender must be known).
     pub origins: RefCell<VecDeque<usize>>,
     pub getters: RefCell<VecDeque<ThreadId>>,
-    pub unfinished: Cell<u64>,
 }
 
 impl Object for Channel {
@@ -338,10 +337,10 @@ pub struct FutureObj(pub Rc<Future>);
 
 impl Object for FutureObj {
     fn type_name(&self) -> &str {
-        match (&self.0.task, self.0.event_loop) {
-            (Some(_), _) => "Task",
-            (None, Some(_)) => "Future",
-            (None, None) => "Future",
+        if self.0.task.is_some() {
+            "Task"
+        } else {
+            "Future"
         }
     }
     fn repr(&self) -> String {

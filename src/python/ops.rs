@@ -1177,24 +1177,12 @@ pub fn call_method(
                 }
             }
             "update" => {
-                if let Value::Dict(src) = arg(0) {
-                    let pairs: Vec<_> = src
-                        .borrow()
-                        .items()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect();
-                    for (k, v) in pairs {
-                        if let Err(e) = d.borrow_mut().insert(k, v) {
-                            return Some(Err(e));
-                        }
-                    }
-                }
-                for (k, v) in &kwargs {
-                    if let Err(e) = d.borrow_mut().insert(Value::str(k), v.clone()) {
-                        return Some(Err(e));
-                    }
-                }
-                Ok(Value::None)
+                let mut pairs = match arg(0) {
+                    Value::Dict(src) => src.borrow().pairs(),
+                    _ => Vec::new(),
+                };
+                pairs.extend(kwargs.iter().map(|(k, v)| (Value::str(k), v.clone())));
+                d.borrow_mut().extend(pairs).map(|_| Value::None)
             }
             "copy" => Ok(Value::dict(d.borrow().clone())),
             "clear" => {
@@ -1273,6 +1261,46 @@ fn int_of(v: &Value, base: u32) -> R<Value> {
             ),
         ),
     }
+}
+
+/// `range(...)` from its 1 to 3 int arguments (also used by the closed-form loops).
+pub fn range_from(args: &[Value]) -> R<Range> {
+    if args.iter().any(|a| matches!(a, Value::BigInt(_))) {
+        return raise(
+            ExcKind::OverflowError,
+            "range() arguments too large for the kitchen (at most 2**63)",
+        );
+    }
+    let mut ints = Vec::with_capacity(args.len());
+    for a in args {
+        match small(a) {
+            Some(i) => ints.push(i),
+            None => {
+                return raise(
+                    ExcKind::TypeError,
+                    format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        a.type_name()
+                    ),
+                )
+            }
+        }
+    }
+    let (start, stop, step) = match ints.as_slice() {
+        [stop] => (0, *stop, 1),
+        [start, stop] => (*start, *stop, 1),
+        [start, stop, step] => (*start, *stop, *step),
+        _ => {
+            return raise(
+                ExcKind::TypeError,
+                format!("range expected 1 to 3 arguments, got {}", ints.len()),
+            )
+        }
+    };
+    if step == 0 {
+        return raise(ExcKind::ValueError, "range() arg 3 must not be zero");
+    }
+    Ok(Range { start, stop, step })
 }
 
 /// Builtin functions over plain data; `None` for names this module does not know.
@@ -1467,41 +1495,7 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
             }
             Ok(Value::dict(d))
         }
-        "range" => {
-            let ints: Option<Vec<i64>> = args.iter().map(small).collect();
-            match (ints, args.iter().any(|a| matches!(a, Value::BigInt(_)))) {
-                (_, true) => raise(
-                    ExcKind::OverflowError,
-                    "range() arguments too large for the kitchen",
-                ),
-                (None, _) => raise(
-                    ExcKind::TypeError,
-                    "'float' object cannot be interpreted as an integer",
-                ),
-                (Some(v), _) => match v.as_slice() {
-                    [stop] => Ok(Value::Range(Range {
-                        start: 0,
-                        stop: *stop,
-                        step: 1,
-                    })),
-                    [start, stop] => Ok(Value::Range(Range {
-                        start: *start,
-                        stop: *stop,
-                        step: 1,
-                    })),
-                    [_, _, 0] => raise(ExcKind::ValueError, "range() arg 3 must not be zero"),
-                    [start, stop, step] => Ok(Value::Range(Range {
-                        start: *start,
-                        stop: *stop,
-                        step: *step,
-                    })),
-                    _ => raise(
-                        ExcKind::TypeError,
-                        format!("range expected at most 3 arguments, got {}", v.len()),
-                    ),
-                },
-            }
-        }
+        "range" => range_from(args).map(Value::Range),
         "divmod" => binary(BinOp::FloorDiv, &arg(0), &arg(1))
             .and_then(|q| binary(BinOp::Mod, &arg(0), &arg(1)).map(|m| Value::tuple(vec![q, m]))),
         "pow" => binary(BinOp::Pow, &arg(0), &arg(1)),

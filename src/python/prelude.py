@@ -121,6 +121,33 @@ def _run_target(f, args, kwargs):
 
 # ----- concurrent.futures ------------------------------------------------------------------------
 
+def _executor(ex, submit, shutdown):
+    # Lib/concurrent/futures/_base.py Executor: map submits everything at once and yields
+    # results in order; the context manager shuts down and waits.
+    def map(fn, *iterables, timeout=None, chunksize=1):
+        fs = [submit(fn, *args) for args in zip(*iterables)]
+
+        def result_iterator():
+            for f in fs:
+                yield f.result()
+
+        return result_iterator()
+
+    def enter():
+        return ex
+
+    def exit(*exc):
+        shutdown(True)
+        return False
+
+    ex.submit = submit
+    ex.map = map
+    ex.shutdown = shutdown
+    ex.__enter__ = enter
+    ex.__exit__ = exit
+    return ex
+
+
 def futures__ThreadPoolExecutor(max_workers=None, thread_name_prefix=""):
     # Lib/concurrent/futures/thread.py: a work queue, workers started on demand while none
     # is idle, up to max_workers = min(32, cpu_count + 4).
@@ -167,15 +194,6 @@ def futures__ThreadPoolExecutor(max_workers=None, thread_name_prefix=""):
         adjust_thread_count()
         return fut
 
-    def map(fn, *iterables, timeout=None, chunksize=1):
-        fs = [submit(fn, *args) for args in zip(*iterables)]
-
-        def result_iterator():
-            for f in fs:
-                yield f.result()
-
-        return result_iterator()
-
     def shutdown(wait=True, cancel_futures=False):
         if not state["shutdown"]:
             state["shutdown"] = True
@@ -184,19 +202,7 @@ def futures__ThreadPoolExecutor(max_workers=None, thread_name_prefix=""):
             for t in threads:
                 t.join()
 
-    def enter():
-        return ex
-
-    def exit(*exc):
-        shutdown(True)
-        return False
-
-    ex.submit = submit
-    ex.map = map
-    ex.shutdown = shutdown
-    ex.__enter__ = enter
-    ex.__exit__ = exit
-    return ex
+    return _executor(ex, submit, shutdown)
 
 
 def futures__as_completed(fs, timeout=None):
@@ -274,15 +280,6 @@ def futures__ProcessPoolExecutor(max_workers=None):
         calls.put((work_id, fn, args, kwargs))
         return fut
 
-    def map(fn, *iterables, timeout=None, chunksize=1):
-        fs = [submit(fn, *args) for args in zip(*iterables)]
-
-        def result_iterator():
-            for f in fs:
-                yield f.result()
-
-        return result_iterator()
-
     def shutdown(wait=True, cancel_futures=False):
         if state["shutdown"]:
             return
@@ -298,19 +295,7 @@ def futures__ProcessPoolExecutor(max_workers=None):
         if wait:
             state["manager"].join()
 
-    def enter():
-        return ex
-
-    def exit(*exc):
-        shutdown(True)
-        return False
-
-    ex.submit = submit
-    ex.map = map
-    ex.shutdown = shutdown
-    ex.__enter__ = enter
-    ex.__exit__ = exit
-    return ex
+    return _executor(ex, submit, shutdown)
 
 
 # ----- multiprocessing.Pool ----------------------------------------------------------------------
@@ -457,6 +442,23 @@ async def asyncio__wait_for(aw, timeout):
     raise TimeoutError()
 
 
+def _async_lock(obj, acquire, release):
+    # `async with lock:` acquires on the way in and releases on the way out.
+    async def aenter():
+        await acquire()
+        return None
+
+    async def aexit(*exc):
+        release()
+        return False
+
+    obj.acquire = acquire
+    obj.release = release
+    obj.__aenter__ = aenter
+    obj.__aexit__ = aexit
+    return obj
+
+
 def asyncio__Semaphore(value=1):
     # Lib/asyncio/locks.py Semaphore (3.11.7): FIFO, and no barging past waiters.
     if value < 0:
@@ -499,20 +501,8 @@ def asyncio__Semaphore(value=1):
         st["value"] += 1
         wake_up_next()
 
-    async def aenter():
-        await acquire()
-        return None
-
-    async def aexit(*exc):
-        release()
-        return False
-
-    sem.acquire = acquire
-    sem.release = release
     sem.locked = locked
-    sem.__aenter__ = aenter
-    sem.__aexit__ = aexit
-    return sem
+    return _async_lock(sem, acquire, release)
 
 
 def asyncio__BoundedSemaphore(value=1):
@@ -559,20 +549,8 @@ def asyncio__Lock():
     def locked():
         return st["locked"]
 
-    async def aenter():
-        await acquire()
-        return None
-
-    async def aexit(*exc):
-        release()
-        return False
-
-    lock.acquire = acquire
-    lock.release = release
     lock.locked = locked
-    lock.__aenter__ = aenter
-    lock.__aexit__ = aexit
-    return lock
+    return _async_lock(lock, acquire, release)
 
 
 def asyncio__Event():

@@ -355,7 +355,7 @@ impl Runtime {
             }
             match self.run_thread(tid)? {
                 Exit::Suspended | Exit::Quantum => {}
-                Exit::BaseYield(v) => self.after_task_step(tid, Ok(Some(v)))?,
+                Exit::BaseYield(v) => self.after_task_step(tid, v),
                 Exit::BaseReturn(v) => {
                     if self.threads[tid].event_loop.is_some() {
                         self.task_finished(tid, FutState::Done(v));
@@ -780,20 +780,15 @@ impl Runtime {
         Ok(())
     }
 
-    /// The running task yielded (`Some(value)`, usually the future it waits for).
-    fn after_task_step(
-        &mut self,
-        tid: ThreadId,
-        yielded: Result<Option<Value>, ()>,
-    ) -> Result<(), PyError> {
-        let Ok(Some(v)) = yielded else { return Ok(()) };
+    /// The running task yielded `v`, usually the future it waits for.
+    fn after_task_step(&mut self, tid: ThreadId, v: Value) {
         let line = self.current_line(tid);
         let Some(task) = self.threads[tid]
             .event_loop
             .as_mut()
             .and_then(|l| l.current.take())
         else {
-            return Ok(());
+            return;
         };
         let id = Rc::as_ptr(&task) as usize;
         match v.downcast::<FutureObj>() {
@@ -812,7 +807,6 @@ impl Runtime {
             }
             _ => self.make_ready(&task),
         }
-        Ok(())
     }
 
     fn task_finished(&mut self, tid: ThreadId, state: FutState) {

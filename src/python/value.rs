@@ -379,6 +379,26 @@ impl Dict {
     pub fn values(&self) -> Vec<Value> {
         self.items().map(|(_, v)| v.clone()).collect()
     }
+    /// Copies of the entries, so the dict can be changed (or be the other side) meanwhile.
+    pub fn pairs(&self) -> Vec<(Value, Value)> {
+        self.items().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+    /// The entries with string keys, as keyword arguments (other keys are skipped).
+    pub fn str_items(&self) -> Vec<(Rc<str>, Value)> {
+        self.items()
+            .filter_map(|(k, v)| match k {
+                Value::Str(s) => Some((s.clone(), v.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+    /// `self.update(pairs)`.
+    pub fn extend(&mut self, pairs: Vec<(Value, Value)>) -> Result<(), Exception> {
+        for (k, v) in pairs {
+            self.insert(k, v)?;
+        }
+        Ok(())
+    }
 }
 
 impl Value {

@@ -18,7 +18,7 @@ use super::objects::{
 };
 use super::ops::{self, BinOp};
 use super::runtime::{Outcome, Runtime, ThreadId};
-use super::value::{raise, ExcKind, Exception, Range, Value};
+use super::value::{raise, ExcKind, Exception, Value};
 use crate::core::clock::from_secs;
 
 /// How a frame was entered: what happens to what it yields, returns or raises.
@@ -83,6 +83,14 @@ impl Frame {
     }
     fn pop(&mut self) -> Value {
         self.stack.pop().unwrap_or(Value::None)
+    }
+    /// Pops when `cond`, else leaves the stack alone and gives `None`.
+    fn pop_if(&mut self, cond: bool) -> Value {
+        if cond {
+            self.pop()
+        } else {
+            Value::None
+        }
     }
     fn top(&self) -> Value {
         self.stack.last().cloned().unwrap_or(Value::None)
@@ -896,14 +904,8 @@ impl Runtime {
                     );
                 };
                 if let Some(Value::Dict(d)) = f.stack.last() {
-                    let pairs: Vec<_> = src
-                        .borrow()
-                        .items()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect();
-                    for (k, v) in pairs {
-                        d.borrow_mut().insert(k, v)?;
-                    }
+                    let pairs = src.borrow().pairs();
+                    d.borrow_mut().extend(pairs)?;
                 }
             }
             Op::ListToTuple => {
@@ -990,20 +992,9 @@ impl Runtime {
                 return self.call_value(tid, frames, callee, args, kwargs, Caller::Call);
             }
             Op::MakeFunction(t) => {
-                let kwdefaults = if t.has_kwdefaults {
-                    match f.pop() {
-                        Value::Dict(d) => d
-                            .borrow()
-                            .items()
-                            .filter_map(|(k, v)| match k {
-                                Value::Str(s) => Some((s.clone(), v.clone())),
-                                _ => None,
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    }
-                } else {
-                    Vec::new()
+                let kwdefaults = match (t.has_kwdefaults, f.pop_if(t.has_kwdefaults)) {
+                    (true, Value::Dict(d)) => d.borrow().str_items(),
+                    _ => Vec::new(),
                 };
                 let defaults = f.stack.split_off(f.stack.len() - t.ndefaults as usize);
                 let env = (f.code.kind != CodeKind::Module).then(|| f.env.clone());
@@ -1159,7 +1150,7 @@ impl Runtime {
             }
             Op::SumRange { argc, poly } => {
                 let args = f.stack.split_off(f.stack.len() - argc as usize);
-                let r = range_of(&args)?;
+                let r = ops::range_from(&args)?;
                 let n = r.len();
                 let sum = poly.sum_over(r.start, r.step, n);
                 f.stack.push(Value::from_bigint(sum));
@@ -1175,7 +1166,7 @@ impl Runtime {
                 weight,
             } => {
                 let args = f.stack.split_off(f.stack.len() - argc as usize);
-                let r = range_of(&args)?;
+                let r = ops::range_from(&args)?;
                 let n = r.len();
                 for (target, add, poly) in targets.iter() {
                     let current = self.load(f, target)?;
@@ -1382,33 +1373,4 @@ impl Runtime {
             Flow::Exit(Exit::BaseYield(v))
         }
     }
-}
-
-/// `range(...)` arguments as a range, for the closed-form loops.
-fn range_of(args: &[Value]) -> Result<Range, Exception> {
-    let int = |v: &Value| match v {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(*b as i64),
-        Value::BigInt(_) => raise(
-            ExcKind::OverflowError,
-            "range() argument too large for the kitchen (at most 2**63)",
-        ),
-        other => raise(
-            ExcKind::TypeError,
-            format!(
-                "'{}' object cannot be interpreted as an integer",
-                other.type_name()
-            ),
-        ),
-    };
-    let (start, stop, step) = match args {
-        [stop] => (0, int(stop)?, 1),
-        [start, stop] => (int(start)?, int(stop)?, 1),
-        [start, stop, step] => (int(start)?, int(stop)?, int(step)?),
-        _ => return raise(ExcKind::TypeError, "range expected 1 to 3 arguments"),
-    };
-    if step == 0 {
-        return raise(ExcKind::ValueError, "range() arg 3 must not be zero");
-    }
-    Ok(Range { start, stop, step })
 }
