@@ -23,7 +23,7 @@ if __name__ == "__main__":
     print(f"kitchen: {len(BATCHES)} batches for {WORKERS} cooks")
     with multiprocessing.Pool(WORKERS) as pool:
         totals = pool.map(sauce, BATCHES)
-    for number, (n, total) in enumerate(zip(BATCHES, totals), start=1):
+    for number, n, total in zip(range(1, len(BATCHES) + 1), BATCHES, totals):
         print(f"batch {number}: sum of squares below {n} is {total}")
     print(f"kitchen: grand total {sum(totals)}")
     print("done")

@@ -17,7 +17,8 @@ COOKS = ["cook Ana", "cook Bo"]
 
 
 async def waiter(queue):
-    for order, pause in enumerate(WAIT_BEFORE_ORDER_S, start=1):
+    for i, pause in enumerate(WAIT_BEFORE_ORDER_S):
+        order = i + 1
         await asyncio.sleep(pause)
         await queue.put(order)
         print(f"waiter: order {order} on the rail")

@@ -22,10 +22,10 @@ time.sleep(THINK_S)
 prices = {dish: random.randint(8, 24) for dish in DISHES}
 for dish in DISHES:
     print(f"price {dish}: {prices[dish]} euros")
-print(f"menu: cheapest {min(prices.values())}, dearest {max(prices.values())}")
+print(f"menu: cheapest {min(prices[d] for d in DISHES)}, dearest {max(prices[d] for d in DISHES)}")
 time.sleep(THINK_S)
 
-tasting = list(DISHES)
+tasting = [dish for dish in DISHES]
 random.shuffle(tasting)
 print(f"menu: tasting order {tasting}")
 tip = random.random() * 20

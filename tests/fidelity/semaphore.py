@@ -23,7 +23,7 @@ async def dish(n, seconds, burners):
 
 async def main():
     burners = asyncio.Semaphore(BURNERS)
-    dishes = [dish(n, s, burners) for n, s in enumerate(COOK_S, start=1)]
+    dishes = [dish(i + 1, s, burners) for i, s in enumerate(COOK_S)]
     cooked = await asyncio.gather(*dishes)
     print(f"kitchen: {len(cooked)} dishes cooked")
     print("done")

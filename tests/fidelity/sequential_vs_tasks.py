@@ -17,7 +17,7 @@ SALAD_S = 0.1
 async def cook(dish, seconds):
     await asyncio.sleep(seconds)
     print(f"{dish}: ready")
-    return dish
+    return seconds
 
 
 async def main():
@@ -32,8 +32,10 @@ async def main():
     sauce = asyncio.create_task(cook("tasks sauce", SAUCE_S))
     salad = asyncio.create_task(cook("tasks salad", SALAD_S))
     print("tasks: all three started")
-    dishes = [await pasta, await sauce, await salad]
-    print(f"tasks: collected {len(dishes)} dishes")
+    first = await pasta  # by now the other two are long done
+    second = await sauce
+    third = await salad
+    print(f"tasks: {first + second + third:.1f} s of cooking done in {PASTA_S} s")
     print("done")
 
 

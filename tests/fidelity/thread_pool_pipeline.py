@@ -25,7 +25,10 @@ def numbers(count):
 
 def dishes(numbers):
     for n in numbers:
-        kind = "soup" if n % 3 == 1 else "salad"
+        if n % 3 == 1:
+            kind = "soup"
+        else:
+            kind = "salad"
         print(f"ticket {n}: {kind}")
         yield (n, kind)
 
