@@ -60,6 +60,10 @@
 //! in parallel threads, and a CPU-bound program next to another would measure the contention,
 //! not itself.
 //!
+//! A timing failure names the machine's load average: on a machine busy with other work,
+//! CPython's CPU-bound runs are slowed by a varying amount that no repeat count removes; run
+//! the suite on a quiet machine (CI's is).
+//!
 //! Nothing is skipped: without `python3` (or `$KITCHEN_PYTHON`) the tests fail and say so. On
 //! failure the message shows both outputs side by side, rows whose texts differ marked `*`.
 
@@ -562,9 +566,10 @@ fn check(case: &Case) {
     assert!(
         within,
         "{}: total time {simulated:.3} s simulated, more than {:.0} % off CPython's \
-         {cpython}\n{}",
+         {cpython}; {}\n{}",
         case.name,
         TOLERANCE * 100.0,
+        machine_load(),
         side_by_side(("CPython", shown), ("kitchen", &kitchen)),
     );
     eprintln!(
@@ -732,6 +737,19 @@ fn machine() -> MutexGuard<'static, ()> {
     MACHINE
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The machine's load, for timing failures: CPython's times are only as good as the machine
+/// is quiet (other builds or tests running at the same time slow CPU-bound programs down).
+fn machine_load() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    match std::fs::read_to_string("/proc/loadavg") {
+        Ok(avg) => format!(
+            "load average {} on {cores} cores (above {cores}, CPython's times are skewed by other work)",
+            avg.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        ),
+        Err(_) => format!("{cores} cores"),
+    }
 }
 
 /// The profile of this machine, calibrated by the first test that needs it.
