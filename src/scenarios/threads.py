@@ -4,8 +4,9 @@
 # nine threads. A thread that sleeps releases the GIL (the Global Interpreter Lock), so the
 # three pots boil side by side with everything else. A thread that computes needs the GIL to
 # run Python code, and there is one GIL per process: the six CPU steps take turns, switching
-# every 5 ms, so they finish together near the end, after as much time as six steps one
-# after another.
+# every 5 ms, so they all finish late, after about as much time as six steps one after
+# another. Even starting the chefs slows down: after each start() the main thread has to
+# wait for its turn on the GIL before it can start the next one.
 import threading
 import time
 
