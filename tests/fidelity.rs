@@ -1,0 +1,887 @@
+//! Fidelity: `kitchen run` against real CPython, program by program.
+//!
+//! Every program in `tests/fidelity/` (and every built-in scenario in `src/scenarios/`, scaled
+//! down) is run twice over: by the interpreter on its simulated clock,
+//!
+//! ```text
+//! kitchen run PROGRAM.py --profile <target tmpdir>/fidelity-profile.json
+//! ```
+//!
+//! and by real CPython, `python3 tests/fidelity/stamp.py PROGRAM.py`, which stamps each printed
+//! line with the seconds since the program started (see the docstring of `stamp.py`). Both print
+//! `<seconds>\t<text>` lines. The profile is measured once per test run on this very machine by
+//! `kitchen calibrate --out <target tmpdir>/fidelity-profile.json` (cost of a loop turn, of a
+//! thread and process start, of pickling; cores = `os.cpu_count()`), so the simulation
+//! pretends to be the machine CPython runs on.
+//!
+//! # The rules
+//!
+//! Tags. A program puts a tag at the start of each line it prints: the text before the first
+//! `:` (`order 2: sauce ready` has the tag `order 2`). A tag names one *task*: one coroutine,
+//! thread or process, whose own lines come in program order. Lines without a `:` (the final
+//! `done`) share the tag `(untagged)`, the main program's.
+//!
+//! (a) Same lines: the multiset of printed texts must be equal.
+//!
+//! (b) Same order within each task: for every tag, the lines with that tag come in the same
+//!     order. CPython's order within one task is fixed by the program, so this holds for
+//!     every program whose tags name tasks. The scaled-down `threads` and `processes`
+//!     scenarios print `order N:` from three workers each (boil, chop, sauce), so there (b) is
+//!     not checked; the test says so on stderr.
+//!
+//! (c) Same total order, for the programs where CPython's order is deterministic: those with a
+//!     line `# fidelity: total-order` (single-threaded asyncio programs whose events are far
+//!     enough apart, programs where only the main thread prints). Any other `# fidelity:`
+//!     line is an error, so a typo cannot switch a check off.
+//!
+//! (d) Same total time: the timestamp of the last line (the programs in `tests/fidelity/` end by
+//!     printing `done`; a scenario's last line ends it too) must be within 15 % of CPython's:
+//!     |kitchen − cpython| ≤ 0.15 × cpython.
+//!
+//! # Noise, repeats and why the median
+//!
+//! The simulation is deterministic, CPython's run is real and noisy: other processes on the
+//! machine, the OS scheduler, page faults. Noise is mostly one-sided (it slows CPython down),
+//! so "accept if any of several runs matches" would let a simulation that is too slow pass
+//! whenever one unlucky run is slow too. The test instead compares with the **median of three
+//! CPython runs**: one outlier, in either direction, cannot decide it, and a simulation off by
+//! more than the tolerance fails unless two of three runs are off the same way.
+//!
+//! The third run is only made when it can change the outcome: the check is "the median lies in
+//! the interval I = [kitchen / 1.15, kitchen / 0.85]", and two runs inside I (or both below,
+//! or both above) fix where the median of three lies. So two runs usually suffice; the result
+//! is exactly that of the median of three.
+//!
+//! Checks (a) to (c) are made against every CPython run, and each CPython run is also compared
+//! with the first one by the same rules: if CPython disagrees with itself, the test fails
+//! blaming the program (it is not deterministic where it claims to be), not the interpreter.
+//!
+//! All runs of the test binary (calibration, kitchen, CPython) go through one lock: tests run
+//! in parallel threads, and a CPU-bound program next to another would measure the contention,
+//! not itself.
+//!
+//! A timing failure names the machine's load average: on a machine busy with other work,
+//! CPython's CPU-bound runs are slowed by a varying amount that no repeat count removes; run
+//! the suite on a quiet machine (CI's is).
+//!
+//! Nothing is skipped: without `python3` (or `$KITCHEN_PYTHON`) the tests fail and say so. On
+//! failure the message shows both outputs side by side, rows whose texts differ marked `*`.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+/// Allowed relative difference of the total time.
+const TOLERANCE: f64 = 0.15;
+/// CPython runs compared by their median (at most; see the module doc).
+const CPYTHON_RUNS: usize = 3;
+/// Longest a single run (calibration included) may take before it is killed.
+const RUN_LIMIT: Duration = Duration::from_secs(300);
+/// The directive that marks a program whose printed order CPython always keeps.
+const TOTAL_ORDER: &str = "total-order";
+
+const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
+const KITCHEN: &str = env!("CARGO_BIN_EXE_kitchen");
+const TMP: &str = env!("CARGO_TARGET_TMPDIR");
+
+// ---------------------------------------------------------------------------------------------
+// The programs
+
+/// Every program in `tests/fidelity/` (besides `stamp.py`) has a test of the same name below;
+/// `every_program_has_a_test` keeps this list and the directory in step.
+const PROGRAMS: &[&str] = &[
+    "event_lock.py",
+    "gather_blocking.py",
+    "mp_queue.py",
+    "nine_processes.py",
+    "nine_threads.py",
+    "pool_map.py",
+    "process_pool.py",
+    "queue_pipeline.py",
+    "seeded_menu.py",
+    "semaphore.py",
+    "sequential_vs_tasks.py",
+    "thread_pool_pipeline.py",
+    "to_thread.py",
+    "wait_for.py",
+];
+
+#[test]
+fn gather_blocking() {
+    check_program("gather_blocking.py");
+}
+
+#[test]
+fn sequential_vs_tasks() {
+    check_program("sequential_vs_tasks.py");
+}
+
+#[test]
+fn semaphore() {
+    check_program("semaphore.py");
+}
+
+#[test]
+fn to_thread() {
+    check_program("to_thread.py");
+}
+
+#[test]
+fn nine_threads() {
+    check_program("nine_threads.py");
+}
+
+#[test]
+fn thread_pool_pipeline() {
+    check_program("thread_pool_pipeline.py");
+}
+
+#[test]
+fn nine_processes() {
+    check_program("nine_processes.py");
+}
+
+#[test]
+fn pool_map() {
+    check_program("pool_map.py");
+}
+
+#[test]
+fn seeded_menu() {
+    check_program("seeded_menu.py");
+}
+
+#[test]
+fn queue_pipeline() {
+    check_program("queue_pipeline.py");
+}
+
+#[test]
+fn wait_for() {
+    check_program("wait_for.py");
+}
+
+#[test]
+fn process_pool() {
+    check_program("process_pool.py");
+}
+
+#[test]
+fn event_lock() {
+    check_program("event_lock.py");
+}
+
+#[test]
+fn mp_queue() {
+    check_program("mp_queue.py");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built-in scenarios, scaled down
+
+/// A built-in scenario of `src/scenarios/`, with the constants its test rewrites (the lines
+/// `NAME = value` at its top) and the checks that apply.
+struct Scenario {
+    file: &'static str,
+    constants: &'static [(&'static str, &'static str)],
+    /// (b) applies: each tag names one task. `Err` says why it does not.
+    per_task: Result<(), &'static str>,
+    /// (c) applies: CPython always prints the lines in one order.
+    total_order: bool,
+}
+
+const SHARED_TAGS: &str = "three workers (boil, chop, sauce) print `order N:` each; \
+     whether an order's chop or its sauce ends first is up to the GIL or the OS";
+
+const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        file: "asyncio_blocking.py",
+        constants: &[("BOIL_SECONDS", "0.3"), ("CPU_N", "10**6")],
+        per_task: Ok(()),
+        total_order: true,
+    },
+    Scenario {
+        file: "asyncio_to_thread.py",
+        constants: &[("BOIL_SECONDS", "0.3"), ("CPU_N", "2 * 10**6")],
+        per_task: Ok(()),
+        total_order: false,
+    },
+    Scenario {
+        file: "threads.py",
+        constants: &[("BOIL_SECONDS", "0.1"), ("CPU_N", "2 * 10**6")],
+        per_task: Err(SHARED_TAGS),
+        total_order: false,
+    },
+    Scenario {
+        file: "processes.py",
+        constants: &[("BOIL_SECONDS", "0.1"), ("CPU_N", "3 * 10**6")],
+        per_task: Err(SHARED_TAGS),
+        total_order: false,
+    },
+    Scenario {
+        file: "thousand_asyncio.py",
+        constants: &[("BOIL_SECONDS", "0.5"), ("POTS", "1000")],
+        per_task: Ok(()),
+        total_order: true,
+    },
+    Scenario {
+        file: "thousand_threads.py",
+        constants: &[("BOIL_SECONDS", "0.5"), ("POTS", "1000")],
+        per_task: Ok(()),
+        total_order: true,
+    },
+    Scenario {
+        file: "thousand_processes.py",
+        constants: &[("BOIL_SECONDS", "0.5"), ("POTS", "200")],
+        per_task: Ok(()),
+        total_order: true,
+    },
+];
+
+#[test]
+fn scenario_asyncio_blocking() {
+    check_scenario("asyncio_blocking.py");
+}
+
+#[test]
+fn scenario_asyncio_to_thread() {
+    check_scenario("asyncio_to_thread.py");
+}
+
+#[test]
+fn scenario_threads() {
+    check_scenario("threads.py");
+}
+
+#[test]
+fn scenario_processes() {
+    check_scenario("processes.py");
+}
+
+#[test]
+fn scenario_thousand_asyncio() {
+    check_scenario("thousand_asyncio.py");
+}
+
+#[test]
+fn scenario_thousand_threads() {
+    check_scenario("thousand_threads.py");
+}
+
+#[test]
+fn scenario_thousand_processes() {
+    check_scenario("thousand_processes.py");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks of the suite itself (these need CPython only)
+
+/// A new program in `tests/fidelity/` or `src/scenarios/` without a test would be skipped
+/// silently; so would a program whose last line is not `done`.
+#[test]
+fn every_program_has_a_test() {
+    let listed = |dir: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(Path::new(MANIFEST_DIR).join(dir))
+            .unwrap_or_else(|e| panic!("cannot list {dir}: {e}"))
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".py") && name != "stamp.py")
+            .collect();
+        names.sort();
+        names
+    };
+    let mut programs: Vec<String> = PROGRAMS.iter().map(|p| p.to_string()).collect();
+    programs.sort();
+    assert_eq!(
+        listed("tests/fidelity"),
+        programs,
+        "PROGRAMS and tests/fidelity/ differ"
+    );
+    let mut scenarios: Vec<String> = SCENARIOS.iter().map(|s| s.file.to_string()).collect();
+    scenarios.sort();
+    assert_eq!(
+        listed("src/scenarios"),
+        scenarios,
+        "SCENARIOS and src/scenarios/ differ"
+    );
+
+    let this_file = std::fs::read_to_string(Path::new(MANIFEST_DIR).join("tests/fidelity.rs"))
+        .expect("tests/fidelity.rs is readable");
+    for program in PROGRAMS {
+        let call = format!("check_program(\"{program}\")");
+        assert!(this_file.contains(&call), "no test calls {call}");
+        let source = read(&program_path(program));
+        assert!(
+            source.contains("print(\"done\")"),
+            "{program} must end by printing `done`"
+        );
+        directives(program, &source);
+    }
+    for scenario in SCENARIOS {
+        let call = format!("check_scenario(\"{}\")", scenario.file);
+        assert!(this_file.contains(&call), "no test calls {call}");
+    }
+}
+
+/// `stamp.py` stamps lines from the main thread, a thread and a forked process with one clock,
+/// in time order, and passes on a failing program's exit status and traceback.
+#[test]
+fn stamp_py_stamps_threads_and_processes() {
+    let dir = Path::new(TMP).join("fidelity-stamp");
+    std::fs::create_dir_all(&dir).unwrap();
+    let program = dir.join("three_voices.py");
+    std::fs::write(
+        &program,
+        r#"import multiprocessing
+import threading
+import time
+
+def cook():
+    time.sleep(0.3)
+    print("child: done boiling")
+
+def helper():
+    time.sleep(0.15)
+    print("helper: plates warm", "twice", sep=", ")
+
+if __name__ == "__main__":
+    print("main: start")
+    p = multiprocessing.Process(target=cook)
+    t = threading.Thread(target=helper)
+    p.start()
+    t.start()
+    t.join()
+    p.join()
+    print("done")
+"#,
+    )
+    .unwrap();
+    let run = {
+        let _machine = machine();
+        run_cpython(&program)
+    };
+    let lines = run.lines.unwrap_or_else(|e| panic!("{e}"));
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "main: start",
+            "helper: plates warm, twice",
+            "child: done boiling",
+            "done"
+        ],
+        "{}",
+        show(&lines)
+    );
+    let t: Vec<f64> = lines.iter().map(|l| l.t).collect();
+    assert!(t[0] < 0.1, "{}", show(&lines));
+    assert!((0.15..0.6).contains(&t[1]), "{}", show(&lines));
+    assert!((0.3..0.9).contains(&t[2]), "{}", show(&lines));
+    assert!(t[3] >= t[2] && t[3] < 1.5, "{}", show(&lines));
+
+    let failing = dir.join("burnt.py");
+    std::fs::write(
+        &failing,
+        "print(\"chef: oops\")\nraise ValueError(\"burnt\")\n",
+    )
+    .unwrap();
+    let run = {
+        let _machine = machine();
+        run_cpython(&failing)
+    };
+    let err = run.lines.expect_err("a failing program fails");
+    assert!(err.contains("0.0") && err.contains("chef: oops"), "{err}");
+    assert!(
+        err.contains("burnt.py\", line 2") && err.contains("ValueError: burnt"),
+        "{err}"
+    );
+    assert!(!err.contains("runpy"), "stamp.py's own frames leak: {err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The harness
+
+/// One printed line: seconds since the program started, and the text.
+#[derive(Clone, Debug, PartialEq)]
+struct Line {
+    t: f64,
+    text: String,
+}
+
+/// What is checked for one program.
+struct Case {
+    /// The name in messages.
+    name: String,
+    /// The program as both runners get it.
+    path: PathBuf,
+    per_task: Result<(), &'static str>,
+    total_order: bool,
+}
+
+fn check_program(file: &str) {
+    let path = program_path(file);
+    let source = read(&path);
+    let total_order = directives(file, &source).iter().any(|d| d == TOTAL_ORDER);
+    check(&Case {
+        name: file.to_string(),
+        path,
+        per_task: Ok(()),
+        total_order,
+    });
+}
+
+fn check_scenario(file: &str) {
+    let scenario = SCENARIOS
+        .iter()
+        .find(|s| s.file == file)
+        .unwrap_or_else(|| panic!("{file} is not in SCENARIOS"));
+    let source = read(&Path::new(MANIFEST_DIR).join("src/scenarios").join(file));
+    let scaled = with_constants(file, &source, scenario.constants);
+    let dir = Path::new(TMP).join("fidelity-scenarios");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(file);
+    std::fs::write(&path, scaled).unwrap();
+    check(&Case {
+        name: format!("src/scenarios/{file} (scaled: {:?})", scenario.constants),
+        path,
+        per_task: scenario.per_task,
+        total_order: scenario.total_order,
+    });
+}
+
+fn program_path(file: &str) -> PathBuf {
+    Path::new(MANIFEST_DIR).join("tests/fidelity").join(file)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The `# fidelity: ...` directives of a program; unknown ones are an error.
+fn directives(file: &str, source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("# fidelity:"))
+        .map(|d| {
+            let d = d.trim().to_string();
+            assert!(
+                d == TOTAL_ORDER,
+                "{file}: unknown directive `# fidelity: {d}`"
+            );
+            d
+        })
+        .collect()
+}
+
+/// `source` with each `NAME = value` line of `constants` rewritten; a name without such a
+/// line is an error, so a renamed constant cannot leave a test at full size.
+fn with_constants(file: &str, source: &str, constants: &[(&str, &str)]) -> String {
+    let mut lines: Vec<String> = source.lines().map(str::to_string).collect();
+    for (name, value) in constants {
+        let prefix = format!("{name} = ");
+        let line = lines
+            .iter_mut()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("{file} has no line `{name} = ...` to rewrite"));
+        *line = format!("{name} = {value}");
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Runs both sides and asserts rules (a) to (d).
+fn check(case: &Case) {
+    let profile = profile();
+    if let Err(why) = case.per_task {
+        eprintln!("{}: order within tasks (b) not checked: {why}", case.name);
+    }
+    let machine = machine();
+    let kitchen = run_kitchen(&case.path, &profile);
+    let mut runs: Vec<Vec<Line>> = Vec::new();
+    let mut verdict = None;
+    while runs.len() < CPYTHON_RUNS && verdict.is_none() {
+        let run = run_cpython(&case.path);
+        let lines = match run.lines {
+            Ok(lines) => lines,
+            Err(e) => panic!("{}: CPython run {} failed: {e}", case.name, runs.len() + 1),
+        };
+        if let Some(first) = runs.first() {
+            if let Some(problem) = order_problem(case, first, &lines) {
+                panic!(
+                    "{}: CPython disagrees with itself ({problem}): the program is not \
+                     deterministic where the test expects it to be; fix the program\n{}",
+                    case.name,
+                    side_by_side(
+                        ("CPython run 1", first),
+                        (&format!("CPython run {}", runs.len() + 1), &lines)
+                    )
+                );
+            }
+        }
+        let kitchen_lines = match &kitchen {
+            Ok(lines) => lines,
+            Err(e) => panic!(
+                "{}: kitchen run failed: {e}\nCPython printed:\n{}",
+                case.name,
+                show(&lines)
+            ),
+        };
+        if let Some(problem) = order_problem(case, &lines, kitchen_lines) {
+            panic!(
+                "{}: {problem}\n{}",
+                case.name,
+                side_by_side(
+                    (&format!("CPython run {}", runs.len() + 1), &lines),
+                    ("kitchen", kitchen_lines)
+                )
+            );
+        }
+        runs.push(lines);
+        verdict = timing_verdict(total(kitchen_lines), &runs);
+    }
+    drop(machine);
+
+    let kitchen = kitchen.unwrap();
+    let simulated = total(&kitchen);
+    let totals: Vec<f64> = runs.iter().map(|r| total(r)).collect();
+    let off = |cpython: f64| format!("{:+.1} %", (simulated - cpython) / cpython * 100.0);
+    let (cpython, shown) = if totals.len() == CPYTHON_RUNS {
+        let m = median(&totals);
+        (
+            format!("median {m:.3} s of {totals:.3?} ({})", off(m)),
+            median_run(&runs),
+        )
+    } else {
+        let offs: Vec<String> = totals.iter().map(|&t| off(t)).collect();
+        (
+            format!(
+                "{totals:.3?} ({}): two runs on one side decide the median of three",
+                offs.join(", ")
+            ),
+            &runs[0][..],
+        )
+    };
+    let within = verdict.expect("three runs always decide");
+    assert!(
+        within,
+        "{}: total time {simulated:.3} s simulated, more than {:.0} % off CPython's \
+         {cpython}; {}\n{}",
+        case.name,
+        TOLERANCE * 100.0,
+        machine_load(),
+        side_by_side(("CPython", shown), ("kitchen", &kitchen)),
+    );
+    eprintln!(
+        "{}: total time {simulated:.3} s simulated, CPython {cpython}",
+        case.name
+    );
+}
+
+/// Time of the last printed line.
+fn total(lines: &[Line]) -> f64 {
+    lines.last().map_or(0.0, |l| l.t)
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn median_run(runs: &[Vec<Line>]) -> &[Line] {
+    let m = median(&runs.iter().map(|r| total(r)).collect::<Vec<_>>());
+    runs.iter().find(|r| total(r) == m).unwrap()
+}
+
+/// Whether the median of [`CPYTHON_RUNS`] CPython totals is within the tolerance of
+/// `simulated`, once `totals` decide it; `None` while another run could change the answer.
+///
+/// Within the tolerance means: the CPython total lies in [simulated / (1 + T), simulated /
+/// (1 − T)]. With three runs, two on the same side of that interval (or both inside) fix the
+/// side of the median.
+fn timing_verdict(simulated: f64, totals_of: &[Vec<Line>]) -> Option<bool> {
+    let side = |cpython: f64| {
+        if simulated < cpython * (1.0 - TOLERANCE) {
+            -1 // the simulation is too fast
+        } else if simulated > cpython * (1.0 + TOLERANCE) {
+            1 // too slow
+        } else {
+            0
+        }
+    };
+    let sides: Vec<i32> = totals_of.iter().map(|r| side(total(r))).collect();
+    let needed = CPYTHON_RUNS / 2 + 1;
+    for s in [-1, 0, 1] {
+        if sides.iter().filter(|&&x| x == s).count() >= needed {
+            return Some(s == 0);
+        }
+    }
+    if sides.len() >= CPYTHON_RUNS {
+        // One run each side of the interval and one inside: the median is inside.
+        return Some(
+            side(median(
+                &totals_of.iter().map(|r| total(r)).collect::<Vec<_>>(),
+            )) == 0,
+        );
+    }
+    None
+}
+
+/// The first way `other` breaks rules (a) to (c) against `reference`, if any.
+fn order_problem(case: &Case, reference: &[Line], other: &[Line]) -> Option<String> {
+    let texts = |lines: &[Line]| -> Vec<String> { lines.iter().map(|l| l.text.clone()).collect() };
+    let (a, b) = (texts(reference), texts(other));
+    if a.is_empty() || b.is_empty() {
+        return Some("nothing printed".into());
+    }
+    // (a) the same multiset of lines
+    let mut count: BTreeMap<&str, i64> = BTreeMap::new();
+    for t in &a {
+        *count.entry(t).or_default() += 1;
+    }
+    for t in &b {
+        *count.entry(t).or_default() -= 1;
+    }
+    let missing: Vec<String> = count
+        .iter()
+        .filter(|(_, &c)| c != 0)
+        .map(|(t, c)| {
+            if *c > 0 {
+                format!("{c}× only left: {t:?}")
+            } else {
+                format!("{}× only right: {t:?}", -c)
+            }
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Some(format!("(a) different lines: {}", missing.join("; ")));
+    }
+    // (b) the same order within each task
+    if case.per_task.is_ok() {
+        let (ta, tb) = (by_tag(&a), by_tag(&b));
+        for (tag, left) in &ta {
+            let right = &tb[tag];
+            if left != right {
+                return Some(format!(
+                    "(b) task `{tag}` prints in another order: left {left:?}, right {right:?}"
+                ));
+            }
+        }
+    }
+    // (c) the same total order
+    if case.total_order && a != b {
+        let i = a.iter().zip(&b).position(|(x, y)| x != y).unwrap();
+        return Some(format!(
+            "(c) total order differs from line {}: left {:?}, right {:?}",
+            i + 1,
+            a[i],
+            b[i]
+        ));
+    }
+    None
+}
+
+/// A line's task: the text before its first `:`, or `(untagged)`.
+fn tag(text: &str) -> &str {
+    text.split_once(':')
+        .map_or("(untagged)", |(tag, _)| tag.trim())
+}
+
+fn by_tag(texts: &[String]) -> BTreeMap<&str, Vec<&str>> {
+    let mut tags: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for t in texts {
+        tags.entry(tag(t)).or_default().push(t);
+    }
+    tags
+}
+
+fn show(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .map(|l| format!("  {:7.3}  {}\n", l.t, l.text))
+        .collect()
+}
+
+/// Two outputs in two columns, rows whose texts differ marked with `*`.
+fn side_by_side(left: (&str, &[Line]), right: (&str, &[Line])) -> String {
+    let cell = |l: Option<&Line>| l.map_or(String::new(), |l| format!("{:7.3}  {}", l.t, l.text));
+    let width = left
+        .1
+        .iter()
+        .map(|l| cell(Some(l)).chars().count())
+        .chain([left.0.len()])
+        .max()
+        .unwrap_or(0);
+    let mut out = format!("    {:width$} | {}\n", left.0, right.0);
+    for i in 0..left.1.len().max(right.1.len()) {
+        let (l, r) = (left.1.get(i), right.1.get(i));
+        let differs = l.map(|l| &l.text) != r.map(|r| &r.text);
+        out += &format!(
+            "  {} {:width$} | {}\n",
+            if differs { '*' } else { ' ' },
+            cell(l),
+            cell(r)
+        );
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running things
+
+/// The lock every run of this test binary takes (see the module doc).
+fn machine() -> MutexGuard<'static, ()> {
+    static MACHINE: Mutex<()> = Mutex::new(());
+    // A test that panicked while holding it left nothing half-done: the lock guards no data.
+    MACHINE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The machine's load, for timing failures: CPython's times are only as good as the machine
+/// is quiet (other builds or tests running at the same time slow CPU-bound programs down).
+fn machine_load() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    match std::fs::read_to_string("/proc/loadavg") {
+        Ok(avg) => format!(
+            "load average {} on {cores} cores (above {cores}, CPython's times are skewed by other work)",
+            avg.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        ),
+        Err(_) => format!("{cores} cores"),
+    }
+}
+
+/// The profile of this machine, calibrated by the first test that needs it.
+fn profile() -> PathBuf {
+    static PROFILE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    PROFILE
+        .get_or_init(|| {
+            let path = Path::new(TMP).join("fidelity-profile.json");
+            let _ = std::fs::remove_file(&path);
+            let _machine = machine();
+            let out = run(Command::new(KITCHEN)
+                .arg("calibrate")
+                .arg("--out")
+                .arg(&path))?;
+            if !out.success {
+                return Err(format!("kitchen calibrate failed:\n{}", out.stderr));
+            }
+            let json = std::fs::read_to_string(&path)
+                .map_err(|e| format!("kitchen calibrate wrote no {}: {e}", path.display()))?;
+            serde_json::from_str::<serde_json::Value>(&json)
+                .map_err(|e| format!("kitchen calibrate wrote invalid JSON ({e}):\n{json}"))?;
+            Ok(path)
+        })
+        .clone()
+        .unwrap_or_else(|e| panic!("no calibrated profile: {e}"))
+}
+
+fn run_kitchen(program: &Path, profile: &Path) -> Result<Vec<Line>, String> {
+    let out = run(Command::new(KITCHEN)
+        .arg("run")
+        .arg(program)
+        .arg("--profile")
+        .arg(profile))?;
+    if !out.success {
+        return Err(format!("{}\n{}", out.status, out.stderr));
+    }
+    parse(&out.stdout).map_err(|e| format!("{e}\nstdout:\n{}", out.stdout))
+}
+
+struct CpythonRun {
+    /// The stamped lines, or why there are none (with what was printed).
+    lines: Result<Vec<Line>, String>,
+}
+
+fn python() -> String {
+    std::env::var("KITCHEN_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+fn run_cpython(program: &Path) -> CpythonRun {
+    let stamp = Path::new(MANIFEST_DIR).join("tests/fidelity/stamp.py");
+    let python = python();
+    let out = match run(Command::new(&python).arg(&stamp).arg(program)) {
+        Ok(out) => out,
+        Err(e) => panic!(
+            "cannot run CPython as `{python}` ({e}); the fidelity tests need python3 \
+             (or set KITCHEN_PYTHON)"
+        ),
+    };
+    let lines = if out.success {
+        parse(&out.stdout).map_err(|e| format!("{e}\nstdout:\n{}", out.stdout))
+    } else {
+        Err(format!(
+            "{}\nstdout:\n{}stderr:\n{}",
+            out.status, out.stdout, out.stderr
+        ))
+    };
+    CpythonRun { lines }
+}
+
+/// `<seconds>\t<text>` lines.
+fn parse(stdout: &str) -> Result<Vec<Line>, String> {
+    stdout
+        .lines()
+        .map(|line| {
+            let (t, text) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("not `<seconds>\\t<text>`: {line:?}"))?;
+            let t: f64 = t
+                .parse()
+                .map_err(|_| format!("not a number of seconds: {line:?}"))?;
+            Ok(Line {
+                t,
+                text: text.to_string(),
+            })
+        })
+        .collect()
+}
+
+struct Output {
+    success: bool,
+    status: String,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `command` to its end, or kills it after [`RUN_LIMIT`].
+fn run(command: &mut Command) -> Result<Output, String> {
+    let shown = format!("{command:?}");
+    let mut child = command
+        .current_dir(MANIFEST_DIR)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if started.elapsed() > RUN_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "{shown} ran longer than {RUN_LIMIT:?} and was killed"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Ok(Output {
+        success: status.success(),
+        status: format!("{shown}: {status}"),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    })
+}
