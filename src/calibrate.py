@@ -16,8 +16,13 @@ could not be measured here is left out, and the profile keeps its default for it
 saying why. Every value is finite and not negative.
 
 Methods (see each function):
-- CPU-bound micro-benchmarks (loops, pickling) take the best of several tries: noise from
-  other processes only ever adds time, so the minimum is the closest to the true cost.
+- CPU-bound micro-benchmarks (loops, pickling) take the mean of many short tries (about
+  10 ms each), the three loop benchmarks interleaved over about a second: the speed a program
+  that computes for a while gets. On a quiet machine that is also the fastest try. On a
+  virtual machine it is not: on the 2-core machines this project is built on, a loop turn
+  took about 43 or about 70 ns from one 10 ms try to the next (the host's other guests), and
+  a program computing for half a second ran at the mix of both, 20-30 % slower than the
+  fastest try. The minimum would describe a machine no long program ever gets.
 - Costs involving the OS (starting threads, pipes, asyncio) take the median. Process starts
   take lower quartiles, which a busy machine's slow starts do not move (see process_costs).
 - CPU costs are timed in the timing thread's own CPU time (`time.thread_time`), so other
@@ -124,15 +129,28 @@ def private_bytes(pid):
 # --- the interpreter's speed ----------------------------------------------------------------
 
 
-def loop_iteration(n=1_000_000):
-    """One turn of `sum(i * i for i in range(n))`: the kitchen's CPU step."""
+# Rounds of the interleaved loop benchmarks, and tries of the others (see the module doc).
+ROUNDS = 40
+TRIES = 25
+
+
+def mean_of(fn, tries):
+    return statistics.fmean(fn() for _ in range(tries))
+
+
+def timed_per_turn(loop, n):
+    """A function timing one run of `loop(n)`: CPU seconds per turn."""
 
     def once():
         t = cpu()
-        sum(i * i for i in range(n))
+        loop(n)
         return (cpu() - t) / n
 
-    return best_of(once, 7)
+    return once
+
+
+def sum_loop(n):
+    return sum(i * i for i in range(n))
 
 
 def for_loop(n):
@@ -140,18 +158,6 @@ def for_loop(n):
     for i in range(n):
         total += i * i
     return total
-
-
-def for_iteration(n=1_000_000):
-    """One turn of `for i in range(n): total += i * i` inside a function."""
-    for_loop(1000)  # let CPython 3.11+ specialise the loop's instructions first
-
-    def once():
-        t = cpu()
-        for_loop(n)
-        return (cpu() - t) / n
-
-    return best_of(once, 7)
 
 
 def ops_loop(n):
@@ -190,24 +196,35 @@ def loop_instructions(code):
     return sum(1 for i in ins if start <= i.offset <= end)
 
 
-def op_time(n=500_000):
-    """One interpreted bytecode instruction: a branch-free loop's turn over its instructions.
+def interpreter_speed(n=200_000):
+    """CPU time of one turn of three loops, the mean of interleaved tries.
 
-    The loop mixes what plain Python code does most (loading and storing locals and
-    constants, integer arithmetic, the loop's own FOR_ITER and jump), so the result is an
-    average instruction, not the cheapest or the dearest.
+    - `loop_iteration_s`: `sum(i * i for i in range(n))`, the kitchen's CPU step;
+    - `for_iteration_s`: `for i in range(n): total += i * i` inside a function;
+    - `op_s`: one interpreted bytecode instruction: a branch-free loop's turn over its
+      instructions. That loop mixes what plain Python code does most (loading and storing
+      locals and constants, integer arithmetic, the loop's own FOR_ITER and jump), so the
+      result is an average instruction, not the cheapest or the dearest.
+
+    Interleaving puts the three into the same phases of a machine whose speed changes, so
+    their ratios hold even when the absolute speed does not. Returns the three costs (op_s
+    None when `dis` could not count the loop's instructions) and that count.
     """
     count = loop_instructions(ops_loop.__code__)
-    if not count:
-        return None, None
-    ops_loop(1000)
-
-    def once():
-        t = cpu()
-        ops_loop(n)
-        return (cpu() - t) / n
-
-    return best_of(once, 7) / count, count
+    benchmarks = {
+        "loop_iteration_s": timed_per_turn(sum_loop, n),
+        "for_iteration_s": timed_per_turn(for_loop, n),
+        "op_s": timed_per_turn(ops_loop, n // 2),
+    }
+    for loop in (sum_loop, for_loop, ops_loop):
+        loop(1000)  # let CPython 3.11+ specialise the loops' instructions first
+    times = {field: [] for field in benchmarks}
+    for _ in range(ROUNDS):
+        for field, once in benchmarks.items():
+            times[field].append(once())
+    costs = {field: statistics.fmean(t) for field, t in times.items()}
+    costs["op_s"] = costs["op_s"] / count if count else None
+    return costs, count
 
 
 # --- threads --------------------------------------------------------------------------------
@@ -264,7 +281,7 @@ def task_step(n=10_000):
 # --- pickling -------------------------------------------------------------------------------
 
 
-def pickle_costs(k=20_000, big_n=200_000):
+def pickle_costs(k=5_000, big_n=50_000):
     """pickle.dumps + pickle.loads of a small argument, and the extra per pickled byte.
 
     The small argument is `(3, 10000)`, what a Pool.map call sends per item; the big one a
@@ -288,8 +305,8 @@ def pickle_costs(k=20_000, big_n=200_000):
         loads(dumps(big, proto))
         return cpu() - t
 
-    small_s = best_of(small_once, 7)
-    big_s = best_of(big_once, 5)
+    small_s = mean_of(small_once, TRIES)
+    big_s = mean_of(big_once, TRIES)
     extra_bytes = len(dumps(big, proto)) - len(dumps(small, proto))
     return small_s, max(0.0, big_s - small_s) / extra_bytes
 
@@ -486,20 +503,17 @@ def main():
             measured["thread_start_s"] = threads[0]
             if threads[1] is not None:
                 measured["thread_memory_bytes"] = threads[1]
-        for field, what, fn in [
-            ("loop_iteration_s", "sum(i * i for i in range(n))", loop_iteration),
-            ("for_iteration_s", "for i in range(n): total += i * i", for_iteration),
-            ("task_step_s", "asyncio task steps", task_step),
-        ]:
-            value = attempt(what, fn)
-            if value is not None:
-                measured[field] = value
-        op = attempt("one bytecode instruction", op_time)
-        if op and op[0] is not None:
-            measured["op_s"] = op[0]
-            notes.append(f"op_s: the timed loop runs {op[1]} bytecode instructions a turn")
-        elif op is not None:
-            notes.append("op_s: could not count the loop's instructions with dis; default kept")
+        speed = attempt("loop turns and bytecode instructions", interpreter_speed)
+        if speed:
+            costs, count = speed
+            measured.update((k, v) for k, v in costs.items() if v is not None)
+            if count:
+                notes.append(f"op_s: the timed loop runs {count} bytecode instructions a turn")
+            else:
+                notes.append("op_s: could not count the loop's instructions with dis; default kept")
+        step = attempt("asyncio task steps", task_step)
+        if step is not None:
+            measured["task_step_s"] = step
         pickles = attempt("pickling", pickle_costs)
         if pickles:
             measured["pickle_s"], measured["pickle_byte_s"] = pickles

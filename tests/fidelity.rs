@@ -38,19 +38,25 @@
 //!     printing `done`; a scenario's last line ends it too) must be within 15 % of CPython's:
 //!     |kitchen − cpython| ≤ 0.15 × cpython.
 //!
-//! # Noise, repeats and why the median
+//! # Noise: the machine's speed, probed at every run
 //!
-//! The simulation is deterministic, CPython's run is real and noisy: other processes on the
-//! machine, the OS scheduler, page faults. Noise is mostly one-sided (it slows CPython down),
-//! so "accept if any of several runs matches" would let a simulation that is too slow pass
-//! whenever one unlucky run is slow too. The test instead compares with the **median of three
-//! CPython runs**: one outlier, in either direction, cannot decide it, and a simulation off by
-//! more than the tolerance fails unless two of three runs are off the same way.
+//! The simulation is deterministic, CPython's run is real and noisy. On the 2-core virtual
+//! machines this project is built on, the noise is large and has two time scales. From one
+//! 10 ms try to the next, the same loop (timed in the thread's own CPU time) took about 43 or
+//! about 70 ns a turn, and a program computing for half a second ran at the mix of both,
+//! 20-30 % slower than the fastest try. Over minutes, the mix itself changes (the host's other
+//! guests; the guest does not see it as steal time). Twelve runs of the same 12-million-turn
+//! CPU loop in a row took between 0.547 s and 0.767 s.
 //!
-//! The third run is only made when it can change the outcome: the check is "the median lies in
-//! the interval I = [kitchen / 1.15, kitchen / 0.85]", and two runs inside I (or both below,
-//! or both above) fix where the median of three lies. So two runs usually suffice; the result
-//! is exactly that of the median of three.
+//! So `kitchen calibrate` measures CPU costs as the mean of many short tries (the speed a
+//! computing program gets), and the test follows the machine's phases: `stamp.py` probes the
+//! speed before and after each CPython run the same way (the mean of ten short runs of the
+//! loop `kitchen calibrate` times for `for_iteration_s`). The kitchen then simulates with the
+//! calibrated profile's CPU costs ([`CPU_COSTS`]) multiplied by the mean of the ten probes of
+//! the five runs over the calibrated `for_iteration_s`: a profile calibrated on the same
+//! machine in the same phase. Waiting (sleeps, pipe latency) is not scaled. The simulation is
+//! compared with the **median of five CPython runs**: one or two outliers, in either
+//! direction, cannot decide it.
 //!
 //! Checks (a) to (c) are made against every CPython run, and each CPython run is also compared
 //! with the first one by the same rules: if CPython disagrees with itself, the test fails
@@ -76,8 +82,8 @@ use std::time::{Duration, Instant};
 
 /// Allowed relative difference of the total time.
 const TOLERANCE: f64 = 0.15;
-/// CPython runs compared by their median (at most; see the module doc).
-const CPYTHON_RUNS: usize = 3;
+/// CPython runs whose median is compared with the simulation (see the module doc).
+const CPYTHON_RUNS: usize = 5;
 /// Longest a single run (calibration included) may take before it is killed.
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 /// The directive that marks a program whose printed order CPython always keeps.
@@ -492,19 +498,19 @@ fn with_constants(file: &str, source: &str, constants: &[(&str, &str)]) -> Strin
 
 /// Runs both sides and asserts rules (a) to (d).
 fn check(case: &Case) {
-    let profile = profile();
+    let calibrated = profile();
     if let Err(why) = case.per_task {
         eprintln!("{}: order within tasks (b) not checked: {why}", case.name);
     }
     let machine = machine();
-    let kitchen = run_kitchen(&case.path, &profile);
     let mut runs: Vec<Vec<Line>> = Vec::new();
-    let mut verdict = None;
-    while runs.len() < CPYTHON_RUNS && verdict.is_none() {
+    let mut probes = Vec::new();
+    while runs.len() < CPYTHON_RUNS {
+        let number = runs.len() + 1;
         let run = run_cpython(&case.path);
         let lines = match run.lines {
             Ok(lines) => lines,
-            Err(e) => panic!("{}: CPython run {} failed: {e}", case.name, runs.len() + 1),
+            Err(e) => panic!("{}: CPython run {number} failed: {e}", case.name),
         };
         if let Some(first) = runs.first() {
             if let Some(problem) = order_problem(case, first, &lines) {
@@ -514,68 +520,53 @@ fn check(case: &Case) {
                     case.name,
                     side_by_side(
                         ("CPython run 1", first),
-                        (&format!("CPython run {}", runs.len() + 1), &lines)
+                        (&format!("CPython run {number}"), &lines)
                     )
                 );
             }
         }
-        let kitchen_lines = match &kitchen {
-            Ok(lines) => lines,
-            Err(e) => panic!(
-                "{}: kitchen run failed: {e}\nCPython printed:\n{}",
-                case.name,
-                show(&lines)
-            ),
-        };
-        if let Some(problem) = order_problem(case, &lines, kitchen_lines) {
+        probes.extend(run.probes);
+        runs.push(lines);
+    }
+    let slowdown = (mean(&probes) / calibrated.for_iteration_s).clamp(0.25, 4.0);
+    let profile = calibrated.scaled(slowdown, &case.path);
+    let kitchen = match run_kitchen(&case.path, &profile) {
+        Ok(kitchen) => kitchen,
+        Err(e) => panic!("{}: kitchen run failed: {e}", case.name),
+    };
+    drop(machine);
+
+    for (i, lines) in runs.iter().enumerate() {
+        if let Some(problem) = order_problem(case, lines, &kitchen) {
             panic!(
                 "{}: {problem}\n{}",
                 case.name,
                 side_by_side(
-                    (&format!("CPython run {}", runs.len() + 1), &lines),
-                    ("kitchen", kitchen_lines)
+                    (&format!("CPython run {}", i + 1), lines),
+                    ("kitchen", &kitchen)
                 )
             );
         }
-        runs.push(lines);
-        verdict = timing_verdict(total(kitchen_lines), &runs);
     }
-    drop(machine);
-
-    let kitchen = kitchen.unwrap();
     let simulated = total(&kitchen);
     let totals: Vec<f64> = runs.iter().map(|r| total(r)).collect();
-    let off = |cpython: f64| format!("{:+.1} %", (simulated - cpython) / cpython * 100.0);
-    let (cpython, shown) = if totals.len() == CPYTHON_RUNS {
-        let m = median(&totals);
-        (
-            format!("median {m:.3} s of {totals:.3?} ({})", off(m)),
-            median_run(&runs),
-        )
-    } else {
-        let offs: Vec<String> = totals.iter().map(|&t| off(t)).collect();
-        (
-            format!(
-                "{totals:.3?} ({}): two runs on one side decide the median of three",
-                offs.join(", ")
-            ),
-            &runs[0][..],
-        )
-    };
-    let within = verdict.expect("three runs always decide");
+    let typical = median_run(&runs);
+    let off = (simulated - total(typical)) / total(typical);
+    let report = format!(
+        "total time {simulated:.3} s simulated (CPU costs at {slowdown:.2}x the calibrated, \
+         as probed), CPython's median {:.3} s of {totals:.3?} ({:+.1} %)",
+        total(typical),
+        off * 100.0
+    );
     assert!(
-        within,
-        "{}: total time {simulated:.3} s simulated, more than {:.0} % off CPython's \
-         {cpython}; {}\n{}",
+        off.abs() <= TOLERANCE,
+        "{}: more than {:.0} % off: {report}; {}\n{}",
         case.name,
         TOLERANCE * 100.0,
         machine_load(),
-        side_by_side(("CPython", shown), ("kitchen", &kitchen)),
+        side_by_side(("CPython", typical), ("kitchen", &kitchen)),
     );
-    eprintln!(
-        "{}: total time {simulated:.3} s simulated, CPython {cpython}",
-        case.name
-    );
+    eprintln!("{}: {report}", case.name);
 }
 
 /// Time of the last printed line.
@@ -583,49 +574,15 @@ fn total(lines: &[Line]) -> f64 {
     lines.last().map_or(0.0, |l| l.t)
 }
 
-fn median(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
 }
 
+/// The CPython run whose total is the median.
 fn median_run(runs: &[Vec<Line>]) -> &[Line] {
-    let m = median(&runs.iter().map(|r| total(r)).collect::<Vec<_>>());
-    runs.iter().find(|r| total(r) == m).unwrap()
-}
-
-/// Whether the median of [`CPYTHON_RUNS`] CPython totals is within the tolerance of
-/// `simulated`, once `totals` decide it; `None` while another run could change the answer.
-///
-/// Within the tolerance means: the CPython total lies in [simulated / (1 + T), simulated /
-/// (1 − T)]. With three runs, two on the same side of that interval (or both inside) fix the
-/// side of the median.
-fn timing_verdict(simulated: f64, totals_of: &[Vec<Line>]) -> Option<bool> {
-    let side = |cpython: f64| {
-        if simulated < cpython * (1.0 - TOLERANCE) {
-            -1 // the simulation is too fast
-        } else if simulated > cpython * (1.0 + TOLERANCE) {
-            1 // too slow
-        } else {
-            0
-        }
-    };
-    let sides: Vec<i32> = totals_of.iter().map(|r| side(total(r))).collect();
-    let needed = CPYTHON_RUNS / 2 + 1;
-    for s in [-1, 0, 1] {
-        if sides.iter().filter(|&&x| x == s).count() >= needed {
-            return Some(s == 0);
-        }
-    }
-    if sides.len() >= CPYTHON_RUNS {
-        // One run each side of the interval and one inside: the median is inside.
-        return Some(
-            side(median(
-                &totals_of.iter().map(|r| total(r)).collect::<Vec<_>>(),
-            )) == 0,
-        );
-    }
-    None
+    let mut sorted: Vec<&Vec<Line>> = runs.iter().collect();
+    sorted.sort_by(|a, b| total(a).total_cmp(&total(b)));
+    sorted[sorted.len() / 2]
 }
 
 /// The first way `other` breaks rules (a) to (c) against `reference`, if any.
@@ -753,8 +710,49 @@ fn machine_load() -> String {
 }
 
 /// The profile of this machine, calibrated by the first test that needs it.
-fn profile() -> PathBuf {
-    static PROFILE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+/// The fields of the profile that are CPU time, scaled by the machine's probed speed; the
+/// others (switch interval, pipe latency, time slice, memory, cores) are not.
+const CPU_COSTS: &[&str] = &[
+    "loop_iteration_s",
+    "for_iteration_s",
+    "op_s",
+    "task_step_s",
+    "pickle_s",
+    "pickle_byte_s",
+    "thread_start_s",
+    "process_start_s",
+    "child_poll_s",
+    "process_boot_s",
+];
+
+/// The profile `kitchen calibrate` measured at the start of the test run.
+#[derive(Clone)]
+struct Calibrated {
+    json: serde_json::Map<String, serde_json::Value>,
+    for_iteration_s: f64,
+}
+
+impl Calibrated {
+    /// A profile file for one program: the CPU costs times `slowdown`.
+    fn scaled(&self, slowdown: f64, program: &Path) -> PathBuf {
+        let mut json = self.json.clone();
+        for field in CPU_COSTS {
+            if let Some(v) = json.get(*field).and_then(|v| v.as_f64()) {
+                json.insert(field.to_string(), serde_json::Value::from(v * slowdown));
+            }
+        }
+        let name = program
+            .file_stem()
+            .map_or("program".into(), |s| s.to_string_lossy());
+        let path = Path::new(TMP).join(format!("fidelity-profile-{name}.json"));
+        std::fs::write(&path, serde_json::Value::Object(json).to_string())
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        path
+    }
+}
+
+fn profile() -> Calibrated {
+    static PROFILE: OnceLock<Result<Calibrated, String>> = OnceLock::new();
     PROFILE
         .get_or_init(|| {
             let path = Path::new(TMP).join("fidelity-profile.json");
@@ -769,9 +767,20 @@ fn profile() -> PathBuf {
             }
             let json = std::fs::read_to_string(&path)
                 .map_err(|e| format!("kitchen calibrate wrote no {}: {e}", path.display()))?;
-            serde_json::from_str::<serde_json::Value>(&json)
+            let value: serde_json::Value = serde_json::from_str(&json)
                 .map_err(|e| format!("kitchen calibrate wrote invalid JSON ({e}):\n{json}"))?;
-            Ok(path)
+            let serde_json::Value::Object(json) = value else {
+                return Err(format!("kitchen calibrate wrote no JSON object:\n{json}"));
+            };
+            let for_iteration_s = json
+                .get("for_iteration_s")
+                .and_then(|v| v.as_f64())
+                .filter(|v| *v > 0.0)
+                .ok_or("kitchen calibrate measured no for_iteration_s")?;
+            Ok(Calibrated {
+                json,
+                for_iteration_s,
+            })
         })
         .clone()
         .unwrap_or_else(|e| panic!("no calibrated profile: {e}"))
@@ -792,6 +801,8 @@ fn run_kitchen(program: &Path, profile: &Path) -> Result<Vec<Line>, String> {
 struct CpythonRun {
     /// The stamped lines, or why there are none (with what was printed).
     lines: Result<Vec<Line>, String>,
+    /// Seconds per turn of `stamp.py`'s probe loop, before and after the run.
+    probes: Vec<f64>,
 }
 
 fn python() -> String {
@@ -816,7 +827,20 @@ fn run_cpython(program: &Path) -> CpythonRun {
             out.status, out.stdout, out.stderr
         ))
     };
-    CpythonRun { lines }
+    let probe = out
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("stamp.py: probe "))
+        .and_then(|p| {
+            let v: Vec<f64> = p.split(' ').filter_map(|x| x.parse().ok()).collect();
+            (v.len() == 2 && v.iter().all(|x| *x > 0.0)).then_some(v)
+        });
+    let probes = match (&lines, probe) {
+        (Err(_), _) => Vec::new(),
+        (Ok(_), Some(probes)) => probes,
+        (Ok(_), None) => panic!("stamp.py printed no probe line; stderr:\n{}", out.stderr),
+    };
+    CpythonRun { lines, probes }
 }
 
 /// `<seconds>\t<text>` lines.

@@ -31,6 +31,12 @@ How it works, and why this way:
   random) are imported before the clock starts: the simulated clock does not model import
   time, and these imports cost tens of milliseconds.
 
+- The machine's speed is probed just before the program starts and again after it has ended:
+  the mean of ten short runs of the loop `kitchen calibrate` times for `for_iteration_s`
+  (`for i in range(n): total += i * i`), in seconds per turn, written to stderr as
+  `stamp.py: probe <before> <after>`. A virtual machine's speed changes in phases that can
+  last minutes; `tests/fidelity.rs` scales the calibrated profile to the phase the run was in.
+
 `print(..., file=f)` for another file than stdout goes to the real `print` unstamped. A call
 whose text has several lines stamps each with the same time; `end=""` still ends the line.
 """
@@ -64,10 +70,31 @@ def stamped_print(*args, sep=" ", end="\n", file=None, flush=False):
         raise OSError(f"stamp.py: short write to the log ({written} of {len(data)} bytes)")
 
 
+def probe_loop(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def probe(n=100_000, tries=10):
+    """Seconds per turn of the probe loop: the mean of `tries` runs, as `kitchen calibrate`
+    measures it."""
+    t = time.thread_time()
+    for _ in range(tries):
+        probe_loop(n)
+    return (time.thread_time() - t) / tries / n
+
+
+PROBE_BEFORE = None
+
+
 def emit(read_fd):
     """Writes the logged lines, sorted by time, to stdout (in the original process only)."""
     if os.getpid() != PARENT_PID:
         return
+    sys.stderr.write(f"stamp.py: probe {PROBE_BEFORE:.4e} {probe():.4e}\n")
+    sys.stderr.flush()
     chunks = []
     while True:
         chunk = os.read(read_fd, 1 << 16)
@@ -85,7 +112,7 @@ def emit(read_fd):
 
 
 def main():
-    global START, LOG_FD
+    global START, LOG_FD, PROBE_BEFORE
     if len(sys.argv) != 2:
         sys.exit("usage: python3 stamp.py PROGRAM.py")
     path = os.path.abspath(sys.argv[1])
@@ -120,6 +147,8 @@ def main():
 
     sys.argv = [path]
     sys.path.insert(0, os.path.dirname(path))
+    probe_loop(1000)  # let CPython specialise the loop first
+    PROBE_BEFORE = probe()
     builtins.print = stamped_print
     START = time.perf_counter()
     try:
