@@ -370,19 +370,19 @@ def process_costs(ctx, rounds=2, n=100):
     start finds k earlier children still running, and a start costs more the more there
     are: Process.start() first polls every live child (`multiprocessing.process._cleanup()`,
     a `waitpid` each), and fork copies a file-descriptor table that holds a sentinel pipe
-    per child. The growth per live child is the slope between the first and the last
-    quarter of the starts, each summed up by its lower quartile, which the slow starts of a
-    busy machine do not move; it is at least the polling alone, timed with `n` children and
-    with none through the public `active_children()`, which polls the same way. On a loaded
-    2-core machine the slope still varies between rounds (noise of hundreds of µs against
-    a growth of about 100 µs over 100 children), and at a thousand children the growth per
-    child was larger again; forking a thousand children to see it would take a GiB.
+    per child. The growth per live child used is the polling alone, timed with `n` children
+    and with none through the public `active_children()`, which polls the same way. The
+    slope of the start times themselves is not used: on the 2-core virtual machines this
+    project is built on it varied from 2 to 10 µs per child between calibrations (noise of
+    hundreds of µs against a growth of 100-300 µs over 100 children), and it made 200
+    process starts cost twice what CPython paid for them, whose CPU time grew by 0 to 3 µs
+    per live child, the size of the polling.
     A start with no children is the first quarter's lower quartile less the growth for its
     mean count of live children. A child's boot is its own CPU time when its target begins;
     its memory is what it owns alone (Private_Clean + Private_Dirty) once booted, read for
     the first few children. The children hold about `n` times that memory for a moment.
     """
-    slopes, firsts, polls, boots, memory = [], [], [], [], []
+    firsts, polls, boots, memory = [], [], [], []
     parent = os.getpid()
     q = n // 4
     for _ in range(rounds):
@@ -416,10 +416,8 @@ def process_costs(ctx, rounds=2, n=100):
             for fd in (go_r, go_w, res_r, res_w):
                 os.close(fd)
         polls.append((busy - poll_time()) / n)
-        first, last = lower_quartile(times[:q]), lower_quartile(times[-q:])
-        slopes.append((last - first) / (n - q))
-        firsts.append(first)
-    per_child = max(0.0, statistics.median(polls), statistics.median(slopes))
+        firsts.append(lower_quartile(times[:q]))
+    per_child = max(0.0, statistics.median(polls))
     return {
         "process_start_s": max(0.0, statistics.median(firsts) - per_child * (q - 1) / 2),
         "child_poll_s": per_child,
