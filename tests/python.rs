@@ -311,3 +311,28 @@ fn a_program_is_deterministic() {
         .iter()
         .any(|l| l.spans.iter().any(|s| s.line.is_some())));
 }
+
+/// A task waiting on `asyncio.sleep` is parked on its timer, not polled: a 30 s sleep is a
+/// handful of spans, however long it is. (It once went back to the ready queue after every
+/// step and hit the step budget after 4 s of simulated time.)
+#[test]
+fn a_sleeping_task_waits_on_its_timer_without_polling() {
+    let src = r#"
+import asyncio
+
+async def main():
+    await asyncio.sleep(30)
+    print("pasta ready")
+
+asyncio.run(main())
+"#;
+    let trace = run(src, "test.py", profile(4)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trace.prints.len(), 1);
+    assert!(
+        (trace.prints[0].t_s - 30.0).abs() < 0.01,
+        "{:?}",
+        trace.prints
+    );
+    let spans: usize = trace.lanes.iter().map(|l| l.spans.len()).sum();
+    assert!(spans < 20, "{spans} spans for one sleep");
+}

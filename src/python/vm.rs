@@ -1346,7 +1346,14 @@ impl Runtime {
         match state {
             FutState::Pending => {
                 f.pc -= 1;
-                Ok(self.yield_out(frames, delegate.clone()))
+                // The task's driver waits on what comes out: the future itself, also when
+                // the awaitable was a sleep that made it (anything else means "run again").
+                let out = if delegate.downcast::<FutureObj>().is_some() {
+                    delegate.clone()
+                } else {
+                    Value::object(FutureObj(fut.clone()))
+                };
+                Ok(self.yield_out(frames, out))
             }
             FutState::Done(v) => {
                 f.pop();
