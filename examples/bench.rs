@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use kitchen::core::profile::Profile;
-use kitchen::core::scenarios::SCENARIOS;
+use kitchen::scenarios::SCENARIOS;
 
 fn main() {
     println!(

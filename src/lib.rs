@@ -6,6 +6,8 @@
 //! The crate is layered so that each part can be understood and tested on its own:
 //! - [`core`]: a pure, deterministic simulation of CPython's scheduling that turns a program
 //!   into a [`core::trace::Trace`]. No web dependencies; tested natively.
+//! - [`python`]: a Python interpreter whose threads, processes and asyncio tasks the core
+//!   schedules, so a program's run is a trace too; [`scenarios`] are the built-in programs.
 //! - [`playback`]: the state of replaying a trace (time cursor, speed), pure as well.
 //! - `web` (wasm32 only): the Yew page, which draws traces and never schedules anything itself,
 //!   and the Web Worker runner, which times the real CPU work in the browser.
@@ -16,6 +18,7 @@ pub mod code_view;
 pub mod core;
 pub mod playback;
 pub mod python;
+pub mod scenarios;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod calibrate;

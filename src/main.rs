@@ -26,11 +26,11 @@ mod cli {
     use clap::{Parser, Subcommand};
 
     use kitchen::core::profile::Profile;
-    use kitchen::core::scenarios::{self, SCENARIOS};
     use kitchen::core::summary::Summary;
     use kitchen::core::trace::Trace;
     use kitchen::core::workload::sum_of_squares;
     use kitchen::native::{self, Work};
+    use kitchen::scenarios::{self, SCENARIOS};
 
     #[derive(Parser)]
     #[command(

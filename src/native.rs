@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 use crate::core::clock::Nanos;
 use crate::core::profile::Profile;
 use crate::core::recorder::{Recorder, TraceHeader};
-use crate::core::scenarios::{Scenario, Size};
 use crate::core::trace::{LaneKind, Source, State, Trace};
 use crate::core::workload::sum_of_squares;
+use crate::scenarios::{Scenario, Size};
 
 /// Longest boil and biggest CPU step a measurement accepts: it runs for real.
 pub const MAX_BOIL_S: f64 = 60.0;

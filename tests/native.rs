@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use kitchen::core::scenarios;
 use kitchen::core::trace::{LaneKind, Source, State, Trace};
 use kitchen::native::{measure, MeasureError, Work};
+use kitchen::scenarios;
 
 const BOIL: f64 = 0.3;
 

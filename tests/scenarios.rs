@@ -14,8 +14,8 @@
 //! end check the full-size scenarios against the formulas of the walking-skeleton issue.
 
 use kitchen::core::profile::Profile;
-use kitchen::core::scenarios::{self, Size, SCENARIOS};
 use kitchen::core::trace::{LaneKind, State, Trace};
+use kitchen::scenarios::{self, Size, SCENARIOS};
 
 /// Loop turns of one scaled-down CPU step.
 const N: u64 = 1_000_000;

@@ -3,8 +3,8 @@
 //! a message, never a panic.
 
 use kitchen::core::profile::Profile;
-use kitchen::core::scenarios;
 use kitchen::core::trace::{Trace, TraceError};
+use kitchen::scenarios;
 
 fn threads_trace() -> Trace {
     scenarios::find("threads")

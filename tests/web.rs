@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 use kitchen::core::profile::Profile;
-use kitchen::core::scenarios::SCENARIOS;
 use kitchen::core::trace::Trace;
+use kitchen::scenarios::SCENARIOS;
 use kitchen::web::app::App;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -277,8 +277,14 @@ async fn a_failed_run_shows_its_error_at_its_line_and_keeps_the_trace() {
     yew::Renderer::<App>::with_root(root.clone()).render();
     yew::platform::time::sleep(Duration::from_millis(50)).await;
     assert!(
-        root.query_selector("#code-empty").unwrap().is_some(),
-        "scenarios have no code yet"
+        root.query_selector("#code-empty").unwrap().is_none(),
+        "a scenario shows its program"
+    );
+    assert!(
+        texts(&root, "#code-listing")
+            .join("")
+            .contains("asyncio.run(main())"),
+        "the first scenario's code is shown"
     );
     let clock_before = texts(&root, "#clock");
 

@@ -22,10 +22,12 @@ pub enum Action {
         line: Option<u32>,
     },
     Print(String),
-    /// Start thread `child` of the interpreter, in this process.
+    /// Start thread `child` of the interpreter, in this process. `helper`: the library starts
+    /// it for itself (an executor's worker), not the program; it gets a pool worker's lane.
     StartThread {
         child: usize,
         name: String,
+        helper: bool,
     },
     /// Fork a process whose main thread is the interpreter's thread `child`.
     StartProcess {

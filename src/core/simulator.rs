@@ -1,11 +1,12 @@
 //! The simulator: CPython's threads, processes and GILs on a machine's cores, advanced event by
 //! event on a simulated clock.
 //!
-//! Each simulated thread has a *driver* that says what it does next: a plain script, an event
-//! loop ([`EventLoop`]) or a pool worker ([`ThreadPool`]). The simulator owns the rules that no
-//! driver may bend: Python code needs its process's GIL ([`Gil`]), computing needs a core
-//! ([`Cores`]), sleeping and waiting release the GIL, and starting threads and processes costs
-//! what the [`Profile`] says.
+//! What each simulated thread does next is up to an [`Interpreter`] (the Python interpreter in
+//! `crate::python`, which the core knows only through that trait): compute for a while, sleep,
+//! print, start a thread or process, block until woken, wait in an event loop's `select()`.
+//! The simulator owns the rules no program may bend: Python code needs its process's GIL
+//! ([`Gil`]), computing needs a core ([`Cores`]), sleeping and waiting release the GIL, and
+//! starting threads and processes costs what the [`Profile`] says.
 //!
 //! The main loop alternates two phases until every thread has ended:
 //! 1. *settle*: let every thread that holds the GIL and is free to go on run its instant
@@ -17,15 +18,12 @@
 
 use std::collections::VecDeque;
 
-use super::clock::{from_secs, Nanos};
+use super::clock::Nanos;
 use super::cores::Cores;
-use super::event_loop::{EventLoop, LoopAction};
 use super::gil::Gil;
 use super::interpreter::{self, Interpreter, TaskEvent};
 use super::profile::Profile;
-use super::program::{Program, Step};
 use super::recorder::{Recorder, TraceHeader};
-use super::thread_pool::{Job, Reply, ThreadPool};
 use super::trace::{EventKind, LaneKind, State, Trace};
 
 /// Most actions a run may take before it is stopped (an endless program must not freeze a tab).
@@ -38,8 +36,6 @@ pub enum SimError {
     StepBudget { steps: u64, at_s: f64 },
     /// Every remaining thread waits for another: nothing can ever happen again.
     Deadlock { at_s: f64, waiting: Vec<String> },
-    /// A `join` named a child that was never started.
-    NoSuchChild { lane: String, child: usize },
     /// The interpreted program failed (the interpreter knows why).
     ProgramFailed,
 }
@@ -53,9 +49,6 @@ impl std::fmt::Display for SimError {
             ),
             SimError::Deadlock { at_s, waiting } => {
                 write!(f, "deadlock at {at_s:.3} s: {} wait forever", waiting.join(", "))
-            }
-            SimError::NoSuchChild { lane, child } => {
-                write!(f, "{lane} joins child #{child}, which it never started")
             }
             SimError::ProgramFailed => write!(f, "the program failed"),
         }
@@ -72,24 +65,19 @@ enum Then {
     /// The OS part of `Thread.start()`; the thread is created when it is done.
     StartThread {
         name: String,
+        id: usize,
         kind: LaneKind,
-        driver: Driver,
     },
     /// The `fork` of `Process.start()`; the process exists when it is done.
-    StartProcess { name: String, driver: Driver },
+    StartProcess { name: String, id: usize },
 }
 
 #[derive(Clone, Debug)]
 enum Wait {
-    Join,
     /// `Thread.start()` waits until the new thread has run (CPython's `_started` event).
     Started,
     /// An event loop in `select()`, until a timer (or forever) or a wake-up.
-    Select {
-        until: Option<Nanos>,
-    },
-    /// A pool worker on an empty queue.
-    Work,
+    Select { until: Option<Nanos> },
     /// An interpreted thread waiting for the interpreter to wake it (a lock, a join...).
     Interpreter,
 }
@@ -113,59 +101,23 @@ enum Phase {
     Done,
 }
 
-/// A script being run, step by step.
-#[derive(Clone, Debug)]
-struct Script {
-    steps: Vec<Step>,
-    pc: usize,
-}
-
-impl Script {
-    fn new(steps: Vec<Step>) -> Script {
-        Script { steps, pc: 0 }
-    }
-    fn next(&mut self) -> Option<Step> {
-        let step = self.steps.get(self.pc).cloned();
-        self.pc += 1;
-        step
-    }
-}
-
-#[derive(Clone, Debug)]
-enum Driver {
-    Script(Script),
-    /// Inside `asyncio.run`; `after` is the rest of the script once the loop ends.
-    Loop {
-        event_loop: usize,
-        after: Script,
-    },
-    Worker {
-        pool: usize,
-        job: Option<(Script, Reply)>,
-    },
-    /// A thread of an interpreted program: the interpreter says what it does.
-    Interpreted(usize),
-}
-
-/// What a driver asks for next.
+/// What a thread does next, as the simulator sees it.
 enum Action {
     Compute {
         ns: Nanos,
         label: String,
     },
-    Step(Step),
-    ToThread {
-        event_loop: usize,
-        task: usize,
+    Sleep {
+        ns: Nanos,
         label: String,
-        body: Vec<Step>,
     },
+    Print(String),
     Wait(Wait, String),
     /// Start a thread or process of the interpreted program.
     StartInterpreted {
         child: usize,
         name: String,
-        process: bool,
+        kind: LaneKind,
     },
     /// The interpreted program failed.
     Fail,
@@ -179,9 +131,9 @@ struct Thread {
     process: usize,
     phase: Phase,
     holds_gil: bool,
-    driver: Driver,
+    /// The interpreter's number for this thread.
+    id: usize,
     children: Vec<usize>,
-    joiners: Vec<usize>,
     /// The thread blocked in `start()` until this one runs.
     started_by: Option<usize>,
     /// CPU time the new process spends booting before its target runs.
@@ -194,7 +146,7 @@ struct Process {
 
 pub struct Simulator<'a> {
     profile: Profile,
-    interpreter: Option<&'a mut dyn Interpreter>,
+    interpreter: &'a mut dyn Interpreter,
     /// Interpreter thread → simulator thread.
     interpreted: Vec<Option<usize>>,
     /// Interpreter task → its lane.
@@ -203,39 +155,15 @@ pub struct Simulator<'a> {
     threads: Vec<Thread>,
     processes: Vec<Process>,
     cores: Cores,
-    loops: Vec<EventLoop>,
-    pools: Vec<ThreadPool>,
     rec: Recorder,
     runnable: VecDeque<usize>,
     steps: u64,
     memory: u64,
 }
 
-/// Runs `program` on the machine `profile` describes and returns its trace.
-pub fn simulate(
-    program: &Program,
-    profile: Profile,
-    scenario: &str,
-    title: &str,
-) -> Result<Trace, SimError> {
-    let (profile, clamps) = profile.clamped();
-    let notes = clamps.iter().map(|c| c.to_string()).collect();
-    let mut sim = Simulator::new(profile.clone());
-    sim.start_main(Driver::Script(Script::new(program.main.clone())));
-    sim.run()?;
-    let header = TraceHeader {
-        scenario: scenario.to_string(),
-        title: title.to_string(),
-        profile,
-        notes,
-        code: None,
-    };
-    Ok(sim.rec.finish(sim.now, header))
-}
-
 /// Runs an interpreted program (its thread 0 is the main thread) on the machine `profile`
 /// describes, and returns its trace. `header.profile` is replaced by the clamped profile.
-pub fn simulate_interpreted(
+pub fn simulate(
     interpreter: &mut dyn Interpreter,
     profile: Profile,
     mut header: TraceHeader,
@@ -243,17 +171,16 @@ pub fn simulate_interpreted(
     let (profile, clamps) = profile.clamped();
     header.notes.extend(clamps.iter().map(|c| c.to_string()));
     header.profile = profile.clone();
-    let mut sim = Simulator::new(profile);
-    sim.interpreter = Some(interpreter);
-    sim.start_main(Driver::Interpreted(0));
+    let mut sim = Simulator::new(profile, interpreter);
+    sim.start_main();
     sim.run()?;
     Ok(sim.rec.finish(sim.now, header))
 }
 
 impl<'a> Simulator<'a> {
-    fn new(profile: Profile) -> Simulator<'a> {
+    fn new(profile: Profile, interpreter: &'a mut dyn Interpreter) -> Simulator<'a> {
         Simulator {
-            interpreter: None,
+            interpreter,
             interpreted: Vec::new(),
             task_lanes: std::collections::HashMap::new(),
             cores: Cores::new(profile.cores),
@@ -263,17 +190,15 @@ impl<'a> Simulator<'a> {
             now: 0,
             threads: Vec::new(),
             processes: Vec::new(),
-            loops: Vec::new(),
-            pools: Vec::new(),
             runnable: VecDeque::new(),
             steps: 0,
         }
     }
 
-    fn start_main(&mut self, driver: Driver) {
+    fn start_main(&mut self) {
         self.new_process();
         self.rec.memory(0, self.memory);
-        let t = self.new_thread("main".into(), LaneKind::Main, 0, driver);
+        let t = self.new_thread("main".into(), LaneKind::Main, 0, 0);
         self.want_gil(t);
     }
 
@@ -285,20 +210,12 @@ impl<'a> Simulator<'a> {
         self.processes.len() - 1
     }
 
-    fn new_thread(
-        &mut self,
-        name: String,
-        kind: LaneKind,
-        process: usize,
-        driver: Driver,
-    ) -> usize {
+    fn new_thread(&mut self, name: String, kind: LaneKind, process: usize, id: usize) -> usize {
         let lane = self.rec.add_lane(name.clone(), kind, process, None);
-        if let Driver::Interpreted(id) = driver {
-            if self.interpreted.len() <= id {
-                self.interpreted.resize(id + 1, None);
-            }
-            self.interpreted[id] = Some(self.threads.len());
+        if self.interpreted.len() <= id {
+            self.interpreted.resize(id + 1, None);
         }
+        self.interpreted[id] = Some(self.threads.len());
         self.threads.push(Thread {
             lane,
             name,
@@ -306,9 +223,8 @@ impl<'a> Simulator<'a> {
             process,
             phase: Phase::WantGil,
             holds_gil: false,
-            driver,
+            id,
             children: Vec::new(),
-            joiners: Vec::new(),
             started_by: None,
             boot: 0,
         });
@@ -491,88 +407,30 @@ impl<'a> Simulator<'a> {
             Action::Compute { ns, label } => {
                 self.compute(t, ns, label, State::Running, Then::Continue)
             }
-            Action::Step(step) => self.step(t, step)?,
-            Action::ToThread {
-                event_loop,
-                task,
-                label,
-                body,
-            } => self.to_thread(t, event_loop, task, label, body),
+            Action::Sleep { ns, label } => self.sleep(t, ns, &label),
+            Action::Print(text) => self.rec.print(self.threads[t].lane, self.now, text),
             Action::Wait(wait, label) => self.wait(t, wait, &label),
-            Action::StartInterpreted {
-                child,
-                name,
-                process,
-            } => self.start_interpreted(t, child, name, process),
+            Action::StartInterpreted { child, name, kind } => {
+                self.start_interpreted(t, child, name, kind)
+            }
             Action::Fail => return Err(SimError::ProgramFailed),
             Action::Done => self.finish(t),
         }
         Ok(())
     }
 
-    fn step(&mut self, t: usize, step: Step) -> Result<(), SimError> {
+    /// `time.sleep`: the GIL is free until the sleep ends.
+    fn sleep(&mut self, t: usize, ns: Nanos, label: &str) {
+        self.release_gil(t, "sleeping releases the GIL");
+        self.threads[t].phase = Phase::Sleep {
+            until: self.now.saturating_add(ns),
+        };
         let lane = self.threads[t].lane;
-        match step {
-            Step::Compute { iterations, label } => {
-                let ns = self.profile.loop_cost(iterations);
-                self.compute(t, ns, label, State::Running, Then::Continue);
-            }
-            Step::Sleep { secs, label } => {
-                self.release_gil(t, "sleeping releases the GIL");
-                self.threads[t].phase = Phase::Sleep {
-                    until: self.now.saturating_add(from_secs(secs)),
-                };
-                self.rec.set(lane, self.now, State::Sleeping, &label, None);
-            }
-            Step::Print(text) => self.rec.print(lane, self.now, text),
-            Step::StartThread { name, body } => {
-                let then = Then::StartThread {
-                    name: name.clone(),
-                    kind: LaneKind::Thread,
-                    driver: Driver::Script(Script::new(body)),
-                };
-                self.compute(
-                    t,
-                    self.profile.thread_start(),
-                    format!("start {name}"),
-                    State::Spawning,
-                    then,
-                );
-            }
-            Step::StartProcess { name, body } => {
-                self.start_process(t, name, Driver::Script(Script::new(body)))
-            }
-            Step::Join { child } => {
-                let Some(&target) = self.threads[t].children.get(child) else {
-                    return Err(SimError::NoSuchChild {
-                        lane: self.threads[t].name.clone(),
-                        child,
-                    });
-                };
-                if !matches!(self.threads[target].phase, Phase::Done) {
-                    self.threads[target].joiners.push(t);
-                    let label = format!("join {}", self.threads[target].name);
-                    self.wait(t, Wait::Join, &label);
-                }
-            }
-            Step::AsyncioRun(main) => {
-                let Driver::Script(rest) = self.threads[t].driver.clone() else {
-                    unreachable!("only a script can call asyncio.run")
-                };
-                let process = self.threads[t].process;
-                let event_loop = EventLoop::new(lane, process, main, &mut self.rec, self.now);
-                self.loops.push(event_loop);
-                self.threads[t].driver = Driver::Loop {
-                    event_loop: self.loops.len() - 1,
-                    after: rest,
-                };
-            }
-        }
-        Ok(())
+        self.rec.set(lane, self.now, State::Sleeping, label, None);
     }
 
     /// `Process.start()`: the fork costs more the more children still run.
-    fn start_process(&mut self, t: usize, name: String, driver: Driver) {
+    fn start_process(&mut self, t: usize, name: String, id: usize) {
         let live = self.threads[t]
             .children
             .iter()
@@ -583,18 +441,18 @@ impl<'a> Simulator<'a> {
             .count();
         let cost = self.profile.process_start_with(live);
         let label = format!("start {name}");
-        let then = Then::StartProcess { name, driver };
+        let then = Then::StartProcess { name, id };
         self.compute(t, cost, label, State::Spawning, then);
     }
 
-    fn start_interpreted(&mut self, t: usize, child: usize, name: String, process: bool) {
-        if process {
-            return self.start_process(t, name, Driver::Interpreted(child));
+    fn start_interpreted(&mut self, t: usize, child: usize, name: String, kind: LaneKind) {
+        if kind == LaneKind::Process {
+            return self.start_process(t, name, child);
         }
         let then = Then::StartThread {
             name: name.clone(),
-            kind: LaneKind::Thread,
-            driver: Driver::Interpreted(child),
+            id: child,
+            kind,
         };
         let cost = self.profile.thread_start();
         self.compute(t, cost, format!("start {name}"), State::Spawning, then);
@@ -621,9 +479,9 @@ impl<'a> Simulator<'a> {
         self.threads[t].phase = Phase::Go;
         match then {
             Then::Continue => self.runnable.push_back(t),
-            Then::StartThread { name, kind, driver } => {
+            Then::StartThread { name, id, kind } => {
                 let process = self.threads[t].process;
-                let child = self.new_thread(name.clone(), kind, process, driver);
+                let child = self.new_thread(name.clone(), kind, process, id);
                 self.threads[child].started_by = Some(t);
                 self.threads[t].children.push(child);
                 self.rec.event(
@@ -636,9 +494,9 @@ impl<'a> Simulator<'a> {
                 self.wait(t, Wait::Started, &format!("wait for {name} to start"));
                 self.want_gil(child);
             }
-            Then::StartProcess { name, driver } => {
+            Then::StartProcess { name, id } => {
                 let process = self.new_process();
-                let child = self.new_thread(name.clone(), LaneKind::Process, process, driver);
+                let child = self.new_thread(name.clone(), LaneKind::Process, process, id);
                 self.threads[child].boot = self.profile.process_boot();
                 self.threads[t].children.push(child);
                 self.rec.event(
@@ -683,68 +541,21 @@ impl<'a> Simulator<'a> {
             _ => self.profile.thread_memory_bytes,
         };
         self.set_memory(self.memory.saturating_sub(freed));
-        for joiner in std::mem::take(&mut self.threads[t].joiners) {
-            self.want_gil(joiner);
-        }
     }
 
     // ----- drivers --------------------------------------------------------------------------
 
     fn next_action(&mut self, t: usize) -> Action {
-        if let Driver::Interpreted(id) = self.threads[t].driver {
-            return self.interpreted_action(t, id);
-        }
-        match &mut self.threads[t].driver {
-            Driver::Script(script) => match script.next() {
-                Some(step) => Action::Step(step),
-                None => Action::Done,
-            },
-            Driver::Loop { event_loop, .. } => {
-                let id = *event_loop;
-                self.loop_action(t, id)
-            }
-            Driver::Worker { pool, job } => {
-                let pool = *pool;
-                if let Some((script, reply)) = job {
-                    if let Some(step) = script.next() {
-                        return Action::Step(step);
-                    }
-                    let reply = *reply;
-                    self.threads[t].driver = Driver::Worker { pool, job: None };
-                    self.pools[pool].job_done();
-                    self.deliver(reply);
-                }
-                match self.pools[pool].take() {
-                    Some(Job { body, reply, .. }) => {
-                        self.threads[t].driver = Driver::Worker {
-                            pool,
-                            job: Some((Script::new(body), reply)),
-                        };
-                        Action::Compute {
-                            ns: 0,
-                            label: String::new(),
-                        }
-                    }
-                    None if self.pools[pool].is_shut_down() => Action::Done,
-                    None => {
-                        self.pools[pool].wait(t);
-                        Action::Wait(Wait::Work, "waiting for work".into())
-                    }
-                }
-            }
-            Driver::Interpreted(_) => unreachable!("handled above"),
-        }
+        let id = self.threads[t].id;
+        self.interpreted_action(t, id)
     }
 
     /// Asks the interpreter what its thread `id` (our thread `t`) does next.
     fn interpreted_action(&mut self, t: usize, id: usize) -> Action {
         let now = self.now;
-        let Some(interpreter) = self.interpreter.as_mut() else {
-            return Action::Fail;
-        };
-        let action = interpreter.next(id, now);
-        let wakes = interpreter.take_wakes();
-        let events = interpreter.take_task_events();
+        let action = self.interpreter.next(id, now);
+        let wakes = self.interpreter.take_wakes();
+        let events = self.interpreter.take_task_events();
         self.apply_task_events(events);
         let lane = self.threads[t].lane;
         let action = match action {
@@ -755,21 +566,26 @@ impl<'a> Simulator<'a> {
             }
             Some(interpreter::Action::Sleep { ns, label, line }) => {
                 self.rec.line(lane, now, line);
-                Action::Step(Step::Sleep {
-                    secs: super::clock::to_secs(ns),
-                    label,
-                })
+                Action::Sleep { ns, label }
             }
-            Some(interpreter::Action::Print(text)) => Action::Step(Step::Print(text)),
-            Some(interpreter::Action::StartThread { child, name }) => Action::StartInterpreted {
+            Some(interpreter::Action::Print(text)) => Action::Print(text),
+            Some(interpreter::Action::StartThread {
                 child,
                 name,
-                process: false,
+                helper,
+            }) => Action::StartInterpreted {
+                child,
+                name,
+                kind: if helper {
+                    LaneKind::PoolWorker
+                } else {
+                    LaneKind::Thread
+                },
             },
             Some(interpreter::Action::StartProcess { child, name }) => Action::StartInterpreted {
                 child,
                 name,
-                process: true,
+                kind: LaneKind::Process,
             },
             Some(interpreter::Action::Block { label, line }) => {
                 self.rec.line(lane, now, line);
@@ -839,96 +655,6 @@ impl<'a> Simulator<'a> {
                             .event(lane, now, EventKind::TaskDone, String::new());
                     }
                 }
-            }
-        }
-    }
-
-    fn loop_action(&mut self, t: usize, id: usize) -> Action {
-        match self.loops[id].next(self.now, &self.profile, &mut self.rec) {
-            LoopAction::Overhead { ns, label } => Action::Compute { ns, label },
-            LoopAction::Blocking(step) => Action::Step(step),
-            LoopAction::ToThread { task, label, body } => Action::ToThread {
-                event_loop: id,
-                task,
-                label,
-                body,
-            },
-            LoopAction::Wait { until } => {
-                Action::Wait(Wait::Select { until }, "waiting for events".into())
-            }
-            LoopAction::Finished => {
-                if let Some(pool) = self.loops[id].pool {
-                    for worker in self.pools[pool].shut_down() {
-                        self.want_gil(worker);
-                    }
-                }
-                let Driver::Loop { after, .. } = self.threads[t].driver.clone() else {
-                    unreachable!()
-                };
-                self.threads[t].driver = Driver::Script(after);
-                Action::Compute {
-                    ns: 0,
-                    label: String::new(),
-                }
-            }
-        }
-    }
-
-    /// `asyncio.to_thread`: submit to the loop's default executor, starting a worker if needed.
-    fn to_thread(
-        &mut self,
-        t: usize,
-        event_loop: usize,
-        task: usize,
-        label: String,
-        body: Vec<Step>,
-    ) {
-        let pool = match self.loops[event_loop].pool {
-            Some(pool) => pool,
-            None => {
-                self.pools
-                    .push(ThreadPool::asyncio_default(self.profile.cores));
-                self.loops[event_loop].pool = Some(self.pools.len() - 1);
-                self.pools.len() - 1
-            }
-        };
-        let after = self.pools[pool].submit(Job {
-            label,
-            body,
-            reply: Reply::Task { event_loop, task },
-        });
-        if let Some(worker) = after.wake {
-            self.want_gil(worker);
-        }
-        match after.start {
-            Some(name) => {
-                let then = Then::StartThread {
-                    name: name.clone(),
-                    kind: LaneKind::PoolWorker,
-                    driver: Driver::Worker { pool, job: None },
-                };
-                self.compute(
-                    t,
-                    self.profile.thread_start(),
-                    format!("start {name}"),
-                    State::Spawning,
-                    then,
-                );
-            }
-            None => self.runnable.push_back(t),
-        }
-    }
-
-    /// A pool job finished: wake whoever waits for it.
-    fn deliver(&mut self, reply: Reply) {
-        let Reply::Task { event_loop, task } = reply;
-        self.loops[event_loop].wake(task, &mut self.rec, self.now);
-        let loop_thread = self.threads.iter().position(
-            |th| matches!(&th.driver, Driver::Loop { event_loop: l, .. } if *l == event_loop),
-        );
-        if let Some(lt) = loop_thread {
-            if matches!(self.threads[lt].phase, Phase::Wait(Wait::Select { .. })) {
-                self.want_gil(lt);
             }
         }
     }

@@ -19,7 +19,7 @@ pub mod vm;
 
 use crate::core::profile::Profile;
 use crate::core::recorder::TraceHeader;
-use crate::core::simulator::{simulate_interpreted, SimError};
+use crate::core::simulator::{simulate, SimError};
 use crate::core::trace::Trace;
 
 /// Why a program could not be run to the end, with the place in the source it concerns.
@@ -66,7 +66,7 @@ pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError>
         notes: Vec::new(),
         code: Some(source.to_string()),
     };
-    match simulate_interpreted(&mut rt, profile, header) {
+    match simulate(&mut rt, profile, header) {
         Ok(mut trace) => {
             trace.notes.append(&mut rt.notes);
             Ok(trace)
@@ -93,12 +93,6 @@ pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError>
                 Some(why) => format!("{e} (after: {why})"),
                 None => e.to_string(),
             },
-        }),
-        Err(e) => Err(PyError {
-            kind: PyErrorKind::Uncaught,
-            line: 0,
-            column: 0,
-            message: e.to_string(),
         }),
     }
 }

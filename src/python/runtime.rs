@@ -190,6 +190,17 @@ impl Runtime {
         Ok(rt)
     }
 
+    /// Whether thread `tid` runs a function of the prelude (an executor's worker or manager)
+    /// rather than one of the program's.
+    fn started_by_library(&self, tid: ThreadId) -> bool {
+        let Some((target, _, _)) = &self.threads[tid].start else {
+            return false;
+        };
+        target
+            .downcast::<super::objects::Function>()
+            .is_some_and(|f| Rc::ptr_eq(&f.globals, &self.prelude_globals))
+    }
+
     /// Runs the prelude's module code to define its functions (no threads involved).
     fn run_prelude(&mut self, code: Rc<Code>) -> Result<(), PyError> {
         let env = Env::new(code.locals.len(), None);
@@ -321,6 +332,7 @@ impl Runtime {
                     Request::StartThread { child } => Action::StartThread {
                         child,
                         name: self.threads[child].name.clone(),
+                        helper: self.started_by_library(child),
                     },
                     Request::StartProcess { child } => Action::StartProcess {
                         child,

@@ -33,9 +33,9 @@ def prepare_sauce(order):
 if __name__ == "__main__":
     kitchens = []
     for order in range(1, ORDERS + 1):
-        kitchens.append(multiprocessing.Process(target=boil, args=(order,)))
-        kitchens.append(multiprocessing.Process(target=chop_veggies, args=(order,)))
-        kitchens.append(multiprocessing.Process(target=prepare_sauce, args=(order,)))
+        kitchens.append(multiprocessing.Process(target=boil, args=(order,), name=f"order {order} · boil"))
+        kitchens.append(multiprocessing.Process(target=chop_veggies, args=(order,), name=f"order {order} · chop"))
+        kitchens.append(multiprocessing.Process(target=prepare_sauce, args=(order,), name=f"order {order} · sauce"))
 
     for kitchen in kitchens:
         kitchen.start()

@@ -17,7 +17,7 @@ def boil(pot):
 
 # Only the main program starts processes (see processes.py).
 if __name__ == "__main__":
-    kitchens = [multiprocessing.Process(target=boil, args=(pot,)) for pot in range(1, POTS + 1)]
+    kitchens = [multiprocessing.Process(target=boil, args=(pot,), name=f"pot {pot}") for pot in range(1, POTS + 1)]
     for kitchen in kitchens:
         kitchen.start()
     for kitchen in kitchens:

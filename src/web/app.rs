@@ -9,10 +9,10 @@ use yew::prelude::*;
 
 use crate::code_view;
 use crate::core::profile::Profile;
-use crate::core::scenarios::{self, Scenario, Size, SCENARIOS};
 use crate::core::summary::Summary;
 use crate::core::trace::Trace;
 use crate::playback::Playback;
+use crate::scenarios::{self, Scenario, Size, SCENARIOS};
 
 use super::code_panel::{CodePanel, RunState, Share};
 use super::runner;

@@ -111,7 +111,7 @@ pub fn code_panel(props: &Props) -> Html {
             Some(text) => listing(text, props),
             None => html! {
                 <p class="code-empty" id="code-empty">
-                    { "This built-in scenario does not show its Python code yet. Press Edit to write or paste a program, then Run it." }
+                    { "This run carries no program (a run measured for real, or a trace file without code). Press Edit to write or paste a program, then Run it." }
                 </p>
             },
         }

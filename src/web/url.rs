@@ -8,8 +8,8 @@
 
 use crate::code_view;
 use crate::core::profile::{Profile, MAX_CORES};
-use crate::core::scenarios;
 use crate::playback::{MAX_SPEED, MIN_SPEED};
+use crate::scenarios;
 
 /// What the URL asks for, after checking.
 #[derive(Clone, Debug, PartialEq)]

@@ -96,6 +96,11 @@ test('lanes fill over time while playing', async () => {
   const [now, end] = clock.match(/[\d.]+/g).map(Number);
   assert.ok(now > 0 && now < end, `paused part-way: ${clock}`);
   assert.equal(await page.locator('#result').count(), 0, 'no total before the end');
+  // The scenario is a Python program: its code is shown, and the lines lanes are on light up.
+  assert.match(await page.textContent('#code-listing'), /multiprocessing\.Process\(target=boil/);
+  assert.equal(await page.locator('#code-empty').count(), 0);
+  assert.ok(await page.locator('#code-listing .code-line.active-line').count() >= 1, 'lines light up');
+  assert.ok(await page.locator('#code-listing .active-line .lane-tag').count() >= 1, 'tagged with lanes');
   const partial = await page.locator('.timeline rect.s-sleeping').count();
   await page.click('#end');
   await page.waitForSelector('#result');
