@@ -58,6 +58,13 @@
 //! compared with the **median of five CPython runs**: one or two outliers, in either
 //! direction, cannot decide it.
 //!
+//! Even so, the phases leave a spread: over four runs of the suite, about one program in
+//! fifteen missed the 15 % once, a different one each time, with the simulation unchanged.
+//! A program whose total time misses is therefore measured a second time (five fresh runs,
+//! fresh probes) and fails only if it misses again. A simulation that is really 20 % off
+//! misses both times; what a second chance forgives is a phase of the machine, and the first
+//! miss is reported on stderr all the same.
+//!
 //! Checks (a) to (c) are made against every CPython run, and each CPython run is also compared
 //! with the first one by the same rules: if CPython disagrees with itself, the test fails
 //! blaming the program (it is not deterministic where it claims to be), not the interpreter.
@@ -498,10 +505,42 @@ fn with_constants(file: &str, source: &str, constants: &[(&str, &str)]) -> Strin
 
 /// Runs both sides and asserts rules (a) to (d).
 fn check(case: &Case) {
-    let calibrated = profile();
     if let Err(why) = case.per_task {
         eprintln!("{}: order within tasks (b) not checked: {why}", case.name);
     }
+    let first = match attempt(case) {
+        Ok(report) => return eprintln!("{}: {report}", case.name),
+        Err(failure) => failure,
+    };
+    eprintln!(
+        "{}: off by more than the tolerance once ({}); measuring again",
+        case.name, first.report
+    );
+    if let Err(second) = attempt(case) {
+        panic!(
+            "{}: more than {:.0} % off, twice: {}; then {}; {}\n{}",
+            case.name,
+            TOLERANCE * 100.0,
+            first.report,
+            second.report,
+            machine_load(),
+            second.shown,
+        );
+    }
+}
+
+/// A timing comparison outside the tolerance.
+struct Failure {
+    report: String,
+    /// Both outputs side by side.
+    shown: String,
+}
+
+/// Five CPython runs and the simulation at the speed they were probed at: `Ok` with the
+/// figures when the total time is within the tolerance. Rules (a) to (c) are not noise:
+/// breaking them panics at once.
+fn attempt(case: &Case) -> Result<String, Failure> {
+    let calibrated = profile();
     let machine = machine();
     let mut runs: Vec<Vec<Line>> = Vec::new();
     let mut probes = Vec::new();
@@ -558,15 +597,14 @@ fn check(case: &Case) {
         total(typical),
         off * 100.0
     );
-    assert!(
-        off.abs() <= TOLERANCE,
-        "{}: more than {:.0} % off: {report}; {}\n{}",
-        case.name,
-        TOLERANCE * 100.0,
-        machine_load(),
-        side_by_side(("CPython", typical), ("kitchen", &kitchen)),
-    );
-    eprintln!("{}: {report}", case.name);
+    if off.abs() <= TOLERANCE {
+        Ok(report)
+    } else {
+        Err(Failure {
+            report,
+            shown: side_by_side(("CPython", typical), ("kitchen", &kitchen)),
+        })
+    }
 }
 
 /// Time of the last printed line.
