@@ -336,3 +336,25 @@ asyncio.run(main())
     let spans: usize = trace.lanes.iter().map(|l| l.spans.len()).sum();
     assert!(spans < 20, "{spans} spans for one sleep");
 }
+
+/// The subset tour (`tests/programs/subset_tour.py`) prints what CPython prints, line for line.
+#[test]
+fn the_subset_tour_prints_what_cpython_prints() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/programs/subset_tour.py");
+    let src = std::fs::read_to_string(path).unwrap();
+    let python = std::env::var("KITCHEN_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = std::process::Command::new(&python)
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("this test needs CPython as `{python}`: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cpython: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(texts(&src), cpython);
+}

@@ -1495,7 +1495,13 @@ impl Compiler {
         if generators.iter().any(|g| g.is_async) {
             return unsupported(&self.lines, node, "an async comprehension");
         }
+        // Inside `async def`, a list or dict comprehension may `await`: CPython then runs it
+        // as a coroutine that the enclosing one awaits at once. Compiling every such
+        // comprehension that way changes nothing for those without an `await`.
+        let in_coroutine = self.unit().kind == CodeKind::Coroutine;
         let (name, kind) = match what {
+            Comp::List(_) if in_coroutine => ("<listcomp>", CodeKind::Coroutine),
+            Comp::Dict(..) if in_coroutine => ("<dictcomp>", CodeKind::Coroutine),
             Comp::List(_) => ("<listcomp>", CodeKind::Function),
             Comp::Dict(..) => ("<dictcomp>", CodeKind::Function),
             Comp::Gen(_) => ("<genexpr>", CodeKind::Generator),
@@ -1549,6 +1555,9 @@ impl Compiler {
             },
             line,
         );
+        if kind == CodeKind::Coroutine {
+            self.await_top(line);
+        }
         Ok(())
     }
 

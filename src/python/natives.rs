@@ -133,7 +133,7 @@ impl Runtime {
             "module",
             vec![
                 ("run", native("run", asyncio_run)),
-                ("sleep", native("sleep", asyncio_sleep)),
+                ("_sleep", native("sleep", asyncio_sleep)),
                 ("create_task", native("create_task", create_task)),
                 ("ensure_future", native("ensure_future", ensure_future)),
                 ("current_task", native("current_task", current_task)),

@@ -392,6 +392,11 @@ def mp__Pool(processes=None):
 
 # ----- asyncio -------------------------------------------------------------------------------------
 
+async def asyncio__sleep(delay, result=None):
+    # A coroutine, as in CPython, so that it can be a task, gathered or waited for.
+    return await _asyncio._sleep(delay, result)
+
+
 def asyncio__gather(*aws, return_exceptions=False):
     children = [_asyncio.ensure_future(a) for a in aws]
     return _gather(children, return_exceptions)

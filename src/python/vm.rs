@@ -562,7 +562,7 @@ impl Runtime {
                         running: std::cell::Cell::new(false),
                         done: std::cell::Cell::new(false),
                         kind: f.template.code.kind,
-                        name: f.template.code.name.clone(),
+                        name: public_name(&f.template.code.name),
                     });
                     let gen = Value::object(Generator { state });
                     return self.give_result(frames, gen, caller);
@@ -1379,5 +1379,14 @@ impl Runtime {
         } else {
             Flow::Exit(Exit::BaseYield(v))
         }
+    }
+}
+
+/// A function's name as Python shows it: a prelude function `asyncio__sleep` is `sleep`, as
+/// in CPython's `asyncio` (see `prelude.py`).
+fn public_name(name: &Rc<str>) -> Rc<str> {
+    match name.split_once("__") {
+        Some(("asyncio" | "futures" | "mp", attr)) if !attr.is_empty() => Rc::from(attr),
+        _ => name.clone(),
     }
 }
