@@ -476,18 +476,38 @@ fn object(_: &mut Runtime, a: Args) -> Outcome {
 
 // ----- time ---------------------------------------------------------------------------------
 
-fn time_sleep(_: &mut Runtime, a: Args) -> Outcome {
-    let secs = match a.args.first() {
-        Some(Value::Int(i)) => *i as f64,
-        Some(Value::Float(f)) => *f,
-        Some(Value::Bool(b)) => *b as i64 as f64,
-        _ => return err(ExcKind::TypeError, "time.sleep() needs a number of seconds"),
+/// The longest sleep a program gets: a day of simulated time is plenty, longer would only
+/// make the trace unreadable. Longer sleeps are clamped with a note in the trace.
+const MAX_SLEEP_S: f64 = 86_400.0;
+
+/// The seconds of a sleep: any number (a huge int included), clamped to [`MAX_SLEEP_S`] with a
+/// note saying so; `None` for what is not a number.
+fn sleep_seconds(rt: &mut Runtime, v: Option<&Value>, what: &str) -> Option<f64> {
+    use num_traits::ToPrimitive;
+    let secs = match v? {
+        Value::Int(i) => *i as f64,
+        Value::BigInt(b) => b.to_f64().unwrap_or(f64::INFINITY),
+        Value::Float(f) => *f,
+        Value::Bool(b) => *b as i64 as f64,
+        _ => return None,
+    };
+    if secs > MAX_SLEEP_S {
+        rt.notes.push(format!(
+            "{what}({}) sleeps {MAX_SLEEP_S} s at most here: clamped",
+            ops::to_str(v?)
+        ));
+        return Some(MAX_SLEEP_S);
+    }
+    Some(secs)
+}
+
+fn time_sleep(rt: &mut Runtime, a: Args) -> Outcome {
+    let Some(secs) = sleep_seconds(rt, a.args.first(), "time.sleep") else {
+        return err(ExcKind::TypeError, "time.sleep() needs a number of seconds");
     };
     if secs < 0.0 || secs.is_nan() {
         return err(ExcKind::ValueError, "sleep length must be non-negative");
     }
-    // A day of simulated sleep is plenty; longer would only make the trace unreadable.
-    let secs = secs.min(86_400.0);
     Outcome::Suspend(
         vec![Request::Sleep {
             secs,
@@ -947,22 +967,15 @@ fn asyncio_run(_: &mut Runtime, a: Args) -> Outcome {
     Outcome::RunLoop(coro)
 }
 
-fn asyncio_sleep(_: &mut Runtime, a: Args) -> Outcome {
-    let secs = match a.get(0, "delay") {
-        Some(Value::Int(i)) => *i as f64,
-        Some(Value::Float(f)) => *f,
-        _ => {
-            return err(
-                ExcKind::TypeError,
-                "asyncio.sleep() needs a number of seconds",
-            )
-        }
+fn asyncio_sleep(rt: &mut Runtime, a: Args) -> Outcome {
+    let Some(secs) = sleep_seconds(rt, a.get(0, "delay"), "asyncio.sleep") else {
+        return err(
+            ExcKind::TypeError,
+            "asyncio.sleep() needs a number of seconds",
+        );
     };
-    let secs = if secs.is_nan() {
-        0.0
-    } else {
-        secs.min(86_400.0)
-    };
+    // CPython treats a negative or NaN delay as no delay at all.
+    let secs = if secs.is_nan() { 0.0 } else { secs };
     let result = a.get(1, "result").cloned().unwrap_or(Value::None);
     Outcome::Value(Value::object(SleepAwaitable {
         secs,
