@@ -364,7 +364,11 @@ fn the_subset_tour_prints_what_cpython_prints() {
 fn a_huge_sleep_is_clamped_with_a_note() {
     let src = "import time\ntime.sleep(10**100)\nprint('awake')\n";
     let trace = run(src, "test.py", profile(4)).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(trace.prints[0].t_s, 86_400.0);
+    assert!(
+        (trace.prints[0].t_s - 86_400.0).abs() < 1e-3,
+        "{:?}",
+        trace.prints
+    );
     assert!(
         trace.notes.iter().any(|n| n.contains("clamped")),
         "{:?}",
