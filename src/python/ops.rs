@@ -4,8 +4,11 @@ use super::value::Value;
 
 use std::rc::Rc;
 
+use std::cmp::Ordering;
+
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_integer::Integer;
+use num_traits::{FromPrimitive, Signed, ToPrimitive, Zero};
 
 use super::value::{raise, Dict, ExcKind, Exception, Range};
 
@@ -20,13 +23,23 @@ fn big(v: &Value) -> Option<BigInt> {
     }
 }
 
-fn float(v: &Value) -> Option<f64> {
+/// A number as a float, as CPython converts it (`None` for other values).
+fn float(v: &Value) -> Option<R<f64>> {
     match v {
-        Value::Float(f) => Some(*f),
-        Value::Int(i) => Some(*i as f64),
-        Value::Bool(b) => Some(*b as i64 as f64),
-        Value::BigInt(b) => b.to_f64(),
+        Value::Float(f) => Some(Ok(*f)),
+        Value::Int(i) => Some(Ok(*i as f64)),
+        Value::Bool(b) => Some(Ok(*b as i64 as f64)),
+        Value::BigInt(b) => Some(int_to_float(b)),
         _ => None,
+    }
+}
+
+/// An int as the nearest float (num-bigint rounds correctly), and CPython's `OverflowError`
+/// past the largest float, where converting would give infinity.
+fn int_to_float(b: &BigInt) -> R<f64> {
+    match b.to_f64() {
+        Some(f) if f.is_finite() => Ok(f),
+        _ => raise(ExcKind::OverflowError, "int too large to convert to float"),
     }
 }
 
@@ -171,6 +184,13 @@ pub fn to_str(v: &Value) -> String {
     }
 }
 
+/// An int too large for the kitchen: Python's ints have no limit, but a page's memory has.
+const MAX_INT_BITS: u64 = 1_000_000;
+
+fn too_large<T>() -> R<T> {
+    raise(ExcKind::OverflowError, "integer too large for the kitchen")
+}
+
 fn type_err(op: &str, a: &Value, b: &Value) -> Exception {
     Exception::new(
         ExcKind::TypeError,
@@ -201,8 +221,15 @@ fn op_sym(op: BinOp) -> &'static str {
 
 const MAX_ITEMS: usize = 50_000_000;
 
+/// `items * n`; CPython cannot even count to an int beyond 64 bits, whatever its sign.
 fn repeat<T: Clone>(items: &[T], n: &Value) -> R<Vec<T>> {
-    let n = big(n).and_then(|b| b.to_i64()).unwrap_or(0).max(0) as usize;
+    let Some(n) = small(n) else {
+        return raise(
+            ExcKind::OverflowError,
+            "cannot fit 'int' into an index-sized integer",
+        );
+    };
+    let n = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
     if items.len().saturating_mul(n) > MAX_ITEMS {
         return raise(ExcKind::OverflowError, "result too large for the kitchen");
     }
@@ -217,123 +244,255 @@ fn repeat<T: Clone>(items: &[T], n: &Value) -> R<Vec<T>> {
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
     if is_int(a) && is_int(b) {
-        if let (Some(x), Some(y)) = (small(a), small(b)) {
-            let r = match op {
-                BinOp::Add => x.checked_add(y),
-                BinOp::Sub => x.checked_sub(y),
-                BinOp::Mul => x.checked_mul(y),
-                _ => None,
-            };
-            if let Some(r) = r {
-                return Ok(Value::Int(r));
+        return int_binary(op, a, b);
+    }
+    let either_float = matches!(a, Value::Float(_)) || matches!(b, Value::Float(_));
+    match (float(a), float(b)) {
+        (Some(x), Some(y)) if either_float => float_binary(op, a, b, x, y).map(Value::Float),
+        _ => sequence_binary(op, a, b),
+    }
+}
+
+/// `a op b` for ints: exact, in 64 bits while the result fits and in big ints beyond.
+fn int_binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
+    if let (Some(x), Some(y)) = (small(a), small(b)) {
+        let r = match op {
+            BinOp::Add => x.checked_add(y),
+            BinOp::Sub => x.checked_sub(y),
+            BinOp::Mul => x.checked_mul(y),
+            _ => None,
+        };
+        if let Some(r) = r {
+            return Ok(Value::Int(r));
+        }
+    }
+    let (x, y) = (big(a).unwrap_or_default(), big(b).unwrap_or_default());
+    Ok(Value::from_bigint(match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => {
+            if x.bits() + y.bits() > MAX_INT_BITS {
+                return too_large();
+            }
+            x * y
+        }
+        BinOp::Div => return int_true_div(&x, &y).map(Value::Float),
+        BinOp::FloorDiv | BinOp::Mod => {
+            if y.is_zero() {
+                let m = if op == BinOp::Mod {
+                    "integer modulo by zero"
+                } else {
+                    "integer division or modulo by zero"
+                };
+                return raise(ExcKind::ZeroDivisionError, m);
+            }
+            let (q, m) = x.div_mod_floor(&y);
+            if op == BinOp::FloorDiv {
+                q
+            } else {
+                m
             }
         }
-        let (x, y) = (big(a).unwrap_or_default(), big(b).unwrap_or_default());
-        return Ok(match op {
-            BinOp::Add => Value::from_bigint(x + y),
-            BinOp::Sub => Value::from_bigint(x - y),
-            BinOp::Mul => {
-                if x.bits() + y.bits() > 1_000_000 {
-                    return raise(ExcKind::OverflowError, "integer too large for the kitchen");
-                }
-                Value::from_bigint(x * y)
-            }
-            BinOp::Div => {
-                if y.is_zero() {
-                    return raise(ExcKind::ZeroDivisionError, "division by zero");
-                }
-                Value::Float(x.to_f64().unwrap_or(f64::NAN) / y.to_f64().unwrap_or(f64::NAN))
-            }
-            BinOp::FloorDiv | BinOp::Mod => {
-                if y.is_zero() {
-                    let m = if op == BinOp::Mod {
-                        "integer modulo by zero"
-                    } else {
-                        "integer division or modulo by zero"
-                    };
-                    return raise(ExcKind::ZeroDivisionError, m);
-                }
-                let q = num_integer::Integer::div_floor(&x, &y);
-                if op == BinOp::FloorDiv {
-                    Value::from_bigint(q)
-                } else {
-                    Value::from_bigint(x - q * y)
-                }
-            }
-            BinOp::Pow => {
-                if y.is_negative() {
-                    let (xf, yf) = (x.to_f64().unwrap_or(0.0), y.to_f64().unwrap_or(0.0));
-                    if xf == 0.0 {
-                        return raise(
-                            ExcKind::ZeroDivisionError,
-                            "0.0 cannot be raised to a negative power",
-                        );
-                    }
-                    return Ok(Value::Float(xf.powf(yf)));
-                }
-                let e = y.to_u32().unwrap_or(u32::MAX);
-                if (x.bits() as f64) * e as f64 > 1_000_000.0 {
-                    return raise(ExcKind::OverflowError, "integer too large for the kitchen");
-                }
-                Value::from_bigint(num_traits::pow(x, e as usize))
-            }
-            BinOp::LShift => {
-                let s = y.to_u32().unwrap_or(u32::MAX);
-                if s > 1_000_000 {
-                    return raise(ExcKind::OverflowError, "integer too large for the kitchen");
-                }
-                Value::from_bigint(x << s)
-            }
-            BinOp::RShift => Value::from_bigint(x >> y.to_u32().unwrap_or(u32::MAX).min(1_000_000)),
-            BinOp::BitAnd => Value::from_bigint(x & y),
-            BinOp::BitOr => Value::from_bigint(x | y),
-            BinOp::BitXor => Value::from_bigint(x ^ y),
-        });
+        BinOp::Pow => return int_pow(&x, &y),
+        BinOp::LShift | BinOp::RShift => shift(op, x, &y)?,
+        BinOp::BitAnd => x & y,
+        BinOp::BitOr => x | y,
+        BinOp::BitXor => x ^ y,
+    }))
+}
+
+/// `x ** y` for ints: an int, or a float for a negative power, as in Python.
+fn int_pow(x: &BigInt, y: &BigInt) -> R<Value> {
+    if y.is_negative() {
+        return float_pow(int_to_float(x)?, int_to_float(y)?).map(Value::Float);
     }
-    if let (Some(x), Some(y), true) = (
-        float(a),
-        float(b),
-        matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)),
-    ) {
-        return Ok(Value::Float(match op {
-            BinOp::Add => x + y,
-            BinOp::Sub => x - y,
-            BinOp::Mul => x * y,
-            BinOp::Div => {
-                if y == 0.0 {
-                    return raise(ExcKind::ZeroDivisionError, "float division by zero");
-                }
-                x / y
-            }
-            BinOp::FloorDiv => {
-                if y == 0.0 {
-                    return raise(ExcKind::ZeroDivisionError, "float floor division by zero");
-                }
-                (x / y).floor()
-            }
-            BinOp::Mod => {
-                if y == 0.0 {
-                    return raise(ExcKind::ZeroDivisionError, "float modulo");
-                }
-                let m = x % y;
-                if m != 0.0 && (m < 0.0) != (y < 0.0) {
-                    m + y
-                } else {
-                    m
-                }
-            }
-            BinOp::Pow => {
-                if x == 0.0 && y < 0.0 {
-                    return raise(
-                        ExcKind::ZeroDivisionError,
-                        "0.0 cannot be raised to a negative power",
-                    );
-                }
-                x.powf(y)
-            }
-            _ => return Err(type_err(op_sym(op), a, b)),
+    // 0, 1 and -1 stay small whatever the power.
+    if x.magnitude() <= &num_bigint::BigUint::from(1u32) {
+        let one = y.is_zero() || (x.is_negative() && y.is_even());
+        return Ok(Value::from_bigint(if one {
+            BigInt::from(1)
+        } else {
+            x.clone()
         }));
     }
+    match y.to_u32() {
+        Some(e) if x.bits().saturating_mul(u64::from(e)) <= MAX_INT_BITS => {
+            Ok(Value::from_bigint(x.pow(e)))
+        }
+        _ => too_large(),
+    }
+}
+
+/// `x << y` and `x >> y`.
+fn shift(op: BinOp, x: BigInt, y: &BigInt) -> R<BigInt> {
+    if y.is_negative() {
+        return raise(ExcKind::ValueError, "negative shift count");
+    }
+    let n = y.to_u64().unwrap_or(u64::MAX);
+    if op == BinOp::RShift {
+        // Past the last bit only the sign is left.
+        return Ok(if n >= x.bits() {
+            BigInt::from(if x.is_negative() { -1 } else { 0 })
+        } else {
+            x >> n
+        });
+    }
+    if x.is_zero() {
+        return Ok(x);
+    }
+    if x.bits().saturating_add(n) > MAX_INT_BITS {
+        return too_large();
+    }
+    Ok(x << n)
+}
+
+/// `a / b` for ints, rounded once to the nearest float as CPython's `long_true_divide` does:
+/// converting both to floats first would round three times, and give `nan` for huge ints.
+fn int_true_div(a: &BigInt, b: &BigInt) -> R<f64> {
+    if b.is_zero() {
+        return raise(ExcKind::ZeroDivisionError, "division by zero");
+    }
+    if a.bits() <= 53 && b.bits() <= 53 {
+        // Both are exact as floats: only the division rounds.
+        return Ok(a.to_f64().unwrap_or(0.0) / b.to_f64().unwrap_or(1.0));
+    }
+    let negative = a.is_negative() != b.is_negative();
+    let (n, d) = (a.magnitude(), b.magnitude());
+    // Scale so the quotient has two or three bits below the float's last one: 53 bits, or
+    // fewer where the result is below 2**-1022 and floats have fewer.
+    let e = n.bits() as i64 - d.bits() as i64;
+    let s = (53 - e).min(1074) + 2;
+    let (q, r) = if s >= 0 {
+        (n << s as u64).div_rem(d)
+    } else {
+        n.div_rem(&(d << s.unsigned_abs()))
+    };
+    let k = q.bits().saturating_sub(53).max(2);
+    let low = (&q & ((num_bigint::BigUint::from(1u32) << k) - 1u32))
+        .to_u64()
+        .unwrap_or(0);
+    let mut m = (q >> k).to_u64().unwrap_or(u64::MAX);
+    // Round half to even; a nonzero remainder means "a little above" any half.
+    let half = 1u64 << (k - 1);
+    if low > half || (low == half && (!r.is_zero() || m % 2 == 1)) {
+        m += 1;
+    }
+    let x = ldexp(m as f64, k as i64 - s);
+    if x.is_infinite() {
+        return raise(
+            ExcKind::OverflowError,
+            "integer division result too large for a float",
+        );
+    }
+    Ok(if negative { -x } else { x })
+}
+
+/// `x * 2**exp` in steps that stay exact while the result is a float (only the last can
+/// round, to infinity or below the smallest float).
+fn ldexp(mut x: f64, mut exp: i64) -> f64 {
+    let step = 2f64.powi(1000);
+    while exp > 1000 && x.is_finite() {
+        x *= step;
+        exp -= 1000;
+    }
+    while exp < -1000 && x != 0.0 {
+        x /= step;
+        exp += 1000;
+    }
+    x * 2f64.powi(exp as i32)
+}
+
+/// `a op b` when either side is a float: `x` and `y` are the two as floats, converted only
+/// for the operators floats have (`1.5 << 10**400` is a `TypeError`, not an `OverflowError`).
+fn float_binary(op: BinOp, a: &Value, b: &Value, x: R<f64>, y: R<f64>) -> R<f64> {
+    let zero = |message: &str| raise(ExcKind::ZeroDivisionError, message.to_string());
+    Ok(match op {
+        BinOp::Add => x? + y?,
+        BinOp::Sub => x? - y?,
+        BinOp::Mul => x? * y?,
+        BinOp::Div => {
+            let (x, y) = (x?, y?);
+            if y == 0.0 {
+                return zero("float division by zero");
+            }
+            x / y
+        }
+        BinOp::FloorDiv => {
+            let (x, y) = (x?, y?);
+            if y == 0.0 {
+                return zero("float floor division by zero");
+            }
+            float_divmod(x, y).0
+        }
+        BinOp::Mod => {
+            let (x, y) = (x?, y?);
+            if y == 0.0 {
+                return zero("float modulo");
+            }
+            float_divmod(x, y).1
+        }
+        BinOp::Pow => return float_pow(x?, y?),
+        BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
+            return Err(type_err(op_sym(op), a, b))
+        }
+    })
+}
+
+/// `divmod(x, y)` for floats (`y != 0`), as CPython's `_float_div_mod` computes it: from the
+/// exact remainder `fmod`, so `1 // 0.1` is 9.0 (0.1 is a little more than a tenth), with the
+/// remainder's sign (zero's too) that of `y`.
+fn float_divmod(x: f64, y: f64) -> (f64, f64) {
+    let mut m = x % y;
+    let mut div = (x - m) / y;
+    if m != 0.0 {
+        if (y < 0.0) != (m < 0.0) {
+            m += y;
+            div -= 1.0;
+        }
+    } else {
+        m = 0f64.copysign(y);
+    }
+    let floor = if div != 0.0 {
+        let f = div.floor();
+        if div - f > 0.5 {
+            f + 1.0
+        } else {
+            f
+        }
+    } else {
+        0f64.copysign(x / y)
+    };
+    (floor, m)
+}
+
+/// `x ** y` for floats, with CPython's errors where C's `pow` gives infinity or nan.
+fn float_pow(x: f64, y: f64) -> R<f64> {
+    if x == 0.0 && y < 0.0 && y.is_finite() {
+        return raise(
+            ExcKind::ZeroDivisionError,
+            "0.0 cannot be raised to a negative power",
+        );
+    }
+    if x < 0.0 && x.is_finite() && y.is_finite() && y.fract() != 0.0 {
+        return raise(
+            ExcKind::ValueError,
+            "complex numbers (a negative number to a fractional power) are not supported by \
+             the kitchen's Python",
+        );
+    }
+    let r = x.powf(y);
+    if r.is_infinite() && x.is_finite() && y.is_finite() {
+        return raise(
+            ExcKind::OverflowError,
+            "(34, 'Numerical result out of range')",
+        );
+    }
+    Ok(r)
+}
+
+/// `a op b` for strings, lists and tuples (and `str % args`).
+fn sequence_binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
+    let is_seq = |v: &Value| matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_));
     match (op, a, b) {
         (BinOp::Add, Value::Str(x), Value::Str(y)) => Ok(Value::str(&format!("{x}{y}"))),
         (BinOp::Add, Value::List(x), Value::List(y)) => {
@@ -346,6 +505,14 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
             v.extend(y.iter().cloned());
             Ok(Value::tuple(v))
         }
+        (BinOp::Add, x, y) if is_seq(x) => raise(
+            ExcKind::TypeError,
+            format!(
+                "can only concatenate {t} (not \"{}\") to {t}",
+                y.type_name(),
+                t = x.type_name()
+            ),
+        ),
         (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) if is_int(n) => {
             let chars: Vec<char> = s.chars().collect();
             Ok(Value::str(
@@ -358,6 +525,13 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
         (BinOp::Mul, Value::Tuple(t), n) | (BinOp::Mul, n, Value::Tuple(t)) if is_int(n) => {
             Ok(Value::tuple(repeat(t, n)?))
         }
+        (BinOp::Mul, x, y) if is_seq(x) || is_seq(y) => raise(
+            ExcKind::TypeError,
+            format!(
+                "can't multiply sequence by non-int of type '{}'",
+                if is_seq(x) { y } else { x }.type_name()
+            ),
+        ),
         (BinOp::Mod, Value::Str(fmt), args) => percent_format(fmt, args),
         _ => Err(type_err(op_sym(op), a, b)),
     }
@@ -443,15 +617,41 @@ pub fn unary(op: UnaryOp, a: &Value) -> R<Value> {
     }
 }
 
+/// The order of two numbers as CPython finds it (an int is never rounded to a float first:
+/// `2**53 + 1 > 2.0**53`): `None` if either is not a number, `Some(None)` if either is nan.
+fn number_order(a: &Value, b: &Value) -> Option<Option<Ordering>> {
+    Some(match (a, b) {
+        (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
+        (Value::Float(x), i) => int_float_order(&big(i)?, *x).map(Ordering::reverse),
+        (i, Value::Float(y)) => int_float_order(&big(i)?, *y),
+        (x, y) => match (small(x), small(y)) {
+            (Some(x), Some(y)) => Some(x.cmp(&y)),
+            _ => Some(big(x)?.cmp(&big(y)?)),
+        },
+    })
+}
+
+/// Compares int `i` with float `f` exactly: with `f`'s whole part as an int, then its fraction.
+fn int_float_order(i: &BigInt, f: f64) -> Option<Ordering> {
+    if f.is_infinite() {
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
+    }
+    let whole = f.trunc();
+    let w = BigInt::from_f64(whole)?;
+    Some(
+        i.cmp(&w)
+            .then_with(|| 0.0.partial_cmp(&(f - whole)).unwrap_or(Ordering::Equal)),
+    )
+}
+
 /// `a == b`.
 pub fn eq(a: &Value, b: &Value) -> bool {
-    if is_int(a) && is_int(b) {
-        return big(a) == big(b);
-    }
-    if let (Some(x), Some(y)) = (float(a), float(b)) {
-        if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) {
-            return x == y;
-        }
+    if let Some(o) = number_order(a, b) {
+        return o == Some(Ordering::Equal);
     }
     match (a, b) {
         (Value::None, Value::None) => true,
@@ -475,30 +675,30 @@ pub fn eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn order(a: &Value, b: &Value) -> R<std::cmp::Ordering> {
-    use std::cmp::Ordering;
-    if is_int(a) && is_int(b) {
-        return Ok(big(a).cmp(&big(b)));
+/// The order of `a` and `b` for comparison `op` (`None`: unordered, a nan); a `TypeError`
+/// naming `op` for values that have no order.
+fn order(a: &Value, b: &Value, op: CmpOp) -> R<Option<Ordering>> {
+    if let Some(o) = number_order(a, b) {
+        return Ok(o);
     }
-    if let (Some(x), Some(y)) = (float(a), float(b)) {
-        return Ok(x.partial_cmp(&y).unwrap_or(Ordering::Equal));
-    }
-    let seq = |x: &[Value], y: &[Value]| -> R<Ordering> {
+    // Sequences compare at their first unequal items, else by length.
+    let seq = |x: &[Value], y: &[Value]| -> R<Option<Ordering>> {
         for (p, q) in x.iter().zip(y.iter()) {
             if !eq(p, q) {
-                return order(p, q);
+                return order(p, q, op);
             }
         }
-        Ok(x.len().cmp(&y.len()))
+        Ok(Some(x.len().cmp(&y.len())))
     };
     match (a, b) {
-        (Value::Str(x), Value::Str(y)) => Ok(x.cmp(y)),
+        (Value::Str(x), Value::Str(y)) => Ok(Some(x.cmp(y))),
         (Value::List(x), Value::List(y)) => seq(&x.borrow(), &y.borrow()),
         (Value::Tuple(x), Value::Tuple(y)) => seq(x, y),
         _ => raise(
             ExcKind::TypeError,
             format!(
-                "'<' not supported between instances of '{}' and '{}'",
+                "'{}' not supported between instances of '{}' and '{}'",
+                op.symbol(),
                 a.type_name(),
                 b.type_name()
             ),
@@ -508,14 +708,14 @@ fn order(a: &Value, b: &Value) -> R<std::cmp::Ordering> {
 
 /// `a op b` for comparisons.
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> R<bool> {
-    use std::cmp::Ordering::*;
+    use Ordering::*;
     Ok(match op {
         CmpOp::Eq => eq(a, b),
         CmpOp::NotEq => !eq(a, b),
-        CmpOp::Lt => order(a, b)? == Less,
-        CmpOp::LtE => order(a, b)? != Greater,
-        CmpOp::Gt => order(a, b)? == Greater,
-        CmpOp::GtE => order(a, b)? != Less,
+        CmpOp::Lt => order(a, b, op)? == Some(Less),
+        CmpOp::LtE => matches!(order(a, b, op)?, Some(Less | Equal)),
+        CmpOp::Gt => order(a, b, op)? == Some(Greater),
+        CmpOp::GtE => matches!(order(a, b, op)?, Some(Greater | Equal)),
     })
 }
 
@@ -967,7 +1167,7 @@ pub fn format_value(v: &Value, spec: &str) -> R<String> {
         | (v @ Value::Float(_), Some(k @ 'n'))
             if float(v).is_some() =>
         {
-            let x = float(v).unwrap_or(0.0);
+            let x = float(v).unwrap_or(Ok(0.0))?;
             let p = precision.unwrap_or(6);
             match k {
                 'f' | 'F' | 'n' => format!("{x:.p$}"),
@@ -1329,8 +1529,9 @@ pub fn call_method(
 
 fn sorted(mut items: Vec<Value>, reverse: bool) -> R<Vec<Value>> {
     let mut error = None;
-    items.sort_by(|a, b| match order(a, b) {
-        Ok(o) => o,
+    // Python sorts with `<` alone: unordered pairs (nan) count as equal.
+    items.sort_by(|a, b| match order(a, b, CmpOp::Lt) {
+        Ok(o) => o.unwrap_or(Ordering::Equal),
         Err(e) => {
             error.get_or_insert(e);
             std::cmp::Ordering::Equal
@@ -1357,26 +1558,46 @@ fn sorted(mut items: Vec<Value>, reverse: bool) -> R<Vec<Value>> {
     Ok(items)
 }
 
-fn int_of(v: &Value, base: u32) -> R<Value> {
-    match v {
-        Value::Float(f) if f.is_finite() => Ok(Value::from_bigint(BigInt::from(f.trunc() as i128))),
-        Value::Float(_) => raise(
-            ExcKind::OverflowError,
-            "cannot convert float infinity to integer",
-        ),
-        Value::Str(s) => {
-            let t = s.trim().replace('_', "");
-            BigInt::parse_bytes(t.as_bytes(), base)
-                .map(Value::from_bigint)
-                .ok_or_else(|| {
-                    Exception::new(
-                        ExcKind::ValueError,
-                        format!("invalid literal for int() with base {base}: {}", repr(v)),
-                    )
-                })
+/// `int(v)` and `int(v, base)`.
+fn int_of(v: &Value, base: Option<&Value>) -> R<Value> {
+    let base = match base {
+        None => None,
+        Some(b) => match small(b) {
+            Some(b @ (0 | 2..=36)) => Some(b as u32),
+            Some(_) | None if is_int(b) => {
+                return raise(
+                    ExcKind::ValueError,
+                    "int() base must be >= 2 and <= 36, or 0",
+                )
+            }
+            _ => {
+                return raise(
+                    ExcKind::TypeError,
+                    format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        b.type_name()
+                    ),
+                )
+            }
+        },
+    };
+    match (v, base) {
+        (Value::Str(s), base) => {
+            let base = base.unwrap_or(10);
+            parse_int(s, base).map(Value::from_bigint).ok_or_else(|| {
+                Exception::new(
+                    ExcKind::ValueError,
+                    format!("invalid literal for int() with base {base}: {}", repr(v)),
+                )
+            })
         }
-        v if is_int(v) => Ok(Value::from_bigint(big(v).unwrap_or_default())),
-        other => raise(
+        (_, Some(_)) => raise(
+            ExcKind::TypeError,
+            "int() can't convert non-string with explicit base",
+        ),
+        (Value::Float(f), None) => float_to_int(*f).map(Value::from_bigint),
+        (v, None) if is_int(v) => Ok(Value::from_bigint(big(v).unwrap_or_default())),
+        (other, None) => raise(
             ExcKind::TypeError,
             format!(
                 "int() argument must be a string, a bytes-like object or a real number, not '{}'",
@@ -1384,6 +1605,216 @@ fn int_of(v: &Value, base: u32) -> R<Value> {
             ),
         ),
     }
+}
+
+/// A float's whole part as an int, with CPython's errors for nan and the infinities.
+fn float_to_int(f: f64) -> R<BigInt> {
+    if f.is_nan() {
+        return raise(ExcKind::ValueError, "cannot convert float NaN to integer");
+    }
+    BigInt::from_f64(f.trunc()).ok_or_else(|| {
+        Exception::new(
+            ExcKind::OverflowError,
+            "cannot convert float infinity to integer",
+        )
+    })
+}
+
+/// Whether every `_` in `s` stands between two digits, as Python's number syntax wants
+/// (`prefix_ok`: also right after a base prefix, `0x_1f`, which `s` then starts with).
+fn underscores_ok(s: &str, prefix_ok: bool) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| {
+        c != b'_'
+            || ((i > 0 && b[i - 1].is_ascii_alphanumeric() || prefix_ok && i == 0)
+                && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric))
+    })
+}
+
+/// `int(s, base)` by Python's rules: spaces around, a sign, the base's prefix (`0x` for 16;
+/// base 0 reads the prefix, and takes no leading zeros in decimal), digits with single
+/// underscores between them.
+fn parse_int(s: &str, given_base: u32) -> Option<BigInt> {
+    let t = s.trim();
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let named = match t.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0x") => 16,
+        Some("0o") => 8,
+        Some("0b") => 2,
+        _ => 0,
+    };
+    let (base, digits, prefixed) = match given_base {
+        0 if named != 0 => (named, &t[2..], true),
+        0 => (10, t, false),
+        b if b == named => (b, &t[2..], true),
+        b => (b, t, false),
+    };
+    if digits.is_empty() || !underscores_ok(digits, prefixed) {
+        return None;
+    }
+    let digits: String = digits.chars().filter(|&c| c != '_').collect();
+    if !digits.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    // Python 2 read base 0's `010` as octal; Python 3 refuses it (zeros alone are fine).
+    if given_base == 0 && !prefixed && digits.starts_with('0') && digits.bytes().any(|c| c != b'0')
+    {
+        return None;
+    }
+    let n = BigInt::parse_bytes(digits.as_bytes(), base)?;
+    Some(if negative { -n } else { n })
+}
+
+/// `float(s)` by Python's rules, which Rust's parser follows once the single underscores
+/// between digits are gone (both read `inf`, `infinity` and `nan` in any case, signed).
+fn parse_float(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let b = t.as_bytes();
+    let between_digits = |i: usize| {
+        i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+    };
+    if (0..b.len()).any(|i| b[i] == b'_' && !between_digits(i)) {
+        return None;
+    }
+    t.replace('_', "").parse().ok()
+}
+
+/// `round(x)` and `round(x, ndigits)`: halves go to the even neighbour, judged on the exact
+/// binary value as CPython does (`round(2.675, 2)` is 2.67: that float is below 2.675).
+fn round(x: &Value, ndigits: Option<&Value>) -> R<Value> {
+    let ndigits = match ndigits {
+        None | Some(Value::None) => None,
+        Some(Value::BigInt(b)) => Some(if b.is_negative() { i64::MIN } else { i64::MAX }),
+        Some(n) => Some(small(n).ok_or_else(|| {
+            Exception::new(
+                ExcKind::TypeError,
+                format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    n.type_name()
+                ),
+            )
+        })?),
+    };
+    match (x, ndigits) {
+        (Value::Float(f), None) => float_to_int(f.round_ties_even()).map(Value::from_bigint),
+        (Value::Float(f), Some(n)) => round_float(*f, n).map(Value::Float),
+        (v, n) if is_int(v) => Ok(Value::from_bigint(round_int(
+            big(v).unwrap_or_default(),
+            n.unwrap_or(0),
+        ))),
+        (v, _) => raise(
+            ExcKind::TypeError,
+            format!("type {} doesn't define __round__ method", v.type_name()),
+        ),
+    }
+}
+
+/// `round(x, n)` for a float.
+fn round_float(x: f64, n: i64) -> R<f64> {
+    // CPython's limits: past them every float is already round, or rounds to zero.
+    if n > 323 || !x.is_finite() || x == 0.0 {
+        return Ok(x);
+    }
+    if n < -308 {
+        return Ok(0.0 * x);
+    }
+    if n >= 0 {
+        // Rust writes the exact binary value rounded half to even, as CPython's dtoa does.
+        return Ok(format!("{x:.*}", n as usize).parse().unwrap_or(x));
+    }
+    // To a multiple of 10**k, on the exact value mantissa * 2**exp.
+    let bits = x.abs().to_bits();
+    let (field, fraction) = ((bits >> 52) as i64, bits & ((1 << 52) - 1));
+    let (mantissa, exp) = if field == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), field - 1075)
+    };
+    let unit = BigInt::from(10).pow(n.unsigned_abs() as u32);
+    let (num, den) = if exp >= 0 {
+        (BigInt::from(mantissa) << exp as u64, unit.clone())
+    } else {
+        (BigInt::from(mantissa), &unit << exp.unsigned_abs())
+    };
+    let r = div_round_even(&num, &den) * unit;
+    match r.to_f64() {
+        Some(f) if f.is_finite() => Ok(f.copysign(x)),
+        _ => raise(
+            ExcKind::OverflowError,
+            "rounded value too large to represent",
+        ),
+    }
+}
+
+/// `round(v, n)` for an int: unchanged for `n >= 0`, else to a multiple of `10**-n`.
+fn round_int(v: BigInt, n: i64) -> BigInt {
+    if n >= 0 {
+        return v;
+    }
+    let k = n.unsigned_abs();
+    // 10**k > 2**(3k) > 2 * |v|: closer to 0 than to any other multiple.
+    if k.saturating_mul(3) > v.bits() + 1 {
+        return BigInt::zero();
+    }
+    let unit = BigInt::from(10).pow(k as u32);
+    div_round_even(&v, &unit) * unit
+}
+
+/// `n / d` rounded to the nearest int, a half to the even one (`d > 0`).
+fn div_round_even(n: &BigInt, d: &BigInt) -> BigInt {
+    let (q, r) = n.div_mod_floor(d);
+    let twice: BigInt = r * 2;
+    if twice > *d || (twice == *d && q.is_odd()) {
+        q + 1
+    } else {
+        q
+    }
+}
+
+/// `divmod(a, b)`.
+fn divmod(a: &Value, b: &Value) -> R<Value> {
+    if is_int(a) && is_int(b) {
+        let q = int_binary(BinOp::FloorDiv, a, b)?;
+        return Ok(Value::tuple(vec![q, int_binary(BinOp::Mod, a, b)?]));
+    }
+    match (float(a), float(b)) {
+        (Some(x), Some(y)) => {
+            let (x, y) = (x?, y?);
+            if y == 0.0 {
+                return raise(ExcKind::ZeroDivisionError, "float divmod()");
+            }
+            let (q, m) = float_divmod(x, y);
+            Ok(Value::tuple(vec![Value::Float(q), Value::Float(m)]))
+        }
+        _ => Err(type_err("divmod()", a, b)),
+    }
+}
+
+/// `pow(base, exp, modulus)`: for ints only; a negative `exp` inverts `base` first.
+fn pow_mod(base: &Value, exp: &Value, modulus: &Value) -> R<Value> {
+    let (Some(b), Some(e), Some(m)) = (big(base), big(exp), big(modulus)) else {
+        return raise(
+            ExcKind::TypeError,
+            "pow() 3rd argument not allowed unless all arguments are integers",
+        );
+    };
+    if m.is_zero() {
+        return raise(ExcKind::ValueError, "pow() 3rd argument cannot be 0");
+    }
+    let b = if e.is_negative() {
+        b.modinv(&m).ok_or_else(|| {
+            Exception::new(
+                ExcKind::ValueError,
+                "base is not invertible for the given modulus",
+            )
+        })?
+    } else {
+        b
+    };
+    Ok(Value::from_bigint(b.modpow(&e.abs(), &m)))
 }
 
 /// `range(...)` from its 1 to 3 int arguments (also used by the closed-form loops).
@@ -1449,33 +1880,26 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
         "repr" => Ok(Value::str(&repr(&arg(0)))),
         "int" => match args.first() {
             None => Ok(Value::Int(0)),
-            Some(v) => int_of(
-                v,
-                args.get(1).and_then(small).unwrap_or(10).clamp(2, 36) as u32,
-            ),
+            Some(v) => int_of(v, args.get(1).or_else(|| kw(&kwargs, "base"))),
         },
         "float" => match &arg(0) {
             Value::None if args.is_empty() => Ok(Value::Float(0.0)),
-            Value::Str(s) => match s.trim().to_lowercase().as_str() {
-                "inf" | "+inf" | "infinity" => Ok(Value::Float(f64::INFINITY)),
-                "-inf" | "-infinity" => Ok(Value::Float(f64::NEG_INFINITY)),
-                "nan" => Ok(Value::Float(f64::NAN)),
-                t => t.parse::<f64>().map(Value::Float).map_err(|_| {
-                    Exception::new(
-                        ExcKind::ValueError,
-                        format!("could not convert string to float: {}", repr(&arg(0))),
-                    )
-                }),
-            },
-            v => float(v).map(Value::Float).ok_or_else(|| {
+            Value::Str(s) => parse_float(s).map(Value::Float).ok_or_else(|| {
                 Exception::new(
+                    ExcKind::ValueError,
+                    format!("could not convert string to float: {}", repr(&arg(0))),
+                )
+            }),
+            v => match float(v) {
+                Some(f) => f.map(Value::Float),
+                None => raise(
                     ExcKind::TypeError,
                     format!(
                         "float() argument must be a string or a real number, not '{}'",
                         v.type_name()
                     ),
-                )
-            }),
+                ),
+            },
         },
         "bool" => Ok(Value::Bool(truthy(&arg(0)))),
         "abs" => match &arg(0) {
@@ -1486,37 +1910,7 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
                 format!("bad operand type for abs(): '{}'", v.type_name()),
             ),
         },
-        "round" => {
-            let x = arg(0);
-            match (args.get(1), &x) {
-                (None | Some(Value::None), Value::Float(f)) => {
-                    let r = f.round_ties_even();
-                    if !r.is_finite() {
-                        return Some(raise(
-                            ExcKind::OverflowError,
-                            "cannot convert float infinity to integer",
-                        ));
-                    }
-                    Ok(Value::from_bigint(BigInt::from(r as i128)))
-                }
-                (Some(n), Value::Float(f)) => {
-                    let n = small(n).unwrap_or(0).clamp(-300, 300) as i32;
-                    let m = 10f64.powi(n);
-                    let r = (f * m).round_ties_even() / m;
-                    // Use the decimal formatter for the exact nearest value where it matters.
-                    Ok(Value::Float(if n >= 0 {
-                        format!("{f:.*}", n as usize).parse().unwrap_or(r)
-                    } else {
-                        r
-                    }))
-                }
-                (_, v) if is_int(v) => Ok(v.clone()),
-                (_, v) => raise(
-                    ExcKind::TypeError,
-                    format!("type {} doesn't define __round__ method", v.type_name()),
-                ),
-            }
-        }
+        "round" => round(&arg(0), args.get(1).or_else(|| kw(&kwargs, "ndigits"))),
         "min" | "max" => {
             let items = if args.len() == 1 {
                 match to_vec(&arg(0)) {
@@ -1619,9 +2013,11 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
             Ok(Value::dict(d))
         }
         "range" => range_from(args).map(Value::Range),
-        "divmod" => binary(BinOp::FloorDiv, &arg(0), &arg(1))
-            .and_then(|q| binary(BinOp::Mod, &arg(0), &arg(1)).map(|m| Value::tuple(vec![q, m]))),
-        "pow" => binary(BinOp::Pow, &arg(0), &arg(1)),
+        "divmod" => divmod(&arg(0), &arg(1)),
+        "pow" => match args.get(2).or_else(|| kw(&kwargs, "mod")) {
+            None | Some(Value::None) => binary(BinOp::Pow, &arg(0), &arg(1)),
+            Some(m) => pow_mod(&arg(0), &arg(1), m),
+        },
         "chr" => Ok(Value::str(
             &small(&arg(0))
                 .and_then(|c| char::from_u32(c as u32))
@@ -1694,4 +2090,18 @@ pub enum CmpOp {
     LtE,
     Gt,
     GtE,
+}
+
+impl CmpOp {
+    /// The operator as written, for error messages.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::NotEq => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::LtE => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::GtE => ">=",
+        }
+    }
 }
