@@ -751,12 +751,29 @@ pub fn contains(container: &Value, item: &Value) -> R<bool> {
         Value::Dict(d) => Ok(d.borrow().get(item)?.is_some()),
         Value::List(l) => Ok(l.borrow().iter().any(|x| eq(x, item))),
         Value::Tuple(t) => Ok(t.iter().any(|x| eq(x, item))),
-        Value::Range(r) => Ok(to_vec(&Value::Range(*r))?.iter().any(|x| eq(x, item))),
+        Value::Range(r) => match small(item) {
+            Some(i) => Ok(range_contains(r, i)),
+            None if is_int(item) => Ok(false),
+            // Other values (`3.0 in range(5)`) are compared with each number, as in Python.
+            None => Ok(to_vec(&Value::Range(*r))?.iter().any(|x| eq(x, item))),
+        },
         other => raise(
             ExcKind::TypeError,
             format!("argument of type '{}' is not iterable", other.type_name()),
         ),
     }
+}
+
+/// `i in r` for an int, by arithmetic (`10**9 in range(10**12)` lists nothing).
+fn range_contains(r: &Range, i: i64) -> bool {
+    let (start, stop, step) = (r.start as i128, r.stop as i128, r.step as i128);
+    let i = i as i128;
+    let inside = if step > 0 {
+        start <= i && i < stop
+    } else {
+        stop < i && i <= start
+    };
+    inside && step != 0 && (i - start) % step == 0
 }
 
 /// What an index points into: CPython words its index errors differently for each.
@@ -1543,7 +1560,13 @@ fn percent_format(fmt: &str, args: &Value) -> R<Value> {
         if chars.get(i) == Some(&'*') {
             let w = star_number(&take()?)?;
             left |= w < 0;
-            spec.width = w.unsigned_abs().min(MAX_WIDTH as u64) as usize;
+            spec.width = usize::try_from(w.unsigned_abs()).unwrap_or(usize::MAX);
+            if spec.width > MAX_WIDTH {
+                return raise(
+                    ExcKind::ValueError,
+                    "format width too large for the kitchen",
+                );
+            }
             i += 1;
         } else {
             (spec.width, i) = spec_number(&chars, i)?;
