@@ -2319,10 +2319,14 @@ fn replace(s: &str, call: &Call) -> R<Value> {
     ))
 }
 
-/// The chars of `s[start:end]` as CPython's string searches take it (`None`: a start past
-/// the end, where not even `''` is found).
-fn search_range<'a>(chars: &'a [char], call: &Call) -> R<Option<(usize, &'a [char])>> {
-    let len = chars.len() as i64;
+/// The part `s[start:end]` that CPython's string searches look in (the call's arguments 1
+/// and 2, in chars), and how many chars come before it; `None` for a start past the end,
+/// where not even `''` is found.
+fn search_range<'a>(s: &'a str, call: &Call) -> R<Option<(usize, &'a str)>> {
+    if call.args.len() < 2 {
+        return Ok(Some((0, s)));
+    }
+    let len = s.chars().count() as i64;
     let bound = |i: usize, default: i64| -> R<i64> {
         let v = match call.args.get(i) {
             None | Some(Value::None) => default,
@@ -2338,16 +2342,15 @@ fn search_range<'a>(chars: &'a [char], call: &Call) -> R<Option<(usize, &'a [cha
     if start > len || end < start {
         return Ok(None);
     }
-    Ok(Some((start as usize, &chars[start as usize..end as usize])))
+    let byte = |k: i64| s.char_indices().nth(k as usize).map_or(s.len(), |(b, _)| b);
+    Ok(Some((start as usize, &s[byte(start)..byte(end)])))
 }
 
 /// `startswith` / `endswith`, with a str or a tuple of them.
 fn affix(s: &str, name: &str, call: &Call) -> R<Value> {
-    let chars: Vec<char> = s.chars().collect();
-    let Some((_, part)) = search_range(&chars, call)? else {
+    let Some((_, part)) = search_range(s, call)? else {
         return Ok(Value::Bool(false));
     };
-    let part: String = part.iter().collect();
     let test = |a: &str| {
         if name == "startswith" {
             part.starts_with(a)
@@ -2388,12 +2391,10 @@ fn affix(s: &str, name: &str, call: &Call) -> R<Value> {
 /// `find`, `rfind`, `index`, `rindex` and `count` of a substring in `s[start:end]`.
 fn search(s: &str, name: &str, call: &Call) -> R<Value> {
     let sub = call.text(0, "sub")?;
-    let chars: Vec<char> = s.chars().collect();
-    let found = match search_range(&chars, call)? {
+    let found = match search_range(s, call)? {
         None if name == "count" => return Ok(Value::Int(0)),
         None => None,
         Some((start, part)) => {
-            let part: String = part.iter().collect();
             let at = |byte: usize| start + part[..byte].chars().count();
             match name {
                 "count" if sub.is_empty() => {
