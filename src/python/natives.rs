@@ -264,6 +264,7 @@ impl Runtime {
                 }
             }
             Value::ExcType(k) if name == "__name__" => return Ok(Value::str(k.name())),
+            v if !ops::has_method(v, name) => return Err(missing()),
             _ => {
                 return Ok(Value::object(super::objects::BoundData {
                     this: obj.clone(),

@@ -16,7 +16,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use num_bigint::BigInt;
-use num_traits::ToPrimitive;
+use num_traits::{FromPrimitive, ToPrimitive};
 
 /// A Python value.
 #[derive(Clone)]
@@ -302,13 +302,14 @@ impl Key {
             Value::Bool(b) => Key::Int(BigIntKey::Small(*b as i64)),
             Value::Int(i) => Key::Int(BigIntKey::Small(*i)),
             Value::BigInt(b) => Key::Int(BigIntKey::Big((**b).clone())),
-            Value::Float(f) => {
-                if f.fract() == 0.0 && f.abs() < 9.2e18 {
-                    Key::Int(BigIntKey::Small(*f as i64))
-                } else {
-                    Key::Float(f.to_bits())
-                }
-            }
+            // A whole float is the key of the int it equals (`1e19` finds `10**19`).
+            Value::Float(f) => match BigInt::from_f64(*f).filter(|_| f.fract() == 0.0) {
+                Some(b) => Key::Int(match b.to_i64() {
+                    Some(i) => BigIntKey::Small(i),
+                    None => BigIntKey::Big(b),
+                }),
+                None => Key::Float(f.to_bits()),
+            },
             Value::Str(s) => Key::Str(s.clone()),
             Value::Tuple(items) => Key::Tuple(items.iter().map(Key::of).collect::<Result<_, _>>()?),
             Value::ExcType(k) => Key::ExcType(*k),
