@@ -82,6 +82,11 @@ def sorted(iterable, key=None, reverse=False):
     return [t[2] for t in _sorted(decorated, reverse=reverse)]
 
 
+def _list_sort(items, key=None, reverse=False):
+    # list.sort(key=...), in place, stable, as CPython sorts.
+    items[:] = sorted(items, key=key, reverse=reverse)
+
+
 def _pick(which, args, key, default, has_default):
     if len(args) == 1:
         items = _materialize(args[0])

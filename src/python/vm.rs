@@ -586,6 +586,12 @@ impl Runtime {
             };
             (n.f)(self, a)
         } else if let Some(b) = callee.downcast::<BoundData>() {
+            if let Some(sort) = self.sort_with_key(b, &kwargs) {
+                // `list.sort(key=...)` calls Python code: the prelude's `_list_sort` does it.
+                let mut all = vec![b.this.clone()];
+                all.extend(args);
+                return self.call_value(tid, frames, sort, all, kwargs, caller);
+            }
             match ops::call_method(&b.this, &b.name, &args, &kwargs) {
                 Some(Ok(v)) => Outcome::Value(v),
                 Some(Err(e)) => Outcome::Raise(e),
@@ -612,6 +618,17 @@ impl Runtime {
             );
         };
         self.handle_outcome(tid, frames, outcome, caller)
+    }
+
+    /// The prelude's `_list_sort`, when `b` is `list.sort` called with a `key`.
+    fn sort_with_key(&self, b: &BoundData, kwargs: &[(Rc<str>, Value)]) -> Option<Value> {
+        let keyed = kwargs
+            .iter()
+            .any(|(k, v)| &**k == "key" && !matches!(v, Value::None));
+        if &*b.name != "sort" || !keyed || !matches!(b.this, Value::List(_)) {
+            return None;
+        }
+        self.prelude_globals.borrow().get("_list_sort").cloned()
     }
 
     /// Gives a value produced without a frame to whoever asked for it.

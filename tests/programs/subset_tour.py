@@ -53,6 +53,9 @@ if __name__ == "__main__":
     print(total(1, 2, 3, scale=2, a=1), LIMIT * LIMIT, 7 / 2, 7 // 2, -7 % 3)
     print({k: v for k, v in zip("abc", range(3))}, [x for x in pipeline(5) if x % 2 == 0])
     print(list(enumerate(["a", "b"])), str(3.5), int("42"), min(3, 1, 2), max([4, 9, 2]))
+    orders = [("soup", 3), ("salad", 1), ("pasta", 2)]
+    orders.sort(key=lambda o: o[1], reverse=True)
+    print(orders)
     f = lambda x, y=10: x + y
     print(f(1), f(1, y=2), None, True and False)
     random.seed(7)
