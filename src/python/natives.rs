@@ -77,6 +77,7 @@ impl Runtime {
             ("print", print),
             ("iter", iter),
             ("isinstance", isinstance),
+            ("type", type_of),
             ("_object", object),
             ("_loop_future", loop_future),
             ("_gather", gather),
@@ -316,6 +317,11 @@ impl Runtime {
         if obj.downcast::<Generator>().is_some() && name == "__name__" {
             return Ok(Value::str(obj.type_name()));
         }
+        if let Some(n) = obj.downcast::<Native>() {
+            if name == "__name__" {
+                return Ok(Value::str(n.name));
+            }
+        }
         Err(missing())
     }
 
@@ -465,6 +471,26 @@ fn isinstance(_: &mut Runtime, a: Args) -> Outcome {
         _ => false,
     });
     Outcome::Value(Value::Bool(hit))
+}
+
+/// `type(x)`: an exception's class, a built-in type (`int`, `str`...) where the kitchen has
+/// one, else an object whose `__name__` is the type's name. Enough for `type(x).__name__`,
+/// `type(e) is ValueError` and `type(x) == int`.
+fn type_of(rt: &mut Runtime, a: Args) -> Outcome {
+    let [x] = a.args.as_slice() else {
+        return err(ExcKind::TypeError, "type() takes 1 argument in the kitchen");
+    };
+    if let Value::Exception(e) = x {
+        return Outcome::Value(Value::ExcType(e.kind));
+    }
+    let name = x.type_name().to_string();
+    if let Some(t) = rt.builtins.get(name.as_str()) {
+        return Outcome::Value(t.clone());
+    }
+    Outcome::Value(Value::object(Namespace {
+        type_name: Rc::from("type"),
+        attrs: RefCell::new(HashMap::from([(Rc::from("__name__"), Value::str(&name))])),
+    }))
 }
 
 fn object(_: &mut Runtime, a: Args) -> Outcome {

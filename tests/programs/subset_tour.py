@@ -56,6 +56,11 @@ if __name__ == "__main__":
     orders = [("soup", 3), ("salad", 1), ("pasta", 2)]
     orders.sort(key=lambda o: o[1], reverse=True)
     print(orders)
+    try:
+        {"soup": 1}["pizza"]
+    except Exception as e:
+        print(type(e).__name__, e, type(7).__name__, type(7) is int)
+    print("big" if len(orders) > 2 else "small", list(enumerate("ab", start=1)))
     f = lambda x, y=10: x + y
     print(f(1), f(1, y=2), None, True and False)
     random.seed(7)
