@@ -1,0 +1,185 @@
+//! `repr` and `str` of values: CPython's shortest float repr, and its quoting and escapes
+//! for strings.
+
+use crate::python::value::Value;
+
+/// `repr(f)` for floats, as CPython writes them.
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    let e = format!("{f:e}");
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..16).contains(&exp) {
+        let s = format!("{f}");
+        if s.contains('.') {
+            s
+        } else {
+            format!("{s}.0")
+        }
+    } else {
+        let sign = if exp < 0 { "-" } else { "+" };
+        format!("{mant}e{sign}{:02}", exp.abs())
+    }
+}
+
+/// Whether `repr` shows `c` as itself (Python's `str.isprintable`): not a control, format,
+/// separator (but the space), private-use or noncharacter code point. Python also escapes
+/// unassigned code points, which would take Unicode's tables; those are shown as they are.
+fn is_printable(c: char) -> bool {
+    let u = c as u32;
+    !(u < 0x20
+        || (0x7f..=0xa0).contains(&u)
+        || matches!(
+            u,
+            0xad | 0x600..=0x605
+                | 0x61c
+                | 0x6dd
+                | 0x70f
+                | 0x890..=0x891
+                | 0x8e2
+                | 0x1680
+                | 0x180e
+                | 0x2000..=0x200f
+                | 0x2028..=0x202f
+                | 0x205f..=0x206f
+                | 0x3000
+                | 0xe000..=0xf8ff
+                | 0xfdd0..=0xfdef
+                | 0xfeff
+                | 0xfff9..=0xfffb
+                | 0x110bd
+                | 0x110cd
+                | 0x13430..=0x1343f
+                | 0x1bca0..=0x1bca3
+                | 0x1d173..=0x1d17a
+                | 0xe0001
+                | 0xe0020..=0xe007f
+                | 0xf0000..
+        )
+        || u & 0xfffe == 0xfffe)
+}
+
+/// `c` as a `\x`, `\u` or `\U` escape.
+fn escape(c: char) -> String {
+    match c as u32 {
+        u @ 0..=0xff => format!("\\x{u:02x}"),
+        u @ 0x100..=0xffff => format!("\\u{u:04x}"),
+        u => format!("\\U{u:08x}"),
+    }
+}
+
+fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c)
+            }
+            c if !is_printable(c) => out.push_str(&escape(c)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `ascii(v)`: `repr(v)` with every non-ASCII char escaped.
+pub(super) fn ascii_repr(v: &Value) -> String {
+    repr(v)
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                escape(c)
+            }
+        })
+        .collect()
+}
+
+fn repr_depth(v: &Value, depth: u32) -> String {
+    if depth > 100 {
+        return "...".into();
+    }
+    let items = |xs: &[Value]| {
+        xs.iter()
+            .map(|x| repr_depth(x, depth + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match v {
+        Value::None => "None".into(),
+        Value::Bool(b) => {
+            if *b {
+                "True".into()
+            } else {
+                "False".into()
+            }
+        }
+        Value::Int(i) => i.to_string(),
+        Value::BigInt(b) => b.to_string(),
+        Value::Float(f) => float_repr(*f),
+        Value::Str(s) => str_repr(s),
+        Value::List(l) => format!("[{}]", items(&l.borrow())),
+        Value::Tuple(t) if t.len() == 1 => format!("({},)", repr_depth(&t[0], depth + 1)),
+        Value::Tuple(t) => format!("({})", items(t)),
+        Value::Dict(d) => format!(
+            "{{{}}}",
+            d.borrow()
+                .items()
+                .map(|(k, v)| format!("{}: {}", repr_depth(k, depth + 1), repr_depth(v, depth + 1)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Range(r) if r.step == 1 => format!("range({}, {})", r.start, r.stop),
+        Value::Range(r) => format!("range({}, {}, {})", r.start, r.stop, r.step),
+        Value::Slice(s) => format!("slice({}, {}, {})", repr(&s[0]), repr(&s[1]), repr(&s[2])),
+        Value::ExcType(k) => format!("<class '{}'>", k.name()),
+        Value::Exception(e) => format!(
+            "{}({})",
+            e.kind.name(),
+            if e.message.is_empty() {
+                String::new()
+            } else {
+                str_repr(&e.message)
+            }
+        ),
+        Value::Object(o) => o.repr(),
+    }
+}
+
+/// `repr(v)`.
+pub fn repr(v: &Value) -> String {
+    repr_depth(v, 0)
+}
+
+/// `str(v)`.
+pub fn to_str(v: &Value) -> String {
+    match v {
+        Value::Str(s) => s.to_string(),
+        Value::Exception(e) => e.message.clone(),
+        other => repr(other),
+    }
+}
