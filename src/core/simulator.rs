@@ -86,7 +86,7 @@ enum Wait {
 enum Phase {
     /// Needs the GIL to go on.
     WantGil,
-    /// Holds the GIL and goes on with its driver.
+    /// Holds the GIL and goes on with what the interpreter says.
     Go,
     Compute {
         remaining: Nanos,
@@ -543,7 +543,7 @@ impl<'a> Simulator<'a> {
         self.set_memory(self.memory.saturating_sub(freed));
     }
 
-    // ----- drivers --------------------------------------------------------------------------
+    // ----- the interpreter --------------------------------------------------------------------------
 
     fn next_action(&mut self, t: usize) -> Action {
         let id = self.threads[t].id;
