@@ -543,7 +543,7 @@ impl<'a> Simulator<'a> {
         self.set_memory(self.memory.saturating_sub(freed));
     }
 
-    // ----- the interpreter --------------------------------------------------------------------------
+    // ----- the interpreter ------------------------------------------------------------
 
     fn next_action(&mut self, t: usize) -> Action {
         let id = self.threads[t].id;
