@@ -361,7 +361,7 @@ def lower_quartile(values):
     return sorted(values)[len(values) // 4]
 
 
-def process_costs(ctx, rounds=2, n=100):
+def process_costs(ctx, rounds=4, n=100):
     """Process.start() with fork, its growth per live child, a child's boot and memory.
 
     Each round forks `n` children that wait, timing each start() in CPU time, one at a time:
