@@ -47,7 +47,7 @@ impl Playback {
 
     /// Moves the cursor by `real_s` seconds of wall-clock time; stops at the end.
     pub fn tick(&mut self, real_s: f64) {
-        if !self.playing || !(real_s.is_finite() && real_s > 0.0) {
+        if !(self.playing && real_s.is_finite() && real_s > 0.0) {
             return;
         }
         let rate = self.end_s / DEFAULT_PLAY_SECONDS * self.speed;

@@ -314,9 +314,8 @@ impl Trace {
             .flat_map(|g| g.held.iter())
             .chain(self.cores.iter().flatten());
         for h in holdings {
-            if !lane_ok(h.lane)
-                || !(h.start_s.is_finite() && h.end_s.is_finite() && h.start_s <= h.end_s)
-            {
+            let sane = h.start_s.is_finite() && h.end_s.is_finite() && h.start_s <= h.end_s;
+            if !(lane_ok(h.lane) && sane) {
                 return Err(TraceError::Inconsistent(
                     "a GIL or core record is out of range".into(),
                 ));

@@ -390,12 +390,11 @@ impl Compiler {
         if let Some(&slot) = cur.slots.get(name) {
             return NameRef::Local(slot);
         }
-        let mut depth = 0u16;
-        for u in self.units.iter().rev().skip(1) {
+        // `depth` counts the enclosing functions outwards, from 1.
+        for (depth, u) in (1u16..).zip(self.units.iter().rev().skip(1)) {
             if u.is_module {
                 break;
             }
-            depth += 1;
             if u.declared_global.contains(name) {
                 break;
             }
@@ -1528,11 +1527,8 @@ impl Compiler {
             Comp::Gen(_) => {}
         }
         self.comp_loop(generators, 0, &what, line)?;
-        match what {
-            Comp::Gen(_) => {
-                self.emit(Op::Const(Value::None), line);
-            }
-            _ => {}
+        if let Comp::Gen(_) = what {
+            self.emit(Op::Const(Value::None), line);
         }
         self.emit(Op::Return, line);
         let code = self.finish_unit();

@@ -312,6 +312,10 @@ pub struct TaskPart {
 }
 
 /// An asyncio future or task, or a `concurrent.futures.Future`.
+/// A `gather`'s results so far (by position), how many are still missing, and whether
+/// exceptions are returned as results.
+pub type GatherState = (Vec<Option<Value>>, usize, bool);
+
 pub struct Future {
     pub state: RefCell<FutState>,
     pub waiters: RefCell<Vec<Waker>>,
@@ -321,7 +325,7 @@ pub struct Future {
     /// Order of completion, for `as_completed`.
     pub done_seq: Cell<u64>,
     /// For `gather`: children results, and how many are still pending.
-    pub gather: Option<RefCell<(Vec<Option<Value>>, usize, bool)>>,
+    pub gather: Option<RefCell<GatherState>>,
     /// What a task awaiting this future is shown doing, e.g. `sleep 30 s`.
     pub label: String,
 }

@@ -72,6 +72,9 @@ pub enum Request {
 
 pub use crate::core::interpreter::{Action, TaskEvent};
 
+/// What a new thread or process calls first: `target(*args, **kwargs)`.
+pub type StartCall = (Value, Vec<Value>, Vec<(Rc<str>, Value)>);
+
 pub struct PyThread {
     pub frames: Vec<Frame>,
     pub process: usize,
@@ -86,7 +89,7 @@ pub struct PyThread {
     pub event_loop: Option<EventLoop>,
     pub done: bool,
     /// The call a new thread makes first (its target).
-    pub start: Option<(Value, Vec<Value>, Vec<(Rc<str>, Value)>)>,
+    pub start: Option<StartCall>,
     /// The line shown while this thread's task is not running Python.
     pub last_line: Option<u32>,
 }

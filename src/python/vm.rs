@@ -632,7 +632,7 @@ impl Runtime {
     }
 
     /// Gives a value produced without a frame to whoever asked for it.
-    fn give_result(&mut self, frames: &mut Vec<Frame>, value: Value, caller: Caller) -> Step {
+    fn give_result(&mut self, frames: &mut [Frame], value: Value, caller: Caller) -> Step {
         match caller {
             Caller::Call => {
                 if let Some(f) = frames.last_mut() {
