@@ -34,7 +34,11 @@ How it works, and why this way:
 - The machine's speed is probed just before the program starts and again after it has ended:
   the mean of ten short runs of the loop `kitchen calibrate` times for `for_iteration_s`
   (`for i in range(n): total += i * i`), in seconds per turn, written to stderr as
-  `stamp.py: probe <before> <after>`. A virtual machine's speed changes in phases that can
+  `stamp.py: probe <before> <after> <before, all cores> <after, all cores>`; the last two
+  run the probe on every core at once (one forked process per core), the speed a program
+  whose processes keep all cores busy gets: on a virtual machine, a core can be taken away
+  for a while, which only a probe on all cores sees. A virtual machine's speed changes in
+  phases that can
   last minutes; `tests/fidelity.rs` scales the calibrated profile to the phase the run was in.
 
 `print(..., file=f)` for another file than stdout goes to the real `print` unstamped. A call
@@ -45,6 +49,7 @@ import atexit
 import builtins
 import os
 import runpy
+import struct
 import sys
 import time
 import traceback
@@ -86,14 +91,41 @@ def probe(n=100_000, tries=10):
     return (time.thread_time() - t) / tries / n
 
 
+def probe_all_cores():
+    """The probe on every core at once: the mean of one forked process per core."""
+    n = os.cpu_count() or 1
+    r, w = os.pipe()
+    children = []
+    for _ in range(n - 1):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.write(w, struct.pack("d", probe()))
+            finally:
+                os._exit(0)
+        children.append(pid)
+    results = [probe()]
+    for _ in children:
+        results.append(struct.unpack("d", os.read(r, 8))[0])
+    for pid in children:
+        os.waitpid(pid, 0)
+    os.close(r)
+    os.close(w)
+    return sum(results) / len(results)
+
+
 PROBE_BEFORE = None
+PROBE_BEFORE_ALL = None
 
 
 def emit(read_fd):
     """Writes the logged lines, sorted by time, to stdout (in the original process only)."""
     if os.getpid() != PARENT_PID:
         return
-    sys.stderr.write(f"stamp.py: probe {PROBE_BEFORE:.4e} {probe():.4e}\n")
+    after, after_all = probe(), probe_all_cores()
+    sys.stderr.write(
+        f"stamp.py: probe {PROBE_BEFORE:.4e} {after:.4e} {PROBE_BEFORE_ALL:.4e} {after_all:.4e}\n"
+    )
     sys.stderr.flush()
     chunks = []
     while True:
@@ -112,7 +144,7 @@ def emit(read_fd):
 
 
 def main():
-    global START, LOG_FD, PROBE_BEFORE
+    global START, LOG_FD, PROBE_BEFORE, PROBE_BEFORE_ALL
     if len(sys.argv) != 2:
         sys.exit("usage: python3 stamp.py PROGRAM.py")
     path = os.path.abspath(sys.argv[1])
@@ -149,6 +181,7 @@ def main():
     sys.path.insert(0, os.path.dirname(path))
     probe_loop(1000)  # let CPython specialise the loop first
     PROBE_BEFORE = probe()
+    PROBE_BEFORE_ALL = probe_all_cores()
     builtins.print = stamped_print
     START = time.perf_counter()
     try:
