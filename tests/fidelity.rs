@@ -54,8 +54,10 @@
 //! runs of the loop `kitchen calibrate` times for `for_iteration_s`), and each run is
 //! compared with its own simulation, whose interpreter costs ([`CPU_COSTS`]) are the
 //! calibrated ones times that run's probes over the calibrated `for_iteration_s`: a profile
-//! calibrated on the same machine at the same moment. Waiting (sleeps, pipe latency) and the
-//! OS's share of starting threads and processes are not scaled.
+//! calibrated on the same machine at the same moment. The OS's share of `Process.start()`
+//! follows a probe of its own, the CPU time of a fork, against the same probe taken right
+//! after the calibration ([`FORK_COSTS`]). Waiting (sleeps, pipe latency) and thread starts
+//! are not scaled.
 //!
 //! Programs that start processes are matched with the probe run on every core at once (one
 //! probe process per core). Their CPython times were bimodal (`mp_queue.py`: 0.20-0.25 s or
@@ -567,6 +569,8 @@ struct Failure {
 struct Measured {
     runs: Vec<Vec<Line>>,
     probes: Vec<f64>,
+    /// The fork probes, the mean of before and after each run.
+    forks: Vec<f64>,
 }
 
 /// Five more CPython runs, added to `so_far`. Rules (a) to (c) are not noise: a run that
@@ -599,6 +603,7 @@ fn measure(case: &Case, mut so_far: Measured) -> Measured {
             run.probes
         };
         so_far.probes.push(mean(&probes));
+        so_far.forks.push(mean(&run.probes_fork));
         so_far.runs.push(lines);
     }
     so_far
@@ -610,9 +615,10 @@ fn judge(case: &Case, measured: &Measured) -> Result<String, Failure> {
     let calibrated = profile();
     let mut pairs: Vec<(f64, f64, f64, usize)> = Vec::new(); // (error, simulated, slowdown, run)
     let mut shown = String::new();
-    for (i, (lines, probe)) in measured.runs.iter().zip(&measured.probes).enumerate() {
-        let slowdown = (probe / calibrated.for_iteration_s).clamp(0.25, 4.0);
-        let profile = calibrated.scaled(slowdown, &case.path);
+    for (i, lines) in measured.runs.iter().enumerate() {
+        let slowdown = (measured.probes[i] / calibrated.for_iteration_s).clamp(0.25, 4.0);
+        let fork_slowdown = (measured.forks[i] / calibrated.fork_s).clamp(0.25, 4.0);
+        let profile = calibrated.scaled(slowdown, fork_slowdown, &case.path);
         let kitchen = match run_kitchen(&case.path, &profile) {
             Ok(kitchen) => kitchen,
             Err(e) => panic!("{}: kitchen run failed: {e}", case.name),
@@ -794,11 +800,8 @@ fn machine_load() -> String {
 
 /// The profile of this machine, calibrated by the first test that needs it.
 /// The fields of the profile that are the interpreter's CPU time, scaled by the machine's
-/// probed speed. The others are not: waiting (switch interval, pipe latency, time slice),
-/// sizes, and what the OS does for `Thread.start()` and `Process.start()` (clone, fork, a
-/// child's boot). Those did not follow the probes: the 200-process scenario took 0.73-0.80 s
-/// in CPython whether the probes said the machine ran at 0.9 or at 1.45 times the calibrated
-/// cost, and scaling its starts made the simulation up to 29 % slow.
+/// probed speed. Waiting (switch interval, pipe latency, time slice), sizes and thread starts
+/// are not scaled; process starts follow their own probe ([`FORK_COSTS`]).
 const CPU_COSTS: &[&str] = &[
     "loop_iteration_s",
     "for_iteration_s",
@@ -808,20 +811,33 @@ const CPU_COSTS: &[&str] = &[
     "pickle_byte_s",
 ];
 
+/// The fields of the profile that are the OS's work in `Process.start()` (fork, a child's
+/// boot), scaled by the fork probe of the run over the fork probe taken right after the
+/// calibration. They do not follow the loop's speed: the 200-process scenario took 0.73-0.80 s
+/// in CPython whether the loop probes said 0.9 or 1.45 times the calibrated cost, and right
+/// after a long build fork cost twice as much for a while (calibrated 2.2 ms a start instead
+/// of 1.0) while loops ran at full speed.
+const FORK_COSTS: &[&str] = &["process_start_s", "child_poll_s", "process_boot_s"];
+
 /// The profile `kitchen calibrate` measured at the start of the test run.
 #[derive(Clone)]
 struct Calibrated {
     json: serde_json::Map<String, serde_json::Value>,
     for_iteration_s: f64,
+    /// `stamp.py --probe`'s fork probe, taken right after the calibration.
+    fork_s: f64,
 }
 
 impl Calibrated {
-    /// A profile file for one program: the CPU costs times `slowdown`.
-    fn scaled(&self, slowdown: f64, program: &Path) -> PathBuf {
+    /// A profile file for one program: the CPU costs times `slowdown`, the process starts
+    /// times `fork_slowdown`.
+    fn scaled(&self, slowdown: f64, fork_slowdown: f64, program: &Path) -> PathBuf {
         let mut json = self.json.clone();
-        for field in CPU_COSTS {
-            if let Some(v) = json.get(*field).and_then(|v| v.as_f64()) {
-                json.insert(field.to_string(), serde_json::Value::from(v * slowdown));
+        for (fields, factor) in [(CPU_COSTS, slowdown), (FORK_COSTS, fork_slowdown)] {
+            for field in fields {
+                if let Some(v) = json.get(*field).and_then(|v| v.as_f64()) {
+                    json.insert(field.to_string(), serde_json::Value::from(v * factor));
+                }
             }
         }
         let name = program
@@ -860,9 +876,20 @@ fn profile() -> Calibrated {
                 .and_then(|v| v.as_f64())
                 .filter(|v| *v > 0.0)
                 .ok_or("kitchen calibrate measured no for_iteration_s")?;
+            let mut forks = Vec::new();
+            for _ in 0..3 {
+                let out = run(Command::new(python())
+                    .arg(Path::new(MANIFEST_DIR).join("tests/fidelity/stamp.py"))
+                    .arg("--probe"))?;
+                let probes = probe_values(&out.stderr).ok_or_else(|| {
+                    format!("stamp.py --probe printed no probes:\n{}", out.stderr)
+                })?;
+                forks.extend_from_slice(&probes[4..]);
+            }
             Ok(Calibrated {
                 json,
                 for_iteration_s,
+                fork_s: mean(&forks),
             })
         })
         .clone()
@@ -888,6 +915,8 @@ struct CpythonRun {
     probes: Vec<f64>,
     /// The same, with the probe running on every core at once.
     probes_all_cores: Vec<f64>,
+    /// The CPU seconds of a fork, before and after the run.
+    probes_fork: Vec<f64>,
 }
 
 fn python() -> String {
@@ -912,24 +941,28 @@ fn run_cpython(program: &Path) -> CpythonRun {
             out.status, out.stdout, out.stderr
         ))
     };
-    let probe = out
-        .stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("stamp.py: probe "))
-        .and_then(|p| {
-            let v: Vec<f64> = p.split(' ').filter_map(|x| x.parse().ok()).collect();
-            (v.len() == 4 && v.iter().all(|x| *x > 0.0)).then_some(v)
-        });
-    let probes = match (&lines, probe) {
+    let probes = match (&lines, probe_values(&out.stderr)) {
         (Err(_), _) => Vec::new(),
         (Ok(_), Some(probes)) => probes,
         (Ok(_), None) => panic!("stamp.py printed no probe line; stderr:\n{}", out.stderr),
     };
     CpythonRun {
         lines,
-        probes_all_cores: probes.get(2..).unwrap_or_default().to_vec(),
+        probes_all_cores: probes.get(2..4).unwrap_or_default().to_vec(),
+        probes_fork: probes.get(4..).unwrap_or_default().to_vec(),
         probes: probes.get(..2).unwrap_or_default().to_vec(),
     }
+}
+
+/// The six numbers of `stamp.py`'s probe line (see its docstring), if it printed one.
+fn probe_values(stderr: &str) -> Option<Vec<f64>> {
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("stamp.py: probe "))
+        .and_then(|p| {
+            let v: Vec<f64> = p.split(' ').filter_map(|x| x.parse().ok()).collect();
+            (v.len() == 6 && v.iter().all(|x| *x > 0.0)).then_some(v)
+        })
 }
 
 /// `<seconds>\t<text>` lines.

@@ -34,7 +34,11 @@ How it works, and why this way:
 - The machine's speed is probed just before the program starts and again after it has ended:
   the mean of ten short runs of the loop `kitchen calibrate` times for `for_iteration_s`
   (`for i in range(n): total += i * i`), in seconds per turn, written to stderr as
-  `stamp.py: probe <before> <after> <before, all cores> <after, all cores>`; the last two
+  `stamp.py: probe <before> <after> <before, all cores> <after, all cores> <fork before>
+  <fork after>`; the fork probes are the median CPU time the parent spends in `os.fork()` (and
+  reaping the child), which is most of what `Process.start()` costs and which moved on its
+  own (twice as dear for a while after a long build, while loops ran at full speed).
+  `python3 stamp.py --probe` prints the probe line alone. The all-core probes
   run the probe on every core at once (one forked process per core), the speed a program
   whose processes keep all cores busy gets: on a virtual machine, a core can be taken away
   for a while, which only a probe on all cores sees. A virtual machine's speed changes in
@@ -114,18 +118,39 @@ def probe_all_cores():
     return sum(results) / len(results)
 
 
+def probe_fork(tries=9):
+    """Median CPU seconds the parent spends forking a child that exits at once, and reaping it."""
+    times = []
+    for _ in range(tries):
+        t = time.thread_time()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        times.append(time.thread_time() - t)
+    times.sort()
+    return times[tries // 2]
+
+
+def probe_line(before, before_all, before_fork):
+    """The probe line: the probes given (taken before the program) and fresh ones (after)."""
+    after, after_all, after_fork = probe(), probe_all_cores(), probe_fork()
+    return (
+        f"stamp.py: probe {before:.4e} {after:.4e} {before_all:.4e} {after_all:.4e} "
+        f"{before_fork:.4e} {after_fork:.4e}\n"
+    )
+
+
 PROBE_BEFORE = None
 PROBE_BEFORE_ALL = None
+PROBE_BEFORE_FORK = None
 
 
 def emit(read_fd):
     """Writes the logged lines, sorted by time, to stdout (in the original process only)."""
     if os.getpid() != PARENT_PID:
         return
-    after, after_all = probe(), probe_all_cores()
-    sys.stderr.write(
-        f"stamp.py: probe {PROBE_BEFORE:.4e} {after:.4e} {PROBE_BEFORE_ALL:.4e} {after_all:.4e}\n"
-    )
+    sys.stderr.write(probe_line(PROBE_BEFORE, PROBE_BEFORE_ALL, PROBE_BEFORE_FORK))
     sys.stderr.flush()
     chunks = []
     while True:
@@ -144,7 +169,11 @@ def emit(read_fd):
 
 
 def main():
-    global START, LOG_FD, PROBE_BEFORE, PROBE_BEFORE_ALL
+    global START, LOG_FD, PROBE_BEFORE, PROBE_BEFORE_ALL, PROBE_BEFORE_FORK
+    if sys.argv[1:] == ["--probe"]:
+        probe_loop(1000)
+        sys.stderr.write(probe_line(probe(), probe_all_cores(), probe_fork()))
+        return
     if len(sys.argv) != 2:
         sys.exit("usage: python3 stamp.py PROGRAM.py")
     path = os.path.abspath(sys.argv[1])
@@ -182,6 +211,7 @@ def main():
     probe_loop(1000)  # let CPython specialise the loop first
     PROBE_BEFORE = probe()
     PROBE_BEFORE_ALL = probe_all_cores()
+    PROBE_BEFORE_FORK = probe_fork()
     builtins.print = stamped_print
     START = time.perf_counter()
     try:
