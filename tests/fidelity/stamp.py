@@ -171,6 +171,14 @@ def emit(read_fd):
 def main():
     global START, LOG_FD, PROBE_BEFORE, PROBE_BEFORE_ALL, PROBE_BEFORE_FORK
     if sys.argv[1:] == ["--probe"]:
+        # The same modules as before a program: a fork's cost grows with the forking process.
+        import asyncio  # noqa: F401
+        import concurrent.futures.process  # noqa: F401
+        import concurrent.futures.thread  # noqa: F401
+        import multiprocessing  # noqa: F401
+        import random  # noqa: F401
+        import threading  # noqa: F401
+
         probe_loop(1000)
         sys.stderr.write(probe_line(probe(), probe_all_cores(), probe_fork()))
         return
