@@ -35,12 +35,7 @@ impl Copier {
 
     /// A fork's copy of all of `from`'s globals into `to`.
     pub fn fork_globals(&mut self) -> Result<(), Exception> {
-        let items: Vec<_> = self
-            .from
-            .borrow()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let items = super::objects::snapshot(&self.from);
         for (k, v) in items {
             let c = self.copy(&v)?;
             self.to.borrow_mut().insert(k, c);

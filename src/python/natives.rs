@@ -216,20 +216,10 @@ impl Runtime {
     /// After the prelude ran: its public functions join the builtins and the modules.
     /// A prelude function `asyncio__gather` becomes `asyncio.gather`.
     pub fn install_prelude_exports(&mut self) {
-        let items: Vec<(Rc<str>, Value)> = self
-            .prelude_globals
-            .borrow()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let items = super::objects::snapshot(&self.prelude_globals);
         for (name, value) in items {
-            match name.split_once("__") {
-                Some((module, attr)) if !module.is_empty() => {
-                    let module = match module {
-                        "futures" => "concurrent.futures",
-                        "mp" => "multiprocessing",
-                        m => m,
-                    };
+            match prelude_export(&name) {
+                Some((module, attr)) => {
                     if let Some(ns) = self
                         .modules
                         .get(module)
@@ -1384,4 +1374,18 @@ fn math_fn(_: &mut Runtime, a: Args) -> Outcome {
         "floor" => Outcome::Value(Value::Int(x.floor() as i64)),
         _ => Outcome::Value(Value::Int(x.ceil() as i64)),
     }
+}
+
+/// Where a prelude function is exported (see `prelude.py`): `asyncio__gather` is
+/// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing. `None` for
+/// the prelude's builtins and private helpers.
+pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {
+    let (prefix, attr) = name.split_once("__")?;
+    let module = match prefix {
+        "asyncio" => "asyncio",
+        "futures" => "concurrent.futures",
+        "mp" => "multiprocessing",
+        _ => return None,
+    };
+    (!attr.is_empty()).then_some((module, attr))
 }

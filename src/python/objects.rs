@@ -15,6 +15,15 @@ use super::vm::Frame;
 /// A module's global variables.
 pub type Globals = Rc<RefCell<HashMap<Rc<str>, Value>>>;
 
+/// The names and values of `globals` at this moment, to go through while it may change.
+pub fn snapshot(globals: &Globals) -> Vec<(Rc<str>, Value)> {
+    globals
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// The local variables of one function call. Closures keep their defining call's `Env`.
 #[derive(Debug, Default)]
 pub struct Env {

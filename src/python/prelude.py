@@ -126,6 +126,20 @@ def _run_target(f, args, kwargs):
 
 # ----- concurrent.futures ------------------------------------------------------------------------
 
+def _closing(obj, on_exit):
+    # `with obj:` gives obj on the way in and calls on_exit() on the way out (exceptions go on).
+    def enter():
+        return obj
+
+    def exit(*exc):
+        on_exit()
+        return False
+
+    obj.__enter__ = enter
+    obj.__exit__ = exit
+    return obj
+
+
 def _executor(ex, submit, shutdown):
     # Lib/concurrent/futures/_base.py Executor: map submits everything at once and yields
     # results in order; the context manager shuts down and waits.
@@ -138,19 +152,10 @@ def _executor(ex, submit, shutdown):
 
         return result_iterator()
 
-    def enter():
-        return ex
-
-    def exit(*exc):
-        shutdown(True)
-        return False
-
     ex.submit = submit
     ex.map = map
     ex.shutdown = shutdown
-    ex.__enter__ = enter
-    ex.__exit__ = exit
-    return ex
+    return _closing(ex, lambda: shutdown(True))
 
 
 def futures__ThreadPoolExecutor(max_workers=None, thread_name_prefix=""):
@@ -379,20 +384,11 @@ def mp__Pool(processes=None):
         close()
         join()
 
-    def enter():
-        return pool
-
-    def exit(*exc):
-        terminate()
-        return False
-
     pool.map = map
     pool.close = close
     pool.join = join
     pool.terminate = terminate
-    pool.__enter__ = enter
-    pool.__exit__ = exit
-    return pool
+    return _closing(pool, terminate)
 
 
 # ----- asyncio -------------------------------------------------------------------------------------

@@ -795,14 +795,15 @@ impl Runtime {
         Ok(())
     }
 
+    /// The task that was running on `tid`'s loop, now that its step is over.
+    fn take_current_task(&mut self, tid: ThreadId) -> Option<Rc<Future>> {
+        self.threads[tid].event_loop.as_mut()?.current.take()
+    }
+
     /// The running task yielded `v`, usually the future it waits for.
     fn after_task_step(&mut self, tid: ThreadId, v: Value) {
         let line = self.current_line(tid);
-        let Some(task) = self.threads[tid]
-            .event_loop
-            .as_mut()
-            .and_then(|l| l.current.take())
-        else {
+        let Some(task) = self.take_current_task(tid) else {
             return;
         };
         let id = Rc::as_ptr(&task) as usize;
@@ -825,11 +826,7 @@ impl Runtime {
     }
 
     fn task_finished(&mut self, tid: ThreadId, state: FutState) {
-        let Some(task) = self.threads[tid]
-            .event_loop
-            .as_mut()
-            .and_then(|l| l.current.take())
-        else {
+        let Some(task) = self.take_current_task(tid) else {
             return;
         };
         if let FutState::Failed(e) = &state {

@@ -1402,8 +1402,8 @@ impl Runtime {
 /// A function's name as Python shows it: a prelude function `asyncio__sleep` is `sleep`, as
 /// in CPython's `asyncio` (see `prelude.py`).
 fn public_name(name: &Rc<str>) -> Rc<str> {
-    match name.split_once("__") {
-        Some(("asyncio" | "futures" | "mp", attr)) if !attr.is_empty() => Rc::from(attr),
-        _ => name.clone(),
+    match super::natives::prelude_export(name) {
+        Some((_, attr)) => Rc::from(attr),
+        None => name.clone(),
     }
 }
