@@ -101,29 +101,6 @@ enum Phase {
     Done,
 }
 
-/// What a thread does next, as the simulator sees it.
-enum Action {
-    Compute {
-        ns: Nanos,
-        label: String,
-    },
-    Sleep {
-        ns: Nanos,
-        label: String,
-    },
-    Print(String),
-    Wait(Wait, String),
-    /// Start a thread or process of the interpreted program.
-    StartInterpreted {
-        child: usize,
-        name: String,
-        kind: LaneKind,
-    },
-    /// The interpreted program failed.
-    Fail,
-    Done,
-}
-
 struct Thread {
     lane: usize,
     name: String,
@@ -396,25 +373,7 @@ impl<'a> Simulator<'a> {
                     at_s: super::clock::to_secs(self.now),
                 });
             }
-            let action = self.next_action(t);
-            self.perform(t, action)?;
-        }
-        Ok(())
-    }
-
-    fn perform(&mut self, t: usize, action: Action) -> Result<(), SimError> {
-        match action {
-            Action::Compute { ns, label } => {
-                self.compute(t, ns, label, State::Running, Then::Continue)
-            }
-            Action::Sleep { ns, label } => self.sleep(t, ns, &label),
-            Action::Print(text) => self.rec.print(self.threads[t].lane, self.now, text),
-            Action::Wait(wait, label) => self.wait(t, wait, &label),
-            Action::StartInterpreted { child, name, kind } => {
-                self.start_interpreted(t, child, name, kind)
-            }
-            Action::Fail => return Err(SimError::ProgramFailed),
-            Action::Done => self.finish(t),
+            self.next_action(t)?;
         }
         Ok(())
     }
@@ -545,61 +504,54 @@ impl<'a> Simulator<'a> {
 
     // ----- the interpreter ------------------------------------------------------------
 
-    fn next_action(&mut self, t: usize) -> Action {
-        let id = self.threads[t].id;
-        self.interpreted_action(t, id)
-    }
-
-    /// Asks the interpreter what its thread `id` (our thread `t`) does next.
-    fn interpreted_action(&mut self, t: usize, id: usize) -> Action {
-        let now = self.now;
+    /// Asks the interpreter what thread `t` does next, and does it.
+    fn next_action(&mut self, t: usize) -> Result<(), SimError> {
+        let (id, lane, now) = (self.threads[t].id, self.threads[t].lane, self.now);
         let action = self.interpreter.next(id, now);
         let wakes = self.interpreter.take_wakes();
         let events = self.interpreter.take_task_events();
         self.apply_task_events(events);
-        let lane = self.threads[t].lane;
-        let action = match action {
-            None => Action::Fail,
-            Some(interpreter::Action::Compute { ns, label, line }) => {
-                self.rec.line(lane, now, line);
-                Action::Compute { ns, label }
-            }
-            Some(interpreter::Action::Sleep { ns, label, line }) => {
-                self.rec.line(lane, now, line);
-                Action::Sleep { ns, label }
-            }
-            Some(interpreter::Action::Print(text)) => Action::Print(text),
-            Some(interpreter::Action::StartThread {
-                child,
-                name,
-                helper,
-            }) => Action::StartInterpreted {
-                child,
-                name,
-                kind: if helper {
-                    LaneKind::PoolWorker
-                } else {
-                    LaneKind::Thread
-                },
-            },
-            Some(interpreter::Action::StartProcess { child, name }) => Action::StartInterpreted {
-                child,
-                name,
-                kind: LaneKind::Process,
-            },
-            Some(interpreter::Action::Block { label, line }) => {
-                self.rec.line(lane, now, line);
-                Action::Wait(Wait::Interpreter, label)
-            }
-            Some(interpreter::Action::Select { until }) => {
-                Action::Wait(Wait::Select { until }, "waiting for events".into())
-            }
-            Some(interpreter::Action::Done) => Action::Done,
-        };
         for id in wakes {
             self.wake_interpreted(id);
         }
-        action
+        let Some(action) = action else {
+            return Err(SimError::ProgramFailed);
+        };
+        match action {
+            interpreter::Action::Compute { ns, label, line } => {
+                self.rec.line(lane, now, line);
+                self.compute(t, ns, label, State::Running, Then::Continue);
+            }
+            interpreter::Action::Sleep { ns, label, line } => {
+                self.rec.line(lane, now, line);
+                self.sleep(t, ns, &label);
+            }
+            interpreter::Action::Print(text) => self.rec.print(lane, now, text),
+            interpreter::Action::StartThread {
+                child,
+                name,
+                helper,
+            } => {
+                let kind = if helper {
+                    LaneKind::PoolWorker
+                } else {
+                    LaneKind::Thread
+                };
+                self.start_interpreted(t, child, name, kind);
+            }
+            interpreter::Action::StartProcess { child, name } => {
+                self.start_interpreted(t, child, name, LaneKind::Process)
+            }
+            interpreter::Action::Block { label, line } => {
+                self.rec.line(lane, now, line);
+                self.wait(t, Wait::Interpreter, &label);
+            }
+            interpreter::Action::Select { until } => {
+                self.wait(t, Wait::Select { until }, "waiting for events")
+            }
+            interpreter::Action::Done => self.finish(t),
+        }
+        Ok(())
     }
 
     /// The interpreter says thread `id`'s wait may be over: it asks for the GIL to see.
