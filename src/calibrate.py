@@ -426,6 +426,46 @@ def process_costs(ctx, rounds=4, n=100):
     }
 
 
+def quitting_child(result_fd):
+    """A forked child: report the CPU time its boot took, and end at once."""
+    os.write(result_fd, struct.pack("d", time.process_time()))
+
+
+def children_cpu():
+    """CPU seconds of this process's children that have been waited for."""
+    import resource  # Unix only, like fork, which every caller needs
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def process_exit(ctx, n=30):
+    """CPU time a process spends ending: its whole CPU time, less its boot.
+
+    One child at a time is started and joined, so the children's CPU time
+    (`getrusage(RUSAGE_CHILDREN)`, counted when a child is reaped) grows by exactly one
+    child's: its boot (reported as in process_costs), its empty target, and its end:
+    multiprocessing's exit handlers, flushing, and the kernel tearing down its copy of the
+    parent's memory. The median over `n` children, less their median boot.
+    """
+    exits = []
+    res_r, res_w = os.pipe()
+    try:
+        for _ in range(n):
+            before = children_cpu()
+            p = ctx.Process(target=quitting_child, args=(res_w,), daemon=True)
+            p.start()
+            data = read_exact(res_r, 8, perf() + DEADLINE_S)
+            p.join(DEADLINE_S)
+            if data is None or p.exitcode is None:
+                raise RuntimeError("a forked child did not end in time")
+            exits.append(children_cpu() - before - struct.unpack("d", data)[0])
+    finally:
+        os.close(res_r)
+        os.close(res_w)
+    return max(0.0, statistics.median(exits))
+
+
 def echo_child(conn, other):
     other.close()
     try:
@@ -520,6 +560,9 @@ def main():
             procs = attempt("process start, polling, boot and memory", lambda: process_costs(ctx))
             if procs:
                 measured.update((k, v) for k, v in procs.items() if v is not None)
+            ending = attempt("process exit", lambda: process_exit(ctx))
+            if ending is not None:
+                measured["process_exit_s"] = ending
             ipc = attempt("pipe latency between processes", lambda: ipc_time(ctx))
             if ipc is not None:
                 measured["ipc_s"] = ipc

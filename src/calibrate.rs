@@ -22,6 +22,8 @@
 //!   with every child still running; this is why a thousand processes start slower and slower.
 //! - `process_boot_s`: how long a new process works before its target runs, so before its
 //!   first print.
+//! - `process_exit_s`: how long a process works after its target returned, before `join()`
+//!   sees it gone; a thousand processes pay it on every core.
 //! - `task_step_s`: each asyncio task creation and resumption costs this much of the event
 //!   loop's one thread; a thousand tasks show it.
 //! - `pickle_s`, `pickle_byte_s` and `ipc_s`: what an argument or a result pays to cross into

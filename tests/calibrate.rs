@@ -83,6 +83,9 @@ fn calibrate_measures_this_machine_into_a_profile_file() {
     within("process_start_s", p.process_start_s, 1e-6, 1.0);
     within("child_poll_s", p.child_poll_s, -1e-12, 1e-3);
     within("process_boot_s", p.process_boot_s, 1e-6, 1.0);
+    // Measured, not the default: a process's end costs at least a few µs of CPU.
+    within("process_exit_s", p.process_exit_s, 1e-6, 1.0);
+    assert_ne!(p.process_exit_s, Profile::default().process_exit_s);
     within("task_step_s", p.task_step_s, 1e-8, 1e-3);
     within("pickle_s", p.pickle_s, 1e-8, 1e-3);
     within("pickle_byte_s", p.pickle_byte_s, -1e-15, 1e-6);

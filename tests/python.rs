@@ -375,3 +375,40 @@ fn a_huge_sleep_is_clamped_with_a_note() {
         trace.notes
     );
 }
+
+/// A process ends with work of its own (exit handlers, the kernel freeing its memory), on a
+/// core, and `join()` returns only after it: CPython's `join` waits for the process to be gone.
+#[test]
+fn join_waits_for_a_process_to_end() {
+    let src = r#"
+import multiprocessing as mp
+
+def cook():
+    print("child: done")
+
+if __name__ == "__main__":
+    p = mp.Process(target=cook)
+    p.start()
+    p.join()
+    print("parent: joined")
+"#;
+    let costs = Profile {
+        process_start_s: 0.001,
+        process_boot_s: 0.002,
+        process_exit_s: 0.030,
+        child_poll_s: 0.0,
+        ..profile(2)
+    };
+    let trace = run(src, "test.py", costs).unwrap_or_else(|e| panic!("{e}"));
+    let at = |text: &str| trace.prints.iter().find(|p| p.text == text).unwrap().t_s;
+    let (done, joined) = (at("child: done"), at("parent: joined"));
+    assert!((done - 0.003).abs() < 0.001, "{done}");
+    assert!((joined - done - 0.030).abs() < 0.001, "{done} {joined}");
+    let exit = trace
+        .lanes
+        .iter()
+        .flat_map(|l| &l.spans)
+        .find(|s| s.label == "process exit")
+        .expect("an exit span");
+    assert!(exit.state.on_cpu() && (exit.end_s - exit.start_s - 0.030).abs() < 1e-9);
+}

@@ -34,6 +34,10 @@ pub struct Profile {
     pub child_poll_s: f64,
     /// CPU time a new process spends before it runs its target (bootstrap after `fork`).
     pub process_boot_s: f64,
+    /// CPU time a process spends ending after its target returned: `multiprocessing`'s exit
+    /// handlers and the kernel tearing down its copy of the parent's memory. `join()` returns
+    /// only after it.
+    pub process_exit_s: f64,
     /// CPU time of one asyncio step: creating a task, or resuming one from the ready queue.
     pub task_step_s: f64,
     /// CPU time of one interpreted Python operation (about one bytecode instruction).
@@ -68,6 +72,7 @@ impl Default for Profile {
             process_start_s: 1.5e-3,
             child_poll_s: 3.8e-6,
             process_boot_s: 1.7e-3,
+            process_exit_s: 0.7e-3,
             task_step_s: 3.3e-6,
             op_s: 3.4e-9,
             for_iteration_s: 43e-9,
@@ -116,13 +121,14 @@ impl Profile {
             });
             self.cores = cores;
         }
-        let seconds: [(&'static str, &mut f64, f64, f64); 13] = [
+        let seconds: [(&'static str, &mut f64, f64, f64); 14] = [
             ("switch_interval_s", &mut self.switch_interval_s, 1e-6, 1.0),
             ("loop_iteration_s", &mut self.loop_iteration_s, 1e-10, 1e-3),
             ("thread_start_s", &mut self.thread_start_s, 0.0, 1.0),
             ("process_start_s", &mut self.process_start_s, 0.0, 10.0),
             ("child_poll_s", &mut self.child_poll_s, 0.0, 0.1),
             ("process_boot_s", &mut self.process_boot_s, 0.0, 10.0),
+            ("process_exit_s", &mut self.process_exit_s, 0.0, 10.0),
             ("task_step_s", &mut self.task_step_s, 0.0, 1.0),
             ("os_timeslice_s", &mut self.os_timeslice_s, 1e-5, 1.0),
             ("op_s", &mut self.op_s, 1e-11, 1e-3),
@@ -289,6 +295,9 @@ impl Profile {
     }
     pub fn process_boot(&self) -> Nanos {
         from_secs(self.process_boot_s)
+    }
+    pub fn process_exit(&self) -> Nanos {
+        from_secs(self.process_exit_s)
     }
     pub fn task_step(&self) -> Nanos {
         from_secs(self.task_step_s)

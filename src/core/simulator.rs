@@ -6,7 +6,7 @@
 //! print, start a thread or process, block until woken, wait in an event loop's `select()`.
 //! The simulator owns the rules no program may bend: Python code needs its process's GIL
 //! ([`Gil`]), computing needs a core ([`Cores`]), sleeping and waiting release the GIL, and
-//! starting threads and processes costs what the [`Profile`] says.
+//! starting threads and processes, and ending a process, costs what the [`Profile`] says.
 //!
 //! The main loop alternates two phases until every thread has ended:
 //! 1. *settle*: let every thread that holds the GIL and is free to go on run its instant
@@ -70,6 +70,9 @@ enum Then {
     },
     /// The `fork` of `Process.start()`; the process exists when it is done.
     StartProcess { name: String, id: usize },
+    /// A process's end after its target returned; then it is gone, and the interpreter
+    /// threads its end woke (a `join()`) go on.
+    Exit { wakes: Vec<usize> },
 }
 
 #[derive(Clone, Debug)]
@@ -438,6 +441,12 @@ impl<'a> Simulator<'a> {
         self.threads[t].phase = Phase::Go;
         match then {
             Then::Continue => self.runnable.push_back(t),
+            Then::Exit { wakes } => {
+                self.finish(t);
+                for id in wakes {
+                    self.wake_interpreted(id);
+                }
+            }
             Then::StartThread { name, id, kind } => {
                 let process = self.threads[t].process;
                 let child = self.new_thread(name.clone(), kind, process, id);
@@ -511,12 +520,19 @@ impl<'a> Simulator<'a> {
         let wakes = self.interpreter.take_wakes();
         let events = self.interpreter.take_task_events();
         self.apply_task_events(events);
-        for id in wakes {
-            self.wake_interpreted(id);
-        }
         let Some(action) = action else {
             return Err(SimError::ProgramFailed);
         };
+        if matches!(action, interpreter::Action::Done) && self.threads[t].kind == LaneKind::Process
+        {
+            let exit = self.profile.process_exit();
+            let then = Then::Exit { wakes };
+            self.compute(t, exit, "process exit".into(), State::Spawning, then);
+            return Ok(());
+        }
+        for id in wakes {
+            self.wake_interpreted(id);
+        }
         match action {
             interpreter::Action::Compute { ns, label, line } => {
                 self.rec.line(lane, now, line);

@@ -350,6 +350,7 @@ impl Runtime {
                 });
             }
             if t.done {
+                self.ended(tid);
                 return Ok(Action::Done);
             }
             if let Some((callee, args, kwargs)) = t.start.take() {
@@ -448,13 +449,19 @@ impl Runtime {
         let t = &mut self.threads[tid];
         t.done = true;
         t.frames.clear();
-        let handle = t.handle.clone();
+        Ok(())
+    }
+
+    /// Thread `tid` is gone: it has done what was pending (a last print, a last computation)
+    /// and says [`Action::Done`]. Only now do `join()`s return, with its wakes coming with that
+    /// action: the simulator lets a process end (its exit work) before they go on.
+    fn ended(&mut self, tid: ThreadId) {
+        let handle = self.threads[tid].handle.clone();
         handle.life.set(Life::Done);
         let joiners: Vec<_> = handle.joiners.borrow_mut().drain(..).collect();
         for j in joiners {
             self.wake_thread(j, Ok(Value::None));
         }
-        Ok(())
     }
 
     // ----- futures --------------------------------------------------------------------------
