@@ -31,6 +31,11 @@ How it works, and why this way:
   random) are imported before the clock starts: the simulated clock does not model import
   time, and these imports cost tens of milliseconds.
 
+- The CPU time the program used, its own and its children's (every thread and process it
+  started, `getrusage`), from the start to the end of the run, is written to stderr as
+  `stamp.py: cpu <seconds>`. Children count once they have been waited for: at exit, after
+  `multiprocessing` joined them. The probes' own forks fall outside that stretch.
+
 - The machine's speed is probed just before the program starts and again after it has ended:
   the mean of ten short runs of the loop `kitchen calibrate` times for `for_iteration_s`
   (`for i in range(n): total += i * i`), in seconds per turn, written to stderr as
@@ -52,6 +57,7 @@ whose text has several lines stamps each with the same time; `end=""` still ends
 import atexit
 import builtins
 import os
+import resource
 import runpy
 import struct
 import sys
@@ -142,14 +148,23 @@ def probe_line(before, before_all, before_fork):
 
 
 PROBE_BEFORE = None
+CPU_AT_START = None
 PROBE_BEFORE_ALL = None
 PROBE_BEFORE_FORK = None
+
+
+def cpu_seconds():
+    """CPU seconds used so far by this process (all its threads) and its waited-for children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def emit(read_fd):
     """Writes the logged lines, sorted by time, to stdout (in the original process only)."""
     if os.getpid() != PARENT_PID:
         return
+    sys.stderr.write(f"stamp.py: cpu {cpu_seconds() - CPU_AT_START:.6f}\n")
     sys.stderr.write(probe_line(PROBE_BEFORE, PROBE_BEFORE_ALL, PROBE_BEFORE_FORK))
     sys.stderr.flush()
     chunks = []
@@ -169,7 +184,7 @@ def emit(read_fd):
 
 
 def main():
-    global START, LOG_FD, PROBE_BEFORE, PROBE_BEFORE_ALL, PROBE_BEFORE_FORK
+    global START, LOG_FD, PROBE_BEFORE, PROBE_BEFORE_ALL, PROBE_BEFORE_FORK, CPU_AT_START
     if sys.argv[1:] == ["--probe"]:
         # The same modules as before a program: a fork's cost grows with the forking process.
         import asyncio  # noqa: F401
@@ -221,6 +236,7 @@ def main():
     PROBE_BEFORE_ALL = probe_all_cores()
     PROBE_BEFORE_FORK = probe_fork()
     builtins.print = stamped_print
+    CPU_AT_START = cpu_seconds()
     START = time.perf_counter()
     try:
         runpy.run_path(path, run_name="__main__")
