@@ -702,35 +702,14 @@ fn judge(case: &Case, measured: &Measured) -> Result<String, Failure> {
     let _machine = machine();
     let mut comparisons = Vec::new();
     let mut shown = String::new();
-    for (i, lines) in measured.runs.iter().enumerate() {
-        let probed = (measured.probes[i] / calibrated.for_iteration_s).clamp(0.25, 4.0);
-        let fork = (measured.forks[i] / calibrated.fork_s).clamp(0.25, 4.0);
-        let at_probes = simulate(case, &calibrated, probed, fork, lines, i);
-        let cpython_cpu = measured.cpu[i];
-        let cpu_known =
-            case.same_cpu.is_ok() && cpython_cpu >= MIN_CPU_S && at_probes.cpu_s >= MIN_CPU_S;
-        let (used, kitchen) = if cpu_known {
-            let by_cpu = (cpython_cpu / at_probes.cpu_s).clamp(0.25, 4.0);
-            let run = simulate(case, &calibrated, probed * by_cpu, fork * by_cpu, lines, i);
-            (probed * by_cpu, run)
-        } else {
-            (probed, at_probes.clone())
-        };
-        let cpython = total(lines);
-        comparisons.push(Comparison {
-            time_off: (total(&kitchen.lines) - cpython) / cpython,
-            cpu_off: (cpython_cpu >= MIN_CPU_S && case.same_cpu.is_ok())
-                .then(|| (at_probes.cpu_s - cpython_cpu) / cpython_cpu),
-            simulated: total(&kitchen.lines),
-            probed,
-            used,
-            run: i,
-        });
+    for run in 0..measured.runs.len() {
+        let (comparison, kitchen) = compare(case, &calibrated, measured, run);
         if shown.is_empty() {
-            shown = side_by_side(("CPython", lines), ("kitchen", &kitchen.lines));
+            shown = side_by_side(("CPython", &measured.runs[run]), ("kitchen", &kitchen));
         }
+        comparisons.push(comparison);
     }
-    let time = median_by(&comparisons, |c| Some(c.time_off)).expect("at least one run");
+    let (time, time_off) = median_by(&comparisons, |c| Some(c.time_off)).expect("at least one run");
     let cpu = median_by(&comparisons, |c| c.cpu_off);
     let percents = |f: fn(&Comparison) -> Option<f64>| -> String {
         let mut v: Vec<f64> = comparisons.iter().filter_map(f).collect();
@@ -746,34 +725,75 @@ fn judge(case: &Case, measured: &Measured) -> Result<String, Failure> {
         time.used,
         time.probed,
         total(&measured.runs[time.run]),
-        time.time_off * 100.0,
+        time_off * 100.0,
         percents(|c| Some(c.time_off)),
     );
     match cpu {
-        Some(c) => {
+        Some((_, off)) => {
             report += &format!(
                 "; CPU time at the probed speed {:+.1} % (all runs, %: {})",
-                c.cpu_off.unwrap_or_default() * 100.0,
+                off * 100.0,
                 percents(|c| c.cpu_off)
             )
         }
         None if case.same_cpu.is_err() => report += "; CPU time not compared (see above)",
         None => report += "; CPU time below 50 ms, not compared",
     }
-    let cpu_ok = cpu.is_none_or(|c| c.cpu_off.is_some_and(|off| off.abs() <= CPU_TOLERANCE));
-    if time.time_off.abs() <= TOLERANCE && cpu_ok {
+    let cpu_ok = cpu.is_none_or(|(_, off)| off.abs() <= CPU_TOLERANCE);
+    if time_off.abs() <= TOLERANCE && cpu_ok {
         Ok(report)
     } else {
         Err(Failure { report, shown })
     }
 }
 
-/// The comparison with the median value of `key` among those that have one.
-fn median_by(all: &[Comparison], key: fn(&Comparison) -> Option<f64>) -> Option<&Comparison> {
+/// CPython run `run` against its simulation at the probed speed (rule (e)) and, where its CPU
+/// time says something, at the speed that CPU time gives (rule (d)); also the lines of the
+/// simulation (d) compares.
+fn compare(
+    case: &Case,
+    calibrated: &Calibrated,
+    measured: &Measured,
+    run: usize,
+) -> (Comparison, Vec<Line>) {
+    let lines = &measured.runs[run];
+    let probed = (measured.probes[run] / calibrated.for_iteration_s).clamp(0.25, 4.0);
+    let fork = (measured.forks[run] / calibrated.fork_s).clamp(0.25, 4.0);
+    let at_probes = simulate(case, calibrated, probed, fork, lines, run);
+    let cpython_cpu = measured.cpu[run];
+    let cpu_checked = case.same_cpu.is_ok() && cpython_cpu >= MIN_CPU_S;
+    let cpu_off = cpu_checked.then(|| (at_probes.cpu_s - cpython_cpu) / cpython_cpu);
+    let (used, kitchen) = if cpu_checked && at_probes.cpu_s >= MIN_CPU_S {
+        let by_cpu = (cpython_cpu / at_probes.cpu_s).clamp(0.25, 4.0);
+        let used = probed * by_cpu;
+        (
+            used,
+            simulate(case, calibrated, used, fork * by_cpu, lines, run).lines,
+        )
+    } else {
+        (probed, at_probes.lines)
+    };
+    let (simulated, cpython) = (total(&kitchen), total(lines));
+    let comparison = Comparison {
+        time_off: (simulated - cpython) / cpython,
+        cpu_off,
+        simulated,
+        probed,
+        used,
+        run,
+    };
+    (comparison, kitchen)
+}
+
+/// The comparison with the median value of `key` among those that have one, and that value.
+fn median_by(
+    all: &[Comparison],
+    key: fn(&Comparison) -> Option<f64>,
+) -> Option<(&Comparison, f64)> {
     let mut with: Vec<(&Comparison, f64)> =
         all.iter().filter_map(|c| key(c).map(|k| (c, k))).collect();
     with.sort_by(|a, b| a.1.total_cmp(&b.1));
-    with.get(with.len() / 2).map(|(c, _)| *c)
+    with.get(with.len() / 2).copied()
 }
 
 /// The program's simulation with the CPU costs times `cpu` and the process starts times
@@ -1041,7 +1061,6 @@ fn profile() -> Calibrated {
 }
 
 /// What the kitchen printed, and the CPU time its simulation used.
-#[derive(Clone)]
 struct Simulated {
     lines: Vec<Line>,
     cpu_s: f64,

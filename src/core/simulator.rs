@@ -442,10 +442,8 @@ impl<'a> Simulator<'a> {
         match then {
             Then::Continue => self.runnable.push_back(t),
             Then::Exit { wakes } => {
+                self.wake_all(wakes);
                 self.finish(t);
-                for id in wakes {
-                    self.wake_interpreted(id);
-                }
             }
             Then::StartThread { name, id, kind } => {
                 let process = self.threads[t].process;
@@ -523,16 +521,13 @@ impl<'a> Simulator<'a> {
         let Some(action) = action else {
             return Err(SimError::ProgramFailed);
         };
-        if matches!(action, interpreter::Action::Done) && self.threads[t].kind == LaneKind::Process
-        {
-            let exit = self.profile.process_exit();
-            let then = Then::Exit { wakes };
-            self.compute(t, exit, "process exit".into(), State::Spawning, then);
-            return Ok(());
-        }
-        for id in wakes {
-            self.wake_interpreted(id);
-        }
+        // Who waits for `t` to end goes on once it has ended (see `end`); the rest at once.
+        let wakes = if matches!(action, interpreter::Action::Done) {
+            wakes
+        } else {
+            self.wake_all(wakes);
+            Vec::new()
+        };
         match action {
             interpreter::Action::Compute { ns, label, line } => {
                 self.rec.line(lane, now, line);
@@ -565,9 +560,28 @@ impl<'a> Simulator<'a> {
             interpreter::Action::Select { until } => {
                 self.wait(t, Wait::Select { until }, "waiting for events")
             }
-            interpreter::Action::Done => self.finish(t),
+            interpreter::Action::Done => self.end(t, wakes),
         }
         Ok(())
+    }
+
+    /// `t` has nothing more to do; `wakes` came with that (the `join()`s waiting for it). A
+    /// process still has its exit work to do, on a core, before it is gone and they go on.
+    fn end(&mut self, t: usize, wakes: Vec<usize>) {
+        if self.threads[t].kind == LaneKind::Process {
+            let exit = self.profile.process_exit();
+            let then = Then::Exit { wakes };
+            self.compute(t, exit, "process exit".into(), State::Spawning, then);
+        } else {
+            self.wake_all(wakes);
+            self.finish(t);
+        }
+    }
+
+    fn wake_all(&mut self, wakes: Vec<usize>) {
+        for id in wakes {
+            self.wake_interpreted(id);
+        }
     }
 
     /// The interpreter says thread `id`'s wait may be over: it asks for the GIL to see.
