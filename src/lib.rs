@@ -8,15 +8,15 @@
 //!   into a [`core::trace::Trace`]. No web dependencies; tested natively.
 //! - [`python`]: a Python interpreter whose threads, processes and asyncio tasks the core
 //!   schedules, so a program's run is a trace too; [`scenarios`] are the built-in programs.
-//! - [`playback`]: the state of replaying a trace (time cursor, speed), pure as well.
+//! - [`page`]: the page's pure models (the player, the code panel, and what else the page
+//!   decides from a trace), tested natively.
 //! - `web` (wasm32 only): the Yew page, which draws traces and never schedules anything itself,
 //!   and the Web Worker runner, which times the real CPU work in the browser.
 //! - `native` (not wasm32): the runner that times the real work on real threads and processes.
 //! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
 
-pub mod code_view;
 pub mod core;
-pub mod playback;
+pub mod page;
 pub mod python;
 pub mod scenarios;
 

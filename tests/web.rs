@@ -89,7 +89,7 @@ fn simulations_and_bad_traces_do_not_panic_in_wasm() {
 
 // --- The code panel ------------------------------------------------------------------------
 
-use kitchen::code_view;
+use kitchen::page::code_view;
 use kitchen::core::trace::{Lane, LaneKind, Source, Span, State, TRACE_FORMAT};
 use kitchen::web::code_panel::{CodePanel, Props as CodePanelProps, RunState};
 use kitchen::web::url;
@@ -148,6 +148,7 @@ fn hand_built_trace() -> Trace {
         label: String::new(),
         core: None,
         line: Some(line),
+        wait: None,
     };
     let lane = |id: usize, name: &str, kind: LaneKind, spans: Vec<Span>| Lane {
         id,

@@ -134,6 +134,7 @@ impl Recorder {
                     label: open.label,
                     core: open.core,
                     line: open.line,
+                    wait: None,
                 });
             }
         }

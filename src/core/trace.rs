@@ -99,6 +99,62 @@ pub struct Span {
     /// The line of the program's source the lane was executing (traces of Python programs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// For a waiting span (sleeping, blocked, awaiting, waiting for the GIL): what it waits
+    /// for, so a view can join the waiter to what will wake it. Absent where the producer
+    /// does not know (measured runs, traces from older builds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<Wait>,
+}
+
+/// What a waiting lane waits for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Wait {
+    pub on: WaitOn,
+    /// The thing waited on in the program's words: `asyncio.sleep(30)`, `Semaphore(3)`,
+    /// `queue.get()`, `t.join()`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub what: String,
+    /// When a timer ends the wait (simulated seconds), for sleeps and timeouts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_s: Option<f64>,
+    /// The lane whose progress ends the wait, where one is known: the thread joined, the
+    /// helper thread running a `to_thread` call, the task awaited, the GIL's holder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lane: Option<usize>,
+}
+
+/// The kinds of thing a chef can wait for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitOn {
+    /// A timer: `time.sleep`, `asyncio.sleep`, a timeout.
+    Timer,
+    /// Blocking I/O standing for a file or network read.
+    Io,
+    /// Another asyncio task (`await task`).
+    Task,
+    /// `asyncio.gather` of several awaitables.
+    Gather,
+    /// A future that another thread or process completes (`to_thread`, `run_in_executor`,
+    /// `Future.result()`).
+    Future,
+    /// `Thread.join()`, or `Thread.start()` waiting for the new thread to run.
+    Thread,
+    /// `Process.join()`.
+    Process,
+    Lock,
+    Semaphore,
+    Event,
+    Condition,
+    /// `queue.get()` / `put()` on a full or empty queue (threading, asyncio or
+    /// multiprocessing).
+    Queue,
+    /// A pipe between processes.
+    Pipe,
+    /// The process's GIL, held by another thread.
+    Gil,
+    /// A free core (the GIL is held but every core is busy).
+    Core,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -295,6 +351,15 @@ impl Trace {
                 )));
             }
             for s in &lane.spans {
+                if let Some(w) = &s.wait {
+                    if w.lane.is_some_and(|l| l >= self.lanes.len())
+                        || w.until_s.is_some_and(|t| !t.is_finite())
+                    {
+                        return Err(TraceError::Inconsistent(format!(
+                            "lane {i} waits for something out of range"
+                        )));
+                    }
+                }
                 if !(s.start_s.is_finite()
                     && s.end_s.is_finite()
                     && s.start_s >= 0.0

@@ -7,11 +7,11 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::code_view;
+use crate::page::code_view;
 use crate::core::profile::Profile;
 use crate::core::summary::Summary;
 use crate::core::trace::Trace;
-use crate::playback::Playback;
+use crate::page::playback::Playback;
 use crate::scenarios::{self, Scenario, Size, SCENARIOS};
 
 use super::code_panel::{CodePanel, RunState, Share};

@@ -3,14 +3,14 @@
 //! program and run it again.
 //!
 //! What to highlight, where an error points and how Tab indents are decided by
-//! [`crate::code_view`]; this component draws them and keeps the one thing that is the panel's
+//! [`crate::page::code_view`]; this component draws them and keeps the one thing that is the panel's
 //! own business, the text being edited. Running is the app's job: the panel only asks for it
 //! through [`Props::on_run`].
 
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::code_view::{self, ActiveLine, LaneAt};
+use crate::page::code_view::{self, ActiveLine, LaneAt};
 use crate::python::PyError;
 
 use super::timeline::{lane_hsl, state_class, state_name};

@@ -1,7 +1,7 @@
 //! The page (wasm32 only): a Yew app that replays traces, and the Web Worker runner.
 //!
 //! Nothing here schedules anything: the app asks [`crate::core`] for a trace and draws it at the
-//! time [`crate::playback`] says. The pieces:
+//! time [`crate::page::playback`] says. The pieces:
 //! - [`app`]: the component; maps clicks and timer ticks onto model calls;
 //! - [`timeline`]: draws a trace at one moment as SVG (lanes, GIL holders, cores);
 //! - [`code_panel`]: the Python program beside it, the lines each lane is on, and the editor;

@@ -4,11 +4,11 @@
 //!
 //! `code` carries a whole Python program, percent-encoded as `URLSearchParams` writes it
 //! (`encodeURIComponent` gives an equivalent value): `?code=print(%22hi%22)`. The page shows it
-//! and runs it instead of the scenario; see [`crate::code_view::read_shared_code`] for the checks.
+//! and runs it instead of the scenario; see [`crate::page::code_view::read_shared_code`] for the checks.
 
-use crate::code_view;
+use crate::page::code_view;
 use crate::core::profile::{Profile, MAX_CORES};
-use crate::playback::{MAX_SPEED, MIN_SPEED};
+use crate::page::playback::{MAX_SPEED, MIN_SPEED};
 use crate::scenarios;
 
 /// What the URL asks for, after checking.

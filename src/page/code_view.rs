@@ -3,7 +3,7 @@
 //! what a `code=` URL value gives.
 //!
 //! The panel itself (`web::code_panel`) only draws what these return. Keeping the decisions here,
-//! without web types, lets them be tested natively, as [`crate::playback`] is for the player.
+//! without web types, lets them be tested natively, as [`crate::page::playback`] is for the player.
 
 use crate::core::trace::{Lane, Span, State, Trace};
 use crate::python::PyError;
@@ -221,6 +221,7 @@ mod tests {
             label: String::new(),
             core: None,
             line,
+            wait: None,
         }
     }
 
