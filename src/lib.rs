@@ -16,6 +16,7 @@
 //! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
 
 pub mod core;
+pub mod lessons;
 pub mod page;
 pub mod python;
 pub mod scenarios;
