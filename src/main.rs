@@ -1,6 +1,6 @@
 //! `kitchen`: the pasta kitchen on the command line.
 //!
-//! - `kitchen list` names the built-in scenarios;
+//! - `kitchen list` names the built-in scenarios, in the order of the course;
 //! - `kitchen simulate ID` runs one through the simulation of CPython's scheduling and prints a
 //!   summary, or the whole trace with `--json` (the same format the page replays);
 //! - `kitchen measure ID` cooks a thread or process scenario for real on this machine and
@@ -45,7 +45,7 @@ mod cli {
 
     #[derive(Subcommand)]
     enum Command {
-        /// List the built-in scenarios.
+        /// List the built-in scenarios, in the order of the course.
         List,
         /// Simulate a scenario as CPython would schedule it.
         Simulate {
@@ -120,7 +120,8 @@ mod cli {
         match cli.command {
             Command::List => {
                 let width = SCENARIOS.iter().map(|s| s.id.len()).max().unwrap_or(0);
-                for s in SCENARIOS {
+                for id in kitchen::lessons::lesson_ids() {
+                    let s = scenarios::find(id).map_err(|e| e.to_string())?;
                     println!("{:width$}  {}", s.id, s.summary);
                 }
                 Ok(())
