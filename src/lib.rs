@@ -8,6 +8,9 @@
 //!   into a [`core::trace::Trace`]. No web dependencies; tested natively.
 //! - [`python`]: a Python interpreter whose threads, processes and asyncio tasks the core
 //!   schedules, so a program's run is a trace too; [`scenarios`] are the built-in programs.
+//! - [`lessons`]: the course, pure: the lessons' order, what each says about its run (numbers
+//!   measured from the trace), its predict questions and the decision guide.
+//! - [`compare`]: one workload cooked in each kitchen, the table and the chart's series.
 //! - [`page`]: the page's pure models (the player, the code panel, and what else the page
 //!   decides from a trace), tested natively.
 //! - `web` (wasm32 only): the Yew page, which draws traces and never schedules anything itself,
@@ -15,6 +18,7 @@
 //! - `native` (not wasm32): the runner that times the real work on real threads and processes.
 //! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
 
+pub mod compare;
 pub mod core;
 pub mod lessons;
 pub mod page;

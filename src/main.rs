@@ -5,7 +5,8 @@
 //!   summary, or the whole trace with `--json` (the same format the page replays);
 //! - `kitchen measure ID` cooks a thread or process scenario for real on this machine and
 //!   prints the measured trace the same way;
-//! - `kitchen calibrate` measures this machine's CPython and prints a machine profile (JSON).
+//! - `kitchen calibrate` measures this machine's CPython and prints a machine profile (JSON);
+//! - `kitchen compare` cooks one workload in each kitchen and prints the table.
 //!
 //! The binary only parses arguments and prints; the work is in the library. Errors go to stderr
 //! with a non-zero exit code.
@@ -87,6 +88,32 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
+        /// Cook one workload in each kitchen (asyncio blocking, asyncio to_thread, threads,
+        /// processes) on the simulated machine and print the table.
+        Compare {
+            /// Orders (1 to 1,000); each boils, then does two CPU steps.
+            #[arg(long, allow_negative_numbers = true)]
+            orders: Option<i64>,
+            /// Loop turns of one CPU step, sum(i * i for i in range(N)) (0 to 10**9).
+            #[arg(long, allow_negative_numbers = true)]
+            cpu_n: Option<i64>,
+            /// Seconds each order boils (0 to 3,600).
+            #[arg(long, allow_negative_numbers = true)]
+            boil: Option<f64>,
+            /// CPU cores of the simulated machine (1 to 64).
+            #[arg(long, allow_negative_numbers = true)]
+            cores: Option<i64>,
+            /// Add the what-if row: threads without a GIL (a model of the free-threaded build).
+            #[arg(long)]
+            free_threaded: bool,
+            /// Also run the workload over 1 to 1,000 orders and 1 to 64 cores and print the
+            /// totals and where one kitchen overtakes another (takes a few seconds).
+            #[arg(long)]
+            chart: bool,
+            /// Print JSON: {"rows": [...]} (with --chart also "series" and "crossovers").
+            #[arg(long)]
+            json: bool,
+        },
         /// Measure this machine's CPython and print its machine profile as JSON.
         Calibrate {
             /// Write the profile to FILE instead of printing it.
@@ -150,6 +177,23 @@ mod cli {
                 json,
             } => run_program(&file, cores, profile.as_deref(), json),
             Command::Calibrate { out, python } => calibrate(out, &python),
+            Command::Compare {
+                orders,
+                cpu_n,
+                boil,
+                cores,
+                free_threaded,
+                chart,
+                json,
+            } => {
+                let asked = kitchen::compare::Asked {
+                    orders,
+                    cpu_n,
+                    boil_s: boil,
+                    cores,
+                };
+                compare::run(&asked, free_threaded, chart, json)
+            }
             Command::Work { cpu, sleep } => {
                 if let Some(n) = cpu {
                     std::hint::black_box(sum_of_squares(n.min(native::MAX_N)));
@@ -276,5 +320,147 @@ mod cli {
             );
         }
         out
+    }
+
+    /// `kitchen compare`: the table (and with `--chart` the series) as text or JSON.
+    mod compare {
+        use kitchen::compare::{
+            self, Asked, Axis, Crossover, Kitchen, Series, Table, Workload, KITCHENS,
+        };
+
+        const AXES: [Axis; 3] = [Axis::Orders, Axis::Cores, Axis::CpuN];
+        use kitchen::core::profile::Profile;
+        use kitchen::lessons::facts::{count, mebibytes, seconds};
+
+        pub fn run(
+            asked: &Asked,
+            free_threaded: bool,
+            chart: bool,
+            json: bool,
+        ) -> Result<(), String> {
+            let (w, notes) = asked.clamped();
+            for note in &notes {
+                eprintln!("note: {note}");
+            }
+            let mut kitchens = KITCHENS.to_vec();
+            if free_threaded {
+                kitchens.push(Kitchen::ThreadsWithoutGil);
+            }
+            let base = Profile::default();
+            let runs = compare::compare(&w, &kitchens, &base).map_err(|e| e.to_string())?;
+            let table = Table::of(&w, &runs, notes);
+            if !chart {
+                match json {
+                    true => println!("{}", table.to_json()),
+                    false => print!("{}", text(&table)),
+                }
+                return Ok(());
+            }
+            let (series, crossovers) = along_every_axis(&w, &kitchens, &base)?;
+            if json {
+                let all = serde_json::json!({
+                    "workload": table.workload,
+                    "rows": table.rows,
+                    "notes": table.notes,
+                    "series": series,
+                    "crossovers": crossovers,
+                });
+                println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+            } else {
+                print!("{}", text(&table));
+                print!("{}", series_text(&series, &crossovers));
+            }
+            Ok(())
+        }
+
+        /// The workload along every axis of the chart, and the crossovers on each.
+        fn along_every_axis(
+            w: &Workload,
+            kitchens: &[Kitchen],
+            base: &Profile,
+        ) -> Result<(Vec<Series>, Vec<Crossover>), String> {
+            let mut series = Vec::new();
+            let mut crossovers = Vec::new();
+            for axis in AXES {
+                let along = compare::series(w, axis, axis.points(), kitchens, base)
+                    .map_err(|e| e.to_string())?;
+                crossovers.extend(compare::crossovers(&along));
+                series.extend(along);
+            }
+            Ok((series, crossovers))
+        }
+
+        fn series_text(series: &[Series], crossovers: &[Crossover]) -> String {
+            let mut out = String::new();
+            for axis in AXES {
+                let of_axis: Vec<&Series> = series.iter().filter(|s| s.axis == axis).collect();
+                let Some(first) = of_axis.first() else {
+                    continue;
+                };
+                out += &format!("\ntotal time against {}\n{:<20}", axis.name(), axis.name());
+                for (x, _) in &first.points {
+                    out += &format!(" {:>10}", count(*x as f64));
+                }
+                out.push('\n');
+                for s in &of_axis {
+                    out += &format!("{:<20}", s.kitchen);
+                    for (_, t) in &s.points {
+                        out += &format!(" {:>10}", seconds(*t));
+                    }
+                    out.push('\n');
+                }
+            }
+            out += "\ncrossovers:\n";
+            if crossovers.is_empty() {
+                out += "  none: where the kitchens differ, the same one leads all along\n";
+            }
+            for c in crossovers {
+                out += &format!(
+                    "  {} overtakes {} between {} and {} {}\n",
+                    c.faster,
+                    c.slower,
+                    count(c.between.0 as f64),
+                    count(c.between.1 as f64),
+                    c.axis.name()
+                );
+            }
+            out
+        }
+
+        fn text(table: &Table) -> String {
+            let w = &table.workload;
+            let step = w.cpu_n as f64 * Profile::default().loop_iteration_s;
+            let mut out = format!(
+                "one workload, every kitchen: {} order{}, each boils {} then does 2 CPU steps \
+                 of {} turns ({} each), on {} cores\n\n",
+                count(w.orders as f64),
+                if w.orders == 1 { "" } else { "s" },
+                seconds(w.boil_s),
+                count(w.cpu_n as f64),
+                seconds(step),
+                w.cores
+            );
+            out += &format!(
+                "{:<20} {:>10} {:>8} {:>9} {:>12} {:>15}\n",
+                "kitchen", "total", "speedup", "CPU busy", "peak memory", "start overhead"
+            );
+            for r in &table.rows {
+                out += &format!(
+                    "{:<20} {:>10} {:>7.2}× {:>8.1} % {:>12} {:>15}\n",
+                    r.kitchen,
+                    seconds(r.makespan_s),
+                    r.speedup,
+                    r.cpu_busy * 100.0,
+                    mebibytes(r.peak_memory_bytes as f64),
+                    seconds(r.start_overhead_s)
+                );
+            }
+            if table.rows.iter().any(|r| r.what_if) {
+                out +=
+                    "\nthreads-without-gil is a model (the free-threaded build's scheduling with \
+                        this machine's costs), not checked against a real free-threaded CPython\n";
+            }
+            out
+        }
     }
 }
