@@ -137,6 +137,11 @@ fn words_for_every_lesson_fill_and_every_question_is_decided() {
         let facts = lesson.measure(&run).unwrap();
         for q in lesson.questions {
             let posed = q.pose(&facts).unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(
+                posed.right, q.reveal_explains,
+                "{id}: \"{}\": the run picks another choice than the reveal explains",
+                posed.prompt
+            );
             println!("  Q: {}", posed.prompt);
             for (i, c) in posed.choices.iter().enumerate() {
                 println!("     {} {c}", if i == posed.right { "*" } else { "-" });

@@ -44,6 +44,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{total}: the boils overlap, the CPU steps cannot, and nothing else \
                          moves while one runs.",
+                reveal_explains: 1,
             },
             Question {
                 prompt: "When does order 2 say its pasta is ready?",
@@ -57,6 +58,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "At {order2_pasta}: its timer was due at {boil}, but the loop was \
                          busy inside order 1's plain calls.",
+                reveal_explains: 1,
             },
         ],
     },
@@ -94,6 +96,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{total}: the helper threads share one GIL, so the {steps} steps still \
                          run one at a time.",
+                reveal_explains: 1,
             },
             Question {
                 prompt: "When does the last order say its pasta is ready?",
@@ -107,6 +110,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "At {last_pasta}: while the helpers compute, the loop itself is free \
                          to run the other orders.",
+                reveal_explains: 0,
             },
         ],
     },
@@ -136,6 +140,7 @@ pub const LESSONS: &[Lesson] = &[
                     values: &[|f| f.num("boil"), |f| f.num("all_boils")],
                 },
                 reveal: "{plain}: a blocking call freezes the loop, so the waits queue up.",
+                reveal_explains: 1,
             },
             Question {
                 prompt: "Then the same waits go through await asyncio.to_thread(...). About how \
@@ -147,6 +152,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{threaded}: the helper threads sleep side by side, and sleeping \
                          releases the GIL.",
+                reveal_explains: 0,
             },
         ],
     },
@@ -181,6 +187,7 @@ pub const LESSONS: &[Lesson] = &[
                     values: &[|f| f.num("first_free"), |f| f.num("batch_end")],
                 },
                 reveal: "At {order4_on}: a semaphore is a count of free burners, not a batch.",
+                reveal_explains: 0,
             },
             Question {
                 prompt: "In what order does gather return the dishes?",
@@ -194,6 +201,7 @@ pub const LESSONS: &[Lesson] = &[
                 ]),
                 reveal: "In creation order: gather keeps the order of its arguments; they \
                          finished in the order {finish_order}.",
+                reveal_explains: 0,
             },
         ],
     },
@@ -219,6 +227,7 @@ pub const LESSONS: &[Lesson] = &[
             },
             reveal: "{total}: the waits all overlap, and the loop needs only microseconds per \
                      pot.",
+            reveal_explains: 0,
         }],
     },
 ];

@@ -47,6 +47,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{one_chef}. Switching keeps every dish moving, but the chef does one \
                          stir at a time: concurrency without parallelism.",
+                reveal_explains: 1,
             },
             Question {
                 prompt: "Then each dish gets its own process, on {cores} cores. About how long \
@@ -62,6 +63,7 @@ pub const LESSONS: &[Lesson] = &[
                 reveal: "{kitchens}: every process has its own GIL and runs on a core of its \
                          own, up to {kitchens_at_once} at once; opening the kitchens added \
                          {kitchen_overhead}.",
+                reveal_explains: 0,
             },
         ],
     },
@@ -99,6 +101,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{one_by_one}: each await runs its dish to the end before the next \
                          line puts the next one on.",
+                reveal_explains: 1,
             },
             Question {
                 prompt: "The second half creates the three dishes as tasks, then awaits the \
@@ -111,6 +114,7 @@ pub const LESSONS: &[Lesson] = &[
                 reveal: "{first_task}, after {first_task_after}: the tasks all run from main's \
                          first await and each ends when its own wait does; `await pasta` only \
                          decides when main collects it.",
+                reveal_explains: 2,
             },
             Question {
                 prompt: "And about how long does the second half take?",
@@ -123,6 +127,7 @@ pub const LESSONS: &[Lesson] = &[
                     values: &[|f| f.num("longest"), |f| f.num("sum_waits")],
                 },
                 reveal: "{tasks}, the longest dish: the three waits overlap.",
+                reveal_explains: 0,
             },
         ],
     },
@@ -147,6 +152,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "\"{first_line}\": the child needs {boot} to boot before it runs \
                          cook, while main goes straight on after start().",
+                reveal_explains: 0,
             },
             Question {
                 prompt: "The child cooks for {step}. How much longer than that does main wait, \
@@ -162,6 +168,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{overhead}: the fork ({start}), the child's boot ({boot}) and its \
                          shutdown ({exit}).",
+                reveal_explains: 1,
             },
         ],
     },

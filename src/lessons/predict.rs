@@ -33,8 +33,12 @@ pub struct Question {
     /// The choices, in the order shown (templates).
     pub choices: &'static [&'static str],
     pub answer: Answer,
-    /// Shown after the run: why the right choice is right (a template).
+    /// Shown after the run: why the right choice is right (a template). It is written for
+    /// one outcome, the choice `reveal_explains`; a run that picks another choice gets a
+    /// plain statement of its answer instead, so the explanation is never shown beside an
+    /// answer it does not explain.
     pub reveal: &'static str,
+    pub reveal_explains: usize,
 }
 
 /// A question as the page shows it: every template filled, the right choice computed.
@@ -59,11 +63,17 @@ impl Question {
             .iter()
             .map(|c| facts.fill(c))
             .collect::<Result<Vec<_>, _>>()?;
+        let explained = facts.fill(self.reveal)?;
+        let reveal = if right == self.reveal_explains {
+            explained
+        } else {
+            format!("This run says: {}.", choices[right])
+        };
         Ok(Posed {
             prompt: facts.fill(self.prompt)?,
             choices,
             right,
-            reveal: facts.fill(self.reveal)?,
+            reveal,
         })
     }
 
@@ -166,6 +176,7 @@ mod tests {
                 values: &[fifteen, five],
             },
             reveal: "It is {got}.",
+            reveal_explains: 1,
         };
         let mut f = Facts::new();
         f.count("chefs", 3.0).count("all", 15.0).count("got", 5.0);
@@ -174,6 +185,10 @@ mod tests {
         assert_eq!(posed.choices, ["15", "5"]);
         assert_eq!(posed.right, 1);
         assert_eq!(posed.reveal, "It is 5.");
+        f.count("got", 15.0);
+        let other = q.pose(&f).unwrap();
+        assert_eq!(other.right, 0);
+        assert_eq!(other.reveal, "This run says: 15.", "not the explanation of 5");
     }
 
     #[test]
@@ -183,6 +198,7 @@ mod tests {
             choices: &["all", "fewer"],
             answer: Answer::Holds(&[all, fewer]),
             reveal: "",
+            reveal_explains: 0,
         };
         let mut f = Facts::new();
         f.count("got", 15.0);

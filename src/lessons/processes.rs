@@ -32,6 +32,7 @@ pub const LESSONS: &[Lesson] = &[
             },
             reveal: "By {cpu_done}: every process has its own GIL, and the cores run them side \
                      by side.",
+            reveal_explains: 0,
         }],
     },
     Lesson {
@@ -68,6 +69,7 @@ pub const LESSONS: &[Lesson] = &[
                     values: &[|f| f.num("two_steps"), |f| f.num("in_a_row")],
                 },
                 reveal: "{threads}: the threads take turns on one GIL.",
+                reveal_explains: 1,
             },
             Question {
                 prompt: "Then the same orders go to a ProcessPoolExecutor of {orders} workers \
@@ -82,6 +84,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{pool}: each worker has its own GIL and core; starting the pool and \
                          pickling added {overhead}.",
+                reveal_explains: 0,
             },
         ],
     },
@@ -116,6 +119,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{total}: main forks {pots} times, and each fork first checks on every \
                          child still running.",
+                reveal_explains: 1,
             },
             Question {
                 prompt: "How much memory do the {pots} processes need at the peak?",
@@ -129,6 +133,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{peak_memory}: a forked child shares the parent's pages only until \
                          either writes to them.",
+                reveal_explains: 1,
             },
         ],
     },

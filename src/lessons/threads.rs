@@ -41,6 +41,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "At {first_done}: every thread that wants the GIL gets it for \
                          {interval} in turn, so all {steps} progress together and end together.",
+                reveal_explains: 1,
             },
             Question {
                 prompt: "Three orders: a thread boils each pasta for {boil}, and {steps} more \
@@ -56,6 +57,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{total}: sleeping threads hold no GIL, so the steps run while the \
                          pasta boils.",
+                reveal_explains: 0,
             },
         ],
     },
@@ -102,6 +104,7 @@ pub const LESSONS: &[Lesson] = &[
                 reveal: "{bare_got} of {bare_all}: the GIL changed hands {bare_handoffs} times, \
                          but CPython 3.11 never switches between the read and the write of this \
                          one line. Luck of the implementation, not a guarantee.",
+                reveal_explains: 0,
             },
             Question {
                 prompt: "In the second kitchen each chef reads the tally, serves a plate (a \
@@ -122,6 +125,7 @@ pub const LESSONS: &[Lesson] = &[
                 ]),
                 reveal: "{pause_got}: all {chefs} chefs read the same number before any of them \
                          wrote, every round.",
+                reveal_explains: 1,
             },
             Question {
                 prompt: "The third kitchen holds a Lock from the read to the write. How long \
@@ -133,6 +137,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{lock} against {pause}: every plate counts, but the chefs now serve \
                          one at a time.",
+                reveal_explains: 1,
             },
         ],
     },
@@ -168,6 +173,7 @@ pub const LESSONS: &[Lesson] = &[
                 ]),
                 reveal: "All {orders} were taken in the first {last_ordered}; the first was \
                          served at {first_served}.",
+                reveal_explains: 0,
             },
             Question {
                 prompt: "Order 1 is a {dish_1}, order 2 a {dish_2}, which cooks faster. When is \
@@ -182,6 +188,7 @@ pub const LESSONS: &[Lesson] = &[
                 ]),
                 reveal: "At {served_2}, with order 1: map returns the results in the order of \
                          its input, whatever order they were cooked in.",
+                reveal_explains: 1,
             },
         ],
     },
@@ -210,6 +217,7 @@ pub const LESSONS: &[Lesson] = &[
                     values: &[|f| f.num("boil"), |f| f.num("pots_boils")],
                 },
                 reveal: "{total}: a sleeping thread holds no GIL; only the starts take turns.",
+                reveal_explains: 0,
             },
             Question {
                 prompt: "How much memory do the {pots} threads need at the peak?",
@@ -223,6 +231,7 @@ pub const LESSONS: &[Lesson] = &[
                 },
                 reveal: "{peak_memory}: the threads share the process; each adds its stack and \
                          thread state, {per_thread}.",
+                reveal_explains: 0,
             },
         ],
     },
