@@ -188,7 +188,10 @@ mod tests {
         f.count("got", 15.0);
         let other = q.pose(&f).unwrap();
         assert_eq!(other.right, 0);
-        assert_eq!(other.reveal, "This run says: 15.", "not the explanation of 5");
+        assert_eq!(
+            other.reveal, "This run says: 15.",
+            "not the explanation of 5"
+        );
     }
 
     #[test]
