@@ -112,7 +112,7 @@ impl Question {
     }
 }
 
-/// The value `measured` is clearly nearest to, if any: within [`CLEAR`] of the distance
+/// The value `measured` is clearly nearest to, if any: within a quarter of the distance
 /// from that value to every other. Two equal values, or a `NaN`, decide nothing.
 pub fn nearest(measured: f64, values: &[f64]) -> Option<usize> {
     if !measured.is_finite() || values.iter().any(|v| !v.is_finite()) {
