@@ -529,7 +529,9 @@ impl<'a> Simulator<'a> {
             Vec::new()
         };
         match action {
-            interpreter::Action::Compute { ns, label, line } => {
+            interpreter::Action::Compute {
+                ns, label, line, ..
+            } => {
                 self.rec.line(lane, now, line);
                 self.compute(t, ns, label, State::Running, Then::Continue);
             }
