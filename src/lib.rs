@@ -8,6 +8,8 @@
 //!   into a [`core::trace::Trace`]. No web dependencies; tested natively.
 //! - [`python`]: a Python interpreter whose threads, processes and asyncio tasks the core
 //!   schedules, so a program's run is a trace too; [`scenarios`] are the built-in programs.
+//! - [`live`]: the same programs on a real clock: a sans-IO driver of the interpreter that
+//!   hands the real work (CPU turns, sleeps, thread and process starts) to an executor.
 //! - [`page`]: the page's pure models (the player, the code panel, and what else the page
 //!   decides from a trace), tested natively.
 //! - `web` (wasm32 only): the Yew page, which draws traces and never schedules anything itself,
@@ -16,6 +18,7 @@
 //! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
 
 pub mod core;
+pub mod live;
 pub mod page;
 pub mod python;
 pub mod scenarios;
