@@ -12,9 +12,11 @@
 //!   hands the real work (CPU turns, sleeps, thread and process starts) to an executor.
 //! - [`page`]: the page's pure models (the player, the code panel, and what else the page
 //!   decides from a trace), tested natively.
+//! - [`trace_io`]: traces in and out of other tools (Chrome's trace format, VizTracer), pure.
 //! - `web` (wasm32 only): the Yew page, which draws traces and never schedules anything itself,
 //!   and the Web Worker runner, which times the real CPU work in the browser.
-//! - `native` (not wasm32): the runner that times the real work on real threads and processes.
+//! - `native` (not wasm32): the executor of [`live`] runs that cooks on real OS threads and
+//!   processes (`kitchen measure`), and the observer of real CPython runs.
 //! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
 
 pub mod core;
@@ -22,6 +24,7 @@ pub mod live;
 pub mod page;
 pub mod python;
 pub mod scenarios;
+pub mod trace_io;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod calibrate;

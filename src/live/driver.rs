@@ -117,6 +117,8 @@ pub struct Driver<I: Interpreter> {
     interpreter: I,
     header: TraceHeader,
     source: Source,
+    /// The executor makes the threads of a process take turns on a GIL for their turns.
+    gil: bool,
     rec: Recorder,
     now: Nanos,
     /// Interpreter thread → its chef, once it exists.
@@ -142,6 +144,7 @@ impl<I: Interpreter> Driver<I> {
             rec: Recorder::new(header.profile.cores),
             header,
             source,
+            gil: false,
             now: 0,
             chefs: Vec::new(),
             starting: HashMap::new(),
@@ -153,6 +156,13 @@ impl<I: Interpreter> Driver<I> {
             resident: Vec::new(),
             memory: Vec::new(),
         }
+    }
+
+    /// Says that the executor emulates a GIL: a thread given turns to cook waits for the GIL
+    /// until the executor reports it holds it ([`Report::Gil`]).
+    pub fn emulating_gil(mut self) -> Driver<I> {
+        self.gil = true;
+        self
     }
 
     pub fn interpreter(&self) -> &I {
@@ -385,7 +395,12 @@ impl<I: Interpreter> Driver<I> {
                     return Ok(None);
                 };
                 self.chef_mut(id)?.label = label.clone();
-                self.set(id, Phase::Computing, State::Running, &label);
+                let state = if self.gil {
+                    State::WaitingGil
+                } else {
+                    State::Running
+                };
+                self.set(id, Phase::Computing, state, &label);
                 Command::Compute {
                     thread: id,
                     process,
@@ -637,9 +652,17 @@ impl<I: Interpreter> Driver<I> {
             None => None,
         };
         self.rec.gil_holder(process, self.now, new_lane);
-        if let (Some(old), true) = (old, dropped) {
-            let label = self.chef(old)?.label.clone();
-            self.set(old, Phase::Computing, State::WaitingGil, &label);
+        if let Some(old) = old.filter(|&o| Some(o) != holder) {
+            // Made to let go, it waits again; letting go of its own, its step is over (the
+            // report that it computed follows).
+            let (state, label) = if dropped {
+                (State::WaitingGil, self.chef(old)?.label.clone())
+            } else {
+                (State::Running, String::new())
+            };
+            if self.chef(old)?.phase == Phase::Computing {
+                self.set(old, Phase::Computing, state, &label);
+            }
         }
         if let Some(new) = holder {
             let chef = self.chef(new)?;
