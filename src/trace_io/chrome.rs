@@ -198,7 +198,7 @@ fn flows(trace: &Trace, out: &mut Vec<Value>) {
             // The arrow lands inside a slice of the waker's: at the wait's end, or at the
             // waker's own end if it ended first (a joined thread).
             let waker_end = waker.spans.last().map_or(s.end_s, |w| w.end_s);
-            let at = (s.end_s.min(waker_end) - 1e-9).max(s.start_s);
+            let at = (s.end_s.min(waker_end) - 1e-6).max(s.start_s);
             id += 1;
             out.push(json!({
                 "ph": "s", "id": id, "name": "wakes", "cat": "wait",
