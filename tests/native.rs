@@ -4,14 +4,22 @@
 //!
 //! Nothing here is a time limit: the machine is shared and its speed moves. The checks are
 //! relations that hold on any machine with two cores (overlap, order, one GIL holder at a
-//! time, a ratio with a wide margin taken on the best of several runs).
+//! time, a ratio with a wide margin taken on the best of several runs). The tests take turns
+//! on the machine ([`machine`]): one test's processes must not be another's load.
 
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 
 use kitchen::core::profile::Profile;
 use kitchen::core::trace::{LaneKind, Source, State, Trace};
 use kitchen::native::{self, cpython, measure, MeasureError, Options, Program};
 use kitchen::scenarios::{self, Size, SCENARIOS};
+
+/// One test at a time cooks on this machine.
+fn machine() -> MutexGuard<'static, ()> {
+    static MACHINE: Mutex<()> = Mutex::new(());
+    MACHINE.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn exe() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_kitchen"))
@@ -104,6 +112,7 @@ fn chefs(t: &Trace) -> Vec<(String, LaneKind)> {
 
 #[test]
 fn every_scenario_cooks_its_own_program_with_the_simulated_lanes() {
+    let _machine = machine();
     let small = size(0.05, 200_000);
     for s in SCENARIOS {
         let t = measured(s.id, &small, false);
@@ -121,6 +130,7 @@ fn every_scenario_cooks_its_own_program_with_the_simulated_lanes() {
 
 #[test]
 fn processes_cook_in_parallel_each_with_its_own_memory() {
+    let _machine = machine();
     let t = measured("processes", &size(0.05, 2_000_000), false);
     assert_eq!(t.gil.len(), 10, "each process its own GIL timeline");
     let steps = running(&t);
@@ -156,11 +166,32 @@ fn cpu_phase(t: &Trace) -> f64 {
     last - first
 }
 
+/// How much faster two threads do two CPU steps than one thread one step, now: about 2 on
+/// an idle machine with two cores, about 1 when another job holds a core.
+fn parallel_speedup() -> f64 {
+    let step = || {
+        std::hint::black_box(kitchen::core::workload::sum_of_squares(5_000_000));
+    };
+    let time = |threads: usize| {
+        let start = std::time::Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(step);
+            }
+        });
+        start.elapsed().as_secs_f64()
+    };
+    let (one, two) = (time(1), time(2));
+    2.0 * one / two
+}
+
 #[test]
 fn threads_take_turns_on_the_emulated_gil_and_it_costs_time() {
-    let size = size(0.01, 2_000_000);
-    let mut with_gil = f64::INFINITY;
-    let mut without = f64::INFINITY;
+    let _machine = machine();
+    // Big steps, so that the thread starts (interpreter work, which shares the cores with
+    // the chefs) are small beside the CPU phase.
+    let size = size(0.01, 10_000_000);
+    let mut ratios = Vec::new();
     for _ in 0..3 {
         let t = measured("threads", &size, true);
         assert!(t.check().is_ok(), "{:?}", t.check());
@@ -179,21 +210,36 @@ fn threads_take_turns_on_the_emulated_gil_and_it_costs_time() {
             .sum();
         assert!(waited > 0.0, "threads waited for the GIL");
         assert!(t.notes.iter().any(|n| n.contains("--gil")));
-        with_gil = with_gil.min(cpu_phase(&t));
+        let speedup_before = parallel_speedup();
         let free = measured("threads", &size, false);
+        let speedup_after = parallel_speedup();
         assert!(free.gil[0].held.is_empty(), "no GIL, no holders");
-        without = without.min(cpu_phase(&free));
-    }
-    if native::cores() >= 2 {
         assert!(
-            with_gil > 1.3 * without,
-            "six CPU steps on one GIL took {with_gil:.3} s, in parallel {without:.3} s"
+            most_at_once(&running(&free)) >= 2,
+            "without a GIL they cook side by side"
         );
+        let ratio = cpu_phase(&t) / cpu_phase(&free);
+        eprintln!(
+            "with --gil {:.3} s, without {:.3} s: {ratio:.2} times (two threads ran {speedup_before:.2} / {speedup_after:.2} times as fast as one)",
+            cpu_phase(&t),
+            cpu_phase(&free)
+        );
+        // The GIL's cost shows only where two threads really run at once.
+        if speedup_before.min(speedup_after) >= 1.6 {
+            ratios.push(ratio);
+        }
+    }
+    match ratios.iter().copied().reduce(f64::max) {
+        Some(best) => assert!(best > 1.3, "on one GIL the steps took only {best:.2} times as long"),
+        None => eprintln!(
+            "the machine never ran two threads at once during this test (busy with other work): the ratio was not checked"
+        ),
     }
 }
 
 #[test]
 fn a_blocking_step_freezes_the_real_event_loop() {
+    let _machine = machine();
     let t = measured("asyncio-blocking", &size(0.05, 1_000_000), false);
     let steps = running(&t);
     assert_eq!(steps.len(), 6, "{steps:?}");
@@ -214,6 +260,7 @@ fn a_blocking_step_freezes_the_real_event_loop() {
 
 #[test]
 fn to_thread_keeps_the_real_loop_free() {
+    let _machine = machine();
     let t = measured("asyncio-to-thread", &size(0.05, 2_000_000), false);
     let steps = running(&t);
     assert_eq!(steps.len(), 6);
@@ -228,6 +275,7 @@ fn to_thread_keeps_the_real_loop_free() {
 
 #[test]
 fn programs_that_fail_stop_with_a_message() {
+    let _machine = machine();
     let bad = |source: &str, options: &Options| {
         measure(&Program::file("bad.py", source.into()), options, exe()).unwrap_err()
     };
@@ -252,6 +300,7 @@ fn programs_that_fail_stop_with_a_message() {
 
 #[test]
 fn python_is_observed_threads_processes_prints_and_memory() {
+    let _machine = machine();
     let small = size(0.05, 100_000);
     let python = std::ffi::OsStr::new("python3");
     let t = cpython::observe(&program("threads", &small), python, 60.0).unwrap();
