@@ -269,3 +269,15 @@ fn the_observers_log_reads_and_its_garbage_is_refused() {
         assert!(observed::read(bad, "prog", None).is_err(), "{bad:?}");
     }
 }
+
+#[test]
+fn a_memory_sample_of_a_process_that_is_not_there_is_refused() {
+    let mut trace = simulated("processes");
+    assert!(trace.check().is_ok());
+    trace.memory.push(kitchen::core::trace::MemorySample {
+        t_s: 1.0,
+        bytes: 1,
+        process: Some(99),
+    });
+    assert!(Trace::from_json(&trace.to_json()).is_err());
+}

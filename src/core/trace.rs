@@ -413,6 +413,20 @@ impl Trace {
                 "a printed line or event names no lane".into(),
             ));
         }
+        let processes = self
+            .lanes
+            .iter()
+            .map(|l| l.process + 1)
+            .max()
+            .unwrap_or(0)
+            .max(self.gil.len());
+        if self.memory.iter().any(|m| {
+            !(m.t_s.is_finite() && m.t_s >= 0.0) || m.process.is_some_and(|p| p >= processes)
+        }) {
+            return Err(TraceError::Inconsistent(
+                "a memory sample is out of range".into(),
+            ));
+        }
         Ok(())
     }
 }
