@@ -8,17 +8,23 @@
 //!   into a [`core::trace::Trace`]. No web dependencies; tested natively.
 //! - [`python`]: a Python interpreter whose threads, processes and asyncio tasks the core
 //!   schedules, so a program's run is a trace too; [`scenarios`] are the built-in programs.
+//! - [`live`]: the same programs on a real clock: a sans-IO driver of the interpreter that
+//!   hands the real work (CPU turns, sleeps, thread and process starts) to an executor.
 //! - [`page`]: the page's pure models (the player, the code panel, and what else the page
 //!   decides from a trace), tested natively.
+//! - [`trace_io`]: traces in and out of other tools (Chrome's trace format, VizTracer), pure.
 //! - `web` (wasm32 only): the Yew page, which draws traces and never schedules anything itself,
 //!   and the Web Worker runner, which times the real CPU work in the browser.
-//! - `native` (not wasm32): the runner that times the real work on real threads and processes.
+//! - `native` (not wasm32): the executor of [`live`] runs that cooks on real OS threads and
+//!   processes (`kitchen measure`), and the observer of real CPython runs.
 //! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
 
 pub mod core;
+pub mod live;
 pub mod page;
 pub mod python;
 pub mod scenarios;
+pub mod trace_io;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod calibrate;

@@ -14,6 +14,10 @@ pub enum Action {
         ns: Nanos,
         label: String,
         line: Option<u32>,
+        /// Turns of a big pure loop (`sum(i * i for i in range(n))`) this stretch includes,
+        /// which a real-time run cooks for real as [`super::workload::sum_of_squares`]; the
+        /// rest of `ns` is plain interpreter work. The simulator charges `ns` and ignores it.
+        turns: Option<u64>,
     },
     /// Sleep or wait for I/O without the GIL.
     Sleep {

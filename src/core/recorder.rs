@@ -191,7 +191,11 @@ impl Recorder {
         let t_s = to_secs(now);
         match self.memory.last_mut() {
             Some(last) if last.t_s == t_s => last.bytes = bytes,
-            _ => self.memory.push(MemorySample { t_s, bytes }),
+            _ => self.memory.push(MemorySample {
+                t_s,
+                bytes,
+                process: None,
+            }),
         }
     }
 

@@ -24,6 +24,7 @@ use super::gil::Gil;
 use super::interpreter::{self, Interpreter, TaskEvent};
 use super::profile::Profile;
 use super::recorder::{Recorder, TraceHeader};
+use super::task_lanes::TaskLanes;
 use super::trace::{EventKind, LaneKind, State, Trace};
 
 /// Most actions a run may take before it is stopped (an endless program must not freeze a tab).
@@ -130,7 +131,7 @@ pub struct Simulator<'a> {
     /// Interpreter thread → simulator thread.
     interpreted: Vec<Option<usize>>,
     /// Interpreter task → its lane.
-    task_lanes: std::collections::HashMap<usize, usize>,
+    task_lanes: TaskLanes,
     now: Nanos,
     threads: Vec<Thread>,
     processes: Vec<Process>,
@@ -162,7 +163,7 @@ impl<'a> Simulator<'a> {
         Simulator {
             interpreter,
             interpreted: Vec::new(),
-            task_lanes: std::collections::HashMap::new(),
+            task_lanes: TaskLanes::default(),
             cores: Cores::new(profile.cores),
             rec: Recorder::new(profile.cores),
             memory: profile.base_memory_bytes,
@@ -529,7 +530,9 @@ impl<'a> Simulator<'a> {
             Vec::new()
         };
         match action {
-            interpreter::Action::Compute { ns, label, line } => {
+            interpreter::Action::Compute {
+                ns, label, line, ..
+            } => {
                 self.rec.line(lane, now, line);
                 self.compute(t, ns, label, State::Running, Then::Continue);
             }
@@ -598,47 +601,13 @@ impl<'a> Simulator<'a> {
     }
 
     fn apply_task_events(&mut self, events: Vec<TaskEvent>) {
-        let now = self.now;
-        for e in events {
-            match e {
-                TaskEvent::Created {
-                    task,
-                    name,
-                    event_loop,
-                } => {
-                    let Some(Some(lt)) = self.interpreted.get(event_loop).copied() else {
-                        continue;
-                    };
-                    let (process, parent) = (self.threads[lt].process, self.threads[lt].lane);
-                    let lane =
-                        self.rec
-                            .add_lane(name.clone(), LaneKind::Task, process, Some(parent));
-                    self.rec.set(lane, now, State::Ready, "", None);
-                    self.rec.event(lane, now, EventKind::TaskCreated, name);
-                    self.task_lanes.insert(task, lane);
-                }
-                TaskEvent::State {
-                    task,
-                    state,
-                    label,
-                    line,
-                } => {
-                    if let Some(&lane) = self.task_lanes.get(&task) {
-                        if line.is_some() {
-                            self.rec.line(lane, now, line);
-                        }
-                        self.rec.set(lane, now, state, &label, None);
-                    }
-                }
-                TaskEvent::Done { task } => {
-                    if let Some(&lane) = self.task_lanes.get(&task) {
-                        self.rec.close(lane, now);
-                        self.rec
-                            .event(lane, now, EventKind::TaskDone, String::new());
-                    }
-                }
-            }
-        }
+        let (threads, interpreted) = (&self.threads, &self.interpreted);
+        let loop_thread = |id: usize| {
+            let t = &threads[interpreted.get(id).copied().flatten()?];
+            Some((t.process, t.lane))
+        };
+        self.task_lanes
+            .apply(events, self.now, &mut self.rec, loop_thread);
     }
 
     // ----- advancing time ---------------------------------------------------------------

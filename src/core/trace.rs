@@ -33,6 +33,10 @@ pub enum Source {
     Browser,
     /// Real work timed on real threads and processes by the native binary.
     Native,
+    /// A real CPython run, observed from inside (`kitchen measure --python`, or a VizTracer
+    /// file read by `kitchen import`): printed lines, thread and process lifetimes, the calls
+    /// a tracer saw. Who held the GIL cannot be observed there.
+    Cpython,
 }
 
 /// What kind of chef a lane is.
@@ -217,11 +221,16 @@ pub struct Event {
     pub detail: String,
 }
 
-/// Resident memory of the whole program from `t_s` on.
+/// Resident memory from `t_s` on: of the whole program, or of one process.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemorySample {
     pub t_s: f64,
     pub bytes: u64,
+    /// `None`: the whole program (every sample of a simulated trace). A measured run also
+    /// records each process's own resident set (`Some(process)`), beside the totals; see
+    /// [`Trace::memory_of`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<usize>,
 }
 
 /// Everything one run produced.
@@ -287,6 +296,11 @@ impl std::fmt::Display for TraceError {
 impl std::error::Error for TraceError {}
 
 impl Trace {
+    /// The memory samples of one process (`Some(p)`) or of the whole program (`None`).
+    pub fn memory_of(&self, process: Option<usize>) -> impl Iterator<Item = &MemorySample> {
+        self.memory.iter().filter(move |m| m.process == process)
+    }
+
     /// Reads and checks a trace from untrusted JSON.
     pub fn from_json(text: &str) -> Result<Trace, TraceError> {
         if text.len() > MAX_TRACE_BYTES {
@@ -397,6 +411,20 @@ impl Trace {
         {
             return Err(TraceError::Inconsistent(
                 "a printed line or event names no lane".into(),
+            ));
+        }
+        let processes = self
+            .lanes
+            .iter()
+            .map(|l| l.process + 1)
+            .max()
+            .unwrap_or(0)
+            .max(self.gil.len());
+        if self.memory.iter().any(|m| {
+            !(m.t_s.is_finite() && m.t_s >= 0.0) || m.process.is_some_and(|p| p >= processes)
+        }) {
+            return Err(TraceError::Inconsistent(
+                "a memory sample is out of range".into(),
             ));
         }
         Ok(())

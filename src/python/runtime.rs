@@ -86,6 +86,8 @@ pub struct PyThread {
     pub blocked: Option<String>,
     /// CPU time spent interpreting, not yet charged by the simulator.
     pub cost: Nanos,
+    /// Turns of fast-path loops within `cost` (the real work a real-time run does).
+    pub turns: u64,
     pub event_loop: Option<EventLoop>,
     pub done: bool,
     /// The call a new thread makes first (its target).
@@ -263,6 +265,7 @@ impl Runtime {
             resume: None,
             blocked: None,
             cost: 0,
+            turns: 0,
             event_loop: None,
             done: false,
             start: None,
@@ -320,12 +323,23 @@ impl Runtime {
             let t = &mut self.threads[tid];
             if t.cost > 0 {
                 let ns = std::mem::take(&mut t.cost);
+                let turns = Some(std::mem::take(&mut t.turns)).filter(|&n| n > 0);
                 let label = self.current_label(tid);
-                return Ok(Action::Compute { ns, label, line });
+                return Ok(Action::Compute {
+                    ns,
+                    label,
+                    line,
+                    turns,
+                });
             }
             if let Some(req) = t.pending.pop_front() {
                 return Ok(match req {
-                    Request::Compute { ns, label } => Action::Compute { ns, label, line },
+                    Request::Compute { ns, label } => Action::Compute {
+                        ns,
+                        label,
+                        line,
+                        turns: None,
+                    },
                     Request::Sleep { secs, label } => Action::Sleep {
                         ns: from_secs(secs),
                         label,

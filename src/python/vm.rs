@@ -1175,6 +1175,7 @@ impl Runtime {
                     self.profile.loop_iteration_s + (poly.weight as f64 - 3.0) * self.profile.op_s;
                 let per_turn = per_turn.max(self.profile.loop_iteration_s * 0.2);
                 self.threads[tid].cost += from_secs(per_turn * n as f64);
+                self.threads[tid].turns += n as u64;
             }
             Op::ForRangeAccumulate {
                 argc,
@@ -1199,6 +1200,7 @@ impl Runtime {
                     self.profile.for_iteration_s + (weight as f64 - 5.0) * self.profile.op_s;
                 let per_turn = per_turn.max(self.profile.for_iteration_s * 0.2);
                 self.threads[tid].cost += from_secs(per_turn * n as f64);
+                self.threads[tid].turns += n as u64;
             }
             Op::AssertFail(has_msg) => {
                 let msg = if has_msg {

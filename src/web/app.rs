@@ -7,10 +7,10 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::page::code_view;
 use crate::core::profile::Profile;
 use crate::core::summary::Summary;
 use crate::core::trace::Trace;
+use crate::page::code_view;
 use crate::page::playback::Playback;
 use crate::scenarios::{self, Scenario, Size, SCENARIOS};
 

@@ -6,8 +6,8 @@
 //! (`encodeURIComponent` gives an equivalent value): `?code=print(%22hi%22)`. The page shows it
 //! and runs it instead of the scenario; see [`crate::page::code_view::read_shared_code`] for the checks.
 
-use crate::page::code_view;
 use crate::core::profile::{Profile, MAX_CORES};
+use crate::page::code_view;
 use crate::page::playback::{MAX_SPEED, MIN_SPEED};
 use crate::scenarios;
 
