@@ -9,12 +9,12 @@ use num_traits::{Signed, ToPrimitive};
 use crate::python::value::{raise, Dict, ExcKind, Exception, Key, Range, Value};
 
 use super::arith::{binary, divmod, pow_mod, round};
+use super::call_args::{kw, not_an_int};
+use super::common::{big, float, float_to_int, is_int, small, truthy, BinOp, CmpOp, R};
 use super::compare::{compare, sorted};
 use super::items::to_vec;
 use super::list_dict_methods::update_pairs;
-use super::methods::{kw, not_an_int};
 use super::repr::{repr, to_str};
-use super::{big, float, float_to_int, is_int, small, truthy, BinOp, CmpOp, R};
 
 /// `int(v)` and `int(v, base)`.
 fn int_of(v: &Value, base: Option<&Value>) -> R<Value> {
