@@ -14,10 +14,10 @@ use rustpython_parser::ast::{self, Ranged};
 use rustpython_parser::Parse;
 
 use super::bytecode::{Code, CodeKind, FunctionTemplate, NameRef, Op};
+use super::error::{PyError, PyErrorKind};
 use super::fast_path::Poly;
 use super::ops::{BinOp, CmpOp};
 use super::value::Value;
-use super::{PyError, PyErrorKind};
 
 /// Modules a program may import.
 pub const MODULES: &[&str] = &[

@@ -8,6 +8,7 @@
 pub mod bytecode;
 pub mod compile;
 pub mod copy;
+pub mod error;
 pub mod fast_path;
 pub mod natives;
 pub mod objects;
@@ -17,43 +18,12 @@ pub mod runtime;
 pub mod value;
 pub mod vm;
 
+pub use error::{PyError, PyErrorKind};
+
 use crate::core::profile::Profile;
 use crate::core::recorder::TraceHeader;
 use crate::core::simulator::{simulate, SimError};
 use crate::core::trace::Trace;
-
-/// Why a program could not be run to the end, with the place in the source it concerns.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PyError {
-    pub kind: PyErrorKind,
-    /// 1-based line; 0 when the error has no place in the source (e.g. a deadlock).
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    pub message: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PyErrorKind {
-    /// The source is not valid Python.
-    Syntax,
-    /// Valid Python that uses something outside the subset the kitchen runs.
-    Unsupported,
-    /// An exception nobody caught.
-    Uncaught,
-    /// The program ran past the step budget (an endless loop?).
-    StepBudget,
-    /// Every thread waits for another.
-    Deadlock,
-}
-
-impl std::fmt::Display for PyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)
-    }
-}
-
-impl std::error::Error for PyError {}
 
 /// Runs the Python program `source` (named `name`, e.g. its file name) on the machine
 /// `profile` describes, and returns its trace.

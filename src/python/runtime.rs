@@ -18,12 +18,12 @@ use std::rc::Rc;
 
 use super::bytecode::Code;
 use super::compile::compile_module;
+use super::error::{PyError, PyErrorKind};
 use super::objects::{
     Env, FutState, Future, FutureObj, Globals, Handle, Life, Namespace, TaskPart, Waker,
 };
 use super::value::{ExcKind, Exception, Value};
 use super::vm::{Caller, Exit, Frame};
-use super::{PyError, PyErrorKind};
 use crate::core::clock::{from_secs, Nanos};
 use crate::core::profile::Profile;
 use crate::core::trace::State;

@@ -124,14 +124,18 @@ const MAX_DEPTH: usize = 1000;
 
 impl Runtime {
     /// Runs thread `tid` until it stops for one of the reasons in [`Exit`].
-    pub fn run_thread(&mut self, tid: ThreadId) -> Result<Exit, super::PyError> {
+    pub fn run_thread(&mut self, tid: ThreadId) -> Result<Exit, super::error::PyError> {
         let mut frames = std::mem::take(&mut self.threads[tid].frames);
         let exit = self.exec(tid, &mut frames);
         self.threads[tid].frames = frames;
         exit
     }
 
-    fn exec(&mut self, tid: ThreadId, frames: &mut Vec<Frame>) -> Result<Exit, super::PyError> {
+    fn exec(
+        &mut self,
+        tid: ThreadId,
+        frames: &mut Vec<Frame>,
+    ) -> Result<Exit, super::error::PyError> {
         let mut pending: Option<Exception> = None;
         match self.threads[tid].resume.take() {
             Some(Ok(v)) => {
@@ -189,14 +193,14 @@ impl Runtime {
         }
     }
 
-    fn budget_error(&self, frames: &[Frame]) -> super::PyError {
+    fn budget_error(&self, frames: &[Frame]) -> super::error::PyError {
         let line = frames
             .iter()
             .rev()
             .find(|f| self.is_user_frame(f))
             .map_or(0, |f| f.line());
-        super::PyError {
-            kind: super::PyErrorKind::StepBudget,
+        super::error::PyError {
+            kind: super::error::PyErrorKind::StepBudget,
             line,
             column: 1,
             message: format!(
