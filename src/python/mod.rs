@@ -10,11 +10,14 @@ pub mod compile;
 pub mod copy;
 pub mod error;
 pub mod fast_path;
+pub mod frame;
+pub mod futures;
 pub mod natives;
 pub mod objects;
 pub mod ops;
 pub mod random;
 pub mod runtime;
+pub mod sync;
 pub mod value;
 pub mod vm;
 

@@ -11,12 +11,12 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 
 use super::copy::{pickled_size, Copier};
-use super::objects::{
-    Args, Channel, FutState, FutureObj, Generator, Handle, Life, Lock, Namespace, Native, NativeFn,
-    SleepAwaitable, Waker,
-};
+use super::frame::Generator;
+use super::futures::{FutState, FutureObj, SleepAwaitable, Waker};
+use super::objects::Namespace;
 use super::ops;
-use super::runtime::{Outcome, ProcessState, Request, Runtime};
+use super::runtime::{Args, Native, NativeFn, Outcome, ProcessState, Request, Runtime};
+use super::sync::{Channel, Handle, Life, Lock};
 use super::value::{ExcKind, Exception, Value};
 use crate::core::clock::{from_secs, to_secs};
 
@@ -216,7 +216,7 @@ impl Runtime {
     /// After the prelude ran: its public functions join the builtins and the modules.
     /// A prelude function `asyncio__gather` becomes `asyncio.gather`.
     pub fn install_prelude_exports(&mut self) {
-        let items = super::objects::snapshot(&self.prelude_globals);
+        let items = super::frame::snapshot(&self.prelude_globals);
         for (name, value) in items {
             match prelude_export(&name) {
                 Some((module, attr)) => {
@@ -1001,7 +1001,7 @@ fn asyncio_sleep(rt: &mut Runtime, a: Args) -> Outcome {
     }))
 }
 
-fn future_value(f: Rc<super::objects::Future>) -> Value {
+fn future_value(f: Rc<super::futures::Future>) -> Value {
     Value::object(FutureObj(f))
 }
 
@@ -1060,7 +1060,7 @@ fn loop_future(rt: &mut Runtime, a: Args) -> Outcome {
     Outcome::Value(future_value(rt.new_future(Some(a.thread), &label)))
 }
 
-fn futures_of(v: &Value) -> Result<Vec<Rc<super::objects::Future>>, Exception> {
+fn futures_of(v: &Value) -> Result<Vec<Rc<super::futures::Future>>, Exception> {
     ops::to_vec(v)?
         .iter()
         .map(|f| match f.downcast::<FutureObj>() {
@@ -1151,7 +1151,7 @@ fn set_default_executor(rt: &mut Runtime, a: Args) -> Outcome {
 
 // ----- futures --------------------------------------------------------------------------------
 
-fn this_future(a: &Args) -> Option<Rc<super::objects::Future>> {
+fn this_future(a: &Args) -> Option<Rc<super::futures::Future>> {
     a.this
         .as_ref()
         .and_then(|v| v.downcast::<FutureObj>())

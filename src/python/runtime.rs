@@ -11,6 +11,7 @@
 //! runtime resumes its tasks one at a time, each until its next `await` that has to wait,
 //! and reports each task's state as a [`TaskEvent`] so the trace can draw tasks as lanes.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
@@ -19,16 +20,17 @@ use std::rc::Rc;
 use super::bytecode::Code;
 use super::compile::compile_module;
 use super::error::{PyError, PyErrorKind};
-use super::objects::{
-    Env, FutState, Future, FutureObj, Globals, Handle, Life, Namespace, TaskPart, Waker,
-};
-use super::value::{ExcKind, Exception, Value};
-use super::vm::{Caller, Exit, Frame};
+use super::frame::{Caller, Env, Frame, Globals};
+use super::futures::{FutState, Future, FutureObj, TaskPart, Waker};
+use super::objects::Namespace;
+use super::sync::{Handle, Life};
+use super::value::{ExcKind, Exception, Object, Value};
+use super::vm::Exit;
 use crate::core::clock::{from_secs, Nanos};
 use crate::core::profile::Profile;
 use crate::core::trace::State;
 
-pub type ThreadId = usize;
+pub use super::sync::ThreadId;
 
 /// Most interpreted operations a run may take (an endless loop must not freeze a tab).
 pub const OP_BUDGET: u64 = 5_000_000;
@@ -71,6 +73,53 @@ pub enum Request {
 }
 
 pub use crate::core::interpreter::{Action, TaskEvent};
+
+/// What a native function receives.
+pub struct Args {
+    /// The function's name (one Rust function may serve several builtins).
+    pub name: &'static str,
+    pub thread: ThreadId,
+    /// The object a method was looked up on.
+    pub this: Option<Value>,
+    pub args: Vec<Value>,
+    pub kwargs: Vec<(Rc<str>, Value)>,
+}
+
+impl Args {
+    /// The `i`-th positional argument or the keyword `name`.
+    pub fn get(&self, i: usize, name: &str) -> Option<&Value> {
+        self.args.get(i).or_else(|| {
+            self.kwargs
+                .iter()
+                .find(|(k, _)| &**k == name)
+                .map(|(_, v)| v)
+        })
+    }
+}
+
+pub type NativeFn = fn(&mut Runtime, Args) -> Outcome;
+
+/// A function written in Rust, possibly bound to an object (a method).
+pub struct Native {
+    pub name: &'static str,
+    pub f: NativeFn,
+    pub this: Option<Value>,
+    /// Whether generators passed to it are first run to the end and turned into lists
+    /// (`list(gen)`, `sum(gen)`, `", ".join(gen)`).
+    pub materialize: bool,
+}
+
+impl Object for Native {
+    fn type_name(&self) -> &str {
+        "builtin_function_or_method"
+    }
+    fn repr(&self) -> String {
+        format!("<built-in function {}>", self.name)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
 
 /// What a new thread or process calls first: `target(*args, **kwargs)`.
 pub type StartCall = (Value, Vec<Value>, Vec<(Rc<str>, Value)>);
@@ -633,7 +682,7 @@ impl Runtime {
         coro: Value,
         name: Option<String>,
     ) -> Result<Rc<Future>, Exception> {
-        let Some(g) = coro.downcast::<super::objects::Generator>() else {
+        let Some(g) = coro.downcast::<super::frame::Generator>() else {
             return super::value::raise(
                 ExcKind::TypeError,
                 format!("a coroutine was expected, got {}", super::ops::repr(&coro)),
@@ -777,7 +826,7 @@ impl Runtime {
             line: None,
         });
         self.threads[tid].cost += from_secs(self.profile.task_step_s);
-        let Some(g) = part.coro.downcast::<super::objects::Generator>() else {
+        let Some(g) = part.coro.downcast::<super::frame::Generator>() else {
             return Ok(());
         };
         let state = g.state.clone();

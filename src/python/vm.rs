@@ -11,91 +11,14 @@
 
 use std::rc::Rc;
 
-use super::bytecode::{Code, CodeKind, NameRef, Op};
-use super::objects::{
-    Args, BoundData, Env, Function, FutState, FutureObj, GenState, Generator, Globals, Namespace,
-    Native, NativeIter, SleepAwaitable,
-};
+use super::bytecode::{CodeKind, NameRef, Op};
+use super::frame::{Block, Caller, Env, Frame, GenState, Generator};
+use super::futures::{FutState, FutureObj, SleepAwaitable};
+use super::objects::{BoundData, Function, Namespace, NativeIter};
 use super::ops::{self, BinOp};
-use super::runtime::{Outcome, Runtime, ThreadId};
+use super::runtime::{Args, Native, Outcome, Runtime, ThreadId};
 use super::value::{raise, ExcKind, Exception, Value};
 use crate::core::clock::from_secs;
-
-/// How a frame was entered: what happens to what it yields, returns or raises.
-#[derive(Clone, Debug)]
-pub enum Caller {
-    /// A plain call: the return value is pushed on the caller's stack.
-    Call,
-    /// The bottom of a thread or of an asyncio task's step: the runtime takes the outcome.
-    Base,
-    /// A generator resumed by `ForIter`: a yield pushes the item; a return ends the loop.
-    ForIter { exit: usize },
-    /// A generator or coroutine resumed by `YieldFrom`: yields go on out through the caller.
-    YieldFrom,
-    /// `next(gen, default)`.
-    Next { default: Option<Value> },
-    /// A helper call whose result replaces the caller's stack slot `slot`, after which the
-    /// caller re-runs its current instruction (used to turn generators into lists).
-    Retry { slot: usize },
-    /// A call whose result is dropped.
-    Discard,
-}
-
-/// A `try` block: where to jump and how deep the stack was.
-#[derive(Clone, Debug)]
-pub struct Block {
-    pub handler: usize,
-    pub depth: usize,
-}
-
-pub struct Frame {
-    pub code: Rc<Code>,
-    pub pc: usize,
-    pub stack: Vec<Value>,
-    pub blocks: Vec<Block>,
-    pub env: Rc<Env>,
-    pub globals: Globals,
-    pub caller: Caller,
-    /// For generator and coroutine frames: the generator to put the frame back into.
-    pub generator: Option<Rc<GenState>>,
-}
-
-impl Frame {
-    pub fn new(code: Rc<Code>, env: Rc<Env>, globals: Globals, caller: Caller) -> Frame {
-        Frame {
-            code,
-            pc: 0,
-            stack: Vec::new(),
-            blocks: Vec::new(),
-            env,
-            globals,
-            caller,
-            generator: None,
-        }
-    }
-    /// The source line being executed.
-    pub fn line(&self) -> u32 {
-        let pc = self
-            .pc
-            .saturating_sub(1)
-            .min(self.code.lines.len().saturating_sub(1));
-        self.code.lines.get(pc).copied().unwrap_or(0)
-    }
-    fn pop(&mut self) -> Value {
-        self.stack.pop().unwrap_or(Value::None)
-    }
-    /// Pops when `cond`, else leaves the stack alone and gives `None`.
-    fn pop_if(&mut self, cond: bool) -> Value {
-        if cond {
-            self.pop()
-        } else {
-            Value::None
-        }
-    }
-    fn top(&self) -> Value {
-        self.stack.last().cloned().unwrap_or(Value::None)
-    }
-}
 
 /// Why the interpreter stopped running a thread's frames.
 pub enum Exit {
@@ -1360,7 +1283,7 @@ impl Runtime {
         &mut self,
         frames: &mut Vec<Frame>,
         delegate: &Value,
-        fut: &Rc<super::objects::Future>,
+        fut: &Rc<super::futures::Future>,
     ) -> Step {
         let state = fut.state.borrow().clone();
         let f = frames.last_mut().expect("running");
