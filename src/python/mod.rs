@@ -19,7 +19,6 @@ pub mod random;
 pub mod runtime;
 pub mod sync;
 pub mod value;
-pub mod vm;
 
 pub use error::{PyError, PyErrorKind};
 

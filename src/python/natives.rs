@@ -218,7 +218,7 @@ impl Runtime {
     pub fn install_prelude_exports(&mut self) {
         let items = super::frame::snapshot(&self.prelude_globals);
         for (name, value) in items {
-            match prelude_export(&name) {
+            match super::runtime::prelude::prelude_export(&name) {
                 Some((module, attr)) => {
                     if let Some(ns) = self
                         .modules
@@ -1374,18 +1374,4 @@ fn math_fn(_: &mut Runtime, a: Args) -> Outcome {
         "floor" => Outcome::Value(Value::Int(x.floor() as i64)),
         _ => Outcome::Value(Value::Int(x.ceil() as i64)),
     }
-}
-
-/// Where a prelude function is exported (see `prelude.py`): `asyncio__gather` is
-/// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing. `None` for
-/// the prelude's builtins and private helpers.
-pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {
-    let (prefix, attr) = name.split_once("__")?;
-    let module = match prefix {
-        "asyncio" => "asyncio",
-        "futures" => "concurrent.futures",
-        "mp" => "multiprocessing",
-        _ => return None,
-    };
-    (!attr.is_empty()).then_some((module, attr))
 }

@@ -11,14 +11,17 @@
 
 use std::rc::Rc;
 
-use super::bytecode::{CodeKind, NameRef, Op};
-use super::frame::{Block, Caller, Env, Frame, GenState, Generator};
-use super::futures::{FutState, FutureObj, SleepAwaitable};
-use super::objects::{BoundData, Function, Namespace, NativeIter};
-use super::ops::{self, BinOp};
-use super::runtime::{Args, Native, Outcome, Runtime, ThreadId};
-use super::value::{raise, ExcKind, Exception, Value};
+use super::native::{Args, Native, Outcome};
+use super::prelude::prelude_export;
+use super::state::Runtime;
 use crate::core::clock::from_secs;
+use crate::python::bytecode::{CodeKind, NameRef, Op};
+use crate::python::frame::{Block, Caller, Env, Frame, GenState, Generator};
+use crate::python::futures::{FutState, FutureObj, SleepAwaitable};
+use crate::python::objects::{BoundData, Function, Namespace, NativeIter};
+use crate::python::ops::{self, BinOp};
+use crate::python::sync::ThreadId;
+use crate::python::value::{raise, ExcKind, Exception, Value};
 
 /// Why the interpreter stopped running a thread's frames.
 pub enum Exit {
@@ -47,18 +50,18 @@ const MAX_DEPTH: usize = 1000;
 
 impl Runtime {
     /// Runs thread `tid` until it stops for one of the reasons in [`Exit`].
-    pub fn run_thread(&mut self, tid: ThreadId) -> Result<Exit, super::error::PyError> {
+    pub fn run_thread(&mut self, tid: ThreadId) -> Result<Exit, crate::python::error::PyError> {
         let mut frames = std::mem::take(&mut self.threads[tid].frames);
         let exit = self.exec(tid, &mut frames);
         self.threads[tid].frames = frames;
         exit
     }
 
-    fn exec(
+    pub(super) fn exec(
         &mut self,
         tid: ThreadId,
         frames: &mut Vec<Frame>,
-    ) -> Result<Exit, super::error::PyError> {
+    ) -> Result<Exit, crate::python::error::PyError> {
         let mut pending: Option<Exception> = None;
         match self.threads[tid].resume.take() {
             Some(Ok(v)) => {
@@ -116,14 +119,14 @@ impl Runtime {
         }
     }
 
-    fn budget_error(&self, frames: &[Frame]) -> super::error::PyError {
+    pub(super) fn budget_error(&self, frames: &[Frame]) -> crate::python::error::PyError {
         let line = frames
             .iter()
             .rev()
             .find(|f| self.is_user_frame(f))
             .map_or(0, |f| f.line());
-        super::error::PyError {
-            kind: super::error::PyErrorKind::StepBudget,
+        crate::python::error::PyError {
+            kind: crate::python::error::PyErrorKind::StepBudget,
             line,
             column: 1,
             message: format!(
@@ -136,7 +139,7 @@ impl Runtime {
     /// A thread resumed with an exception (a task being cancelled, `gen.throw`): if the top
     /// frame is delegating (`await`/`yield from` on a coroutine), the exception goes to the
     /// innermost delegate, as in CPython.
-    fn throw_into(&mut self, frames: &mut Vec<Frame>, exc: Exception) -> Exception {
+    pub(super) fn throw_into(&mut self, frames: &mut Vec<Frame>, exc: Exception) -> Exception {
         loop {
             let Some(top) = frames.last() else { return exc };
             let at_yield_from = matches!(top.code.ops.get(top.pc), Some(Op::YieldFrom));
@@ -156,7 +159,7 @@ impl Runtime {
     }
 
     /// Moves a suspended generator's frame onto the stack.
-    fn enter_generator(
+    pub(super) fn enter_generator(
         &mut self,
         state: &Rc<GenState>,
         caller: Caller,
@@ -174,7 +177,7 @@ impl Runtime {
     }
 
     /// Puts a generator frame back into its generator object.
-    fn leave_generator(&mut self, frame: Frame, finished: bool) {
+    pub(super) fn leave_generator(&mut self, frame: Frame, finished: bool) {
         if let Some(state) = frame.generator.clone() {
             state.running.set(false);
             if finished {
@@ -187,7 +190,7 @@ impl Runtime {
     }
 
     /// Finds the handler for `exc`, popping frames that have none.
-    fn unwind(&mut self, frames: &mut Vec<Frame>, exc: Exception) -> Result<(), Exit> {
+    pub(super) fn unwind(&mut self, frames: &mut Vec<Frame>, exc: Exception) -> Result<(), Exit> {
         loop {
             let Some(frame) = frames.last_mut() else {
                 return Err(Exit::BaseRaise(exc));
@@ -220,7 +223,7 @@ impl Runtime {
     }
 
     /// Delivers a generator frame's `yield`, passing it out through delegating frames.
-    fn deliver_yield(&mut self, frames: &mut Vec<Frame>, value: Value) -> Flow {
+    pub(super) fn deliver_yield(&mut self, frames: &mut Vec<Frame>, value: Value) -> Flow {
         loop {
             let frame = frames.pop().expect("a generator frame is running");
             let caller = frame.caller.clone();
@@ -250,7 +253,11 @@ impl Runtime {
     }
 
     /// Delivers a frame's return value to whoever entered it.
-    fn deliver_return(&mut self, frames: &mut Vec<Frame>, value: Value) -> Result<Flow, Exception> {
+    pub(super) fn deliver_return(
+        &mut self,
+        frames: &mut Vec<Frame>,
+        value: Value,
+    ) -> Result<Flow, Exception> {
         let frame = frames.pop().expect("a frame is returning");
         let caller = frame.caller.clone();
         self.leave_generator(frame, true);
@@ -274,7 +281,7 @@ impl Runtime {
                     Some(d) => f.stack.push(d),
                     None => {
                         let mut e = Exception::new(ExcKind::StopIteration, "");
-                        e.value = Some(super::value::ValueBox(value));
+                        e.value = Some(crate::python::value::ValueBox(value));
                         return Err(e);
                     }
                 }
@@ -296,7 +303,7 @@ impl Runtime {
 
     // ----- names --------------------------------------------------------------------------
 
-    fn load(&self, frame: &Frame, name: &NameRef) -> Result<Value, Exception> {
+    pub(super) fn load(&self, frame: &Frame, name: &NameRef) -> Result<Value, Exception> {
         match name {
             NameRef::Local(slot) => frame
                 .env
@@ -338,7 +345,12 @@ impl Runtime {
         }
     }
 
-    fn store(&self, frame: &Frame, name: &NameRef, value: Option<Value>) -> Result<(), Exception> {
+    pub(super) fn store(
+        &self,
+        frame: &Frame,
+        name: &NameRef,
+        value: Option<Value>,
+    ) -> Result<(), Exception> {
         match name {
             NameRef::Local(slot) => {
                 if let Some(s) = frame.env.slots.borrow_mut().get_mut(*slot as usize) {
@@ -411,7 +423,7 @@ impl Runtime {
             if let Some(s) = t.varargs {
                 slots[s as usize] = Some(Value::tuple(extra));
             }
-            let mut extra_kw = super::value::Dict::new();
+            let mut extra_kw = crate::python::value::Dict::new();
             for (k, v) in kwargs {
                 if let Some(i) = t.params.iter().position(|p| **p == *k) {
                     if slots[i].is_some() {
@@ -548,7 +560,11 @@ impl Runtime {
     }
 
     /// The prelude's `_list_sort`, when `b` is `list.sort` called with a `key`.
-    fn sort_with_key(&self, b: &BoundData, kwargs: &[(Rc<str>, Value)]) -> Option<Value> {
+    pub(super) fn sort_with_key(
+        &self,
+        b: &BoundData,
+        kwargs: &[(Rc<str>, Value)],
+    ) -> Option<Value> {
         let keyed = kwargs
             .iter()
             .any(|(k, v)| &**k == "key" && !matches!(v, Value::None));
@@ -559,7 +575,12 @@ impl Runtime {
     }
 
     /// Gives a value produced without a frame to whoever asked for it.
-    fn give_result(&mut self, frames: &mut [Frame], value: Value, caller: Caller) -> Step {
+    pub(super) fn give_result(
+        &mut self,
+        frames: &mut [Frame],
+        value: Value,
+        caller: Caller,
+    ) -> Step {
         match caller {
             Caller::Call => {
                 if let Some(f) = frames.last_mut() {
@@ -579,7 +600,7 @@ impl Runtime {
         }
     }
 
-    fn handle_outcome(
+    pub(super) fn handle_outcome(
         &mut self,
         tid: ThreadId,
         frames: &mut Vec<Frame>,
@@ -611,13 +632,13 @@ impl Runtime {
     }
 
     /// Whether `v` is a lazy iterator that natives cannot read directly.
-    fn is_lazy(v: &Value) -> bool {
+    pub(super) fn is_lazy(v: &Value) -> bool {
         v.downcast::<Generator>().is_some() || v.downcast::<NativeIter>().is_some()
     }
 
     /// Before a native that reads whole iterables runs, generators among its arguments are
     /// turned into lists by the prelude's `_materialize`; the call is then retried.
-    fn materialize_first(
+    pub(super) fn materialize_first(
         &mut self,
         tid: ThreadId,
         frames: &mut Vec<Frame>,
@@ -642,7 +663,12 @@ impl Runtime {
     }
 
     /// Replaces stack slot `slot` (a lazy iterable) with a list and re-runs this instruction.
-    fn retry_with_list(&mut self, tid: ThreadId, frames: &mut Vec<Frame>, slot: usize) -> Step {
+    pub(super) fn retry_with_list(
+        &mut self,
+        tid: ThreadId,
+        frames: &mut Vec<Frame>,
+        slot: usize,
+    ) -> Step {
         let f = frames.last_mut().expect("a frame is running");
         f.pc -= 1;
         let it = f.stack[slot].clone();
@@ -659,7 +685,7 @@ impl Runtime {
 
     // ----- one instruction ----------------------------------------------------------------
 
-    fn step(&mut self, tid: ThreadId, frames: &mut Vec<Frame>, op: Op) -> Step {
+    pub(super) fn step(&mut self, tid: ThreadId, frames: &mut Vec<Frame>, op: Op) -> Step {
         let f = frames.last_mut().expect("a frame is running");
         match op {
             Op::Const(v) => f.stack.push(v),
@@ -807,7 +833,7 @@ impl Runtime {
             }
             Op::BuildDict(n) => {
                 let items = f.stack.split_off(f.stack.len() - 2 * n as usize);
-                let mut d = super::value::Dict::new();
+                let mut d = crate::python::value::Dict::new();
                 for pair in items.chunks(2) {
                     d.insert(pair[0].clone(), pair[1].clone())?;
                 }
@@ -925,7 +951,7 @@ impl Runtime {
                 if callee.downcast::<Native>().is_some_and(|n| n.materialize)
                     && args.iter().any(Self::is_lazy)
                 {
-                    let mut kwd = super::value::Dict::new();
+                    let mut kwd = crate::python::value::Dict::new();
                     for (k, v) in &kwargs {
                         kwd.insert(Value::Str(k.clone()), v.clone())?;
                     }
@@ -1177,7 +1203,7 @@ impl Runtime {
         }
     }
 
-    fn for_iter(&mut self, frames: &mut Vec<Frame>, exit: usize) -> Step {
+    pub(super) fn for_iter(&mut self, frames: &mut Vec<Frame>, exit: usize) -> Step {
         let f = frames.last_mut().expect("running");
         let it = f.top();
         if let Some(n) = it.downcast::<NativeIter>() {
@@ -1211,7 +1237,7 @@ impl Runtime {
     }
 
     /// `yield from` / `await`: stack is `[delegate, value to send]`.
-    fn yield_from(&mut self, tid: ThreadId, frames: &mut Vec<Frame>) -> Step {
+    pub(super) fn yield_from(&mut self, tid: ThreadId, frames: &mut Vec<Frame>) -> Step {
         let f = frames.last_mut().expect("running");
         let sent = f.pop();
         let delegate = f.top();
@@ -1279,11 +1305,11 @@ impl Runtime {
     }
 
     /// Awaiting a future: its result if done, else the future travels out to the task.
-    fn await_future(
+    pub(super) fn await_future(
         &mut self,
         frames: &mut Vec<Frame>,
         delegate: &Value,
-        fut: &Rc<super::futures::Future>,
+        fut: &Rc<crate::python::futures::Future>,
     ) -> Step {
         let state = fut.state.borrow().clone();
         let f = frames.last_mut().expect("running");
@@ -1316,7 +1342,7 @@ impl Runtime {
     }
 
     /// The running frame (a generator, or a coroutine at the task's base) yields `v` out.
-    fn yield_out(&mut self, frames: &mut Vec<Frame>, v: Value) -> Flow {
+    pub(super) fn yield_out(&mut self, frames: &mut Vec<Frame>, v: Value) -> Flow {
         let top = frames.last().expect("running");
         if top.generator.is_some() {
             self.deliver_yield(frames, v)
@@ -1329,7 +1355,7 @@ impl Runtime {
 /// A function's name as Python shows it: a prelude function `asyncio__sleep` is `sleep`, as
 /// in CPython's `asyncio` (see `prelude.py`).
 fn public_name(name: &Rc<str>) -> Rc<str> {
-    match super::natives::prelude_export(name) {
+    match prelude_export(name) {
         Some((_, attr)) => Rc::from(attr),
         None => name.clone(),
     }
