@@ -30,7 +30,7 @@ use crate::core::trace::Trace;
 /// Runs the Python program `source` (named `name`, e.g. its file name) on the machine
 /// `profile` describes, and returns its trace.
 pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError> {
-    let mut rt = runtime::Runtime::new(source, name, profile.clone())?;
+    let mut rt = runtime::Runtime::new(source, name, profile.clone(), natives::install)?;
     let header = TraceHeader {
         scenario: name.to_string(),
         title: name.to_string(),
@@ -40,10 +40,10 @@ pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError>
     };
     match simulate(&mut rt, profile, header) {
         Ok(mut trace) => {
-            trace.notes.append(&mut rt.notes);
+            trace.notes.append(&mut rt.take_notes());
             Ok(trace)
         }
-        Err(SimError::ProgramFailed) => Err(rt.fatal.take().unwrap_or(PyError {
+        Err(SimError::ProgramFailed) => Err(rt.take_fatal().unwrap_or(PyError {
             kind: PyErrorKind::Uncaught,
             line: 0,
             column: 0,
@@ -61,7 +61,7 @@ pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError>
             kind: PyErrorKind::Deadlock,
             line: rt.current_line(0).unwrap_or(0),
             column: 1,
-            message: match rt.notes.last() {
+            message: match rt.last_note() {
                 Some(why) => format!("{e} (after: {why})"),
                 None => e.to_string(),
             },

@@ -356,4 +356,35 @@ impl Runtime {
             attrs: RefCell::new(attrs),
         })
     }
+
+    /// Whether thread `tid` runs an event loop (is inside `asyncio.run`).
+    pub fn in_event_loop(&self, tid: ThreadId) -> bool {
+        self.threads[tid].event_loop.is_some()
+    }
+
+    /// The task running on thread `tid`'s loop (`asyncio.current_task()`).
+    pub fn current_task(&self, tid: ThreadId) -> Option<Rc<Future>> {
+        self.threads[tid].event_loop.as_ref()?.current.clone()
+    }
+
+    /// The object `asyncio.get_running_loop()` gives on thread `tid`.
+    pub fn running_loop(&self, tid: ThreadId) -> Option<Value> {
+        Some(self.threads[tid].event_loop.as_ref()?.handle.clone())
+    }
+
+    /// The executor `run_in_executor(None, ...)` uses on thread `tid`'s loop, once made.
+    pub fn default_executor(&self, tid: ThreadId) -> Option<Value> {
+        self.threads[tid]
+            .event_loop
+            .as_ref()?
+            .default_executor
+            .clone()
+    }
+
+    /// Sets the executor `run_in_executor(None, ...)` uses on thread `tid`'s loop.
+    pub fn set_default_executor(&mut self, tid: ThreadId, executor: Option<Value>) {
+        if let Some(l) = self.threads[tid].event_loop.as_mut() {
+            l.default_executor = executor;
+        }
+    }
 }

@@ -11,6 +11,7 @@
 //! - [`event_loop`] (with its data in [`loop_state`]): asyncio's loop and its tasks;
 //! - [`completion`]: finishing futures and waking who waits for them;
 //! - [`native`]: what functions written in Rust receive and return;
+//! - [`attrs`]: `obj.name`, with the library's objects' attributes as the natives registered;
 //! - [`prelude`]: `prelude.py`, the library CPython writes in Python, and where its
 //!   functions go;
 //! - [`setup`]: building a runtime for a program (the prelude loaded, the main thread ready).
@@ -18,6 +19,7 @@
 //! This file only names the rooms and re-exports what the rest of the interpreter uses; the
 //! rooms import each other directly, never through it.
 
+pub mod attrs;
 pub mod completion;
 pub mod event_loop;
 pub mod loop_state;
@@ -31,4 +33,4 @@ pub mod vm;
 
 pub use crate::python::sync::ThreadId;
 pub use native::{Args, Native, NativeFn, Outcome};
-pub use state::{ProcessState, Request, Runtime, StartCall, OP_BUDGET};
+pub use state::{AttrLookup, Request, Runtime, StartCall, OP_BUDGET};

@@ -6,7 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::prelude::PRELUDE;
+use super::prelude::{prelude_export, PRELUDE};
 use super::state::{ProcessState, Runtime, OP_BUDGET};
 use super::vm::Exit;
 use crate::core::clock::from_secs;
@@ -14,12 +14,21 @@ use crate::core::profile::Profile;
 use crate::python::bytecode::Code;
 use crate::python::compile::compile_module;
 use crate::python::error::{PyError, PyErrorKind};
-use crate::python::frame::{Caller, Env, Frame, Globals};
+use crate::python::frame::{snapshot, Caller, Env, Frame, Globals};
+use crate::python::objects::Namespace;
+use crate::python::random::Random;
 use crate::python::value::Value;
 
 impl Runtime {
-    /// Compiles `source` and sets up its main thread; nothing runs yet.
-    pub fn new(source: &str, name: &str, profile: Profile) -> Result<Runtime, PyError> {
+    /// Compiles `source` and sets up its main thread; nothing runs yet. `install` fills in the
+    /// builtins and modules written in Rust (`python::natives::install`) before the prelude,
+    /// which uses them, runs.
+    pub fn new(
+        source: &str,
+        name: &str,
+        profile: Profile,
+        install: fn(&mut Runtime),
+    ) -> Result<Runtime, PyError> {
         let prelude = compile_module(PRELUDE, "<prelude>").map_err(|e| PyError {
             message: format!("the kitchen's prelude does not compile: {}", e.message),
             ..e
@@ -33,6 +42,7 @@ impl Runtime {
             processes: Vec::new(),
             builtins: HashMap::new(),
             modules: HashMap::new(),
+            attr_lookups: Vec::new(),
             prelude_globals: Rc::new(RefCell::new(HashMap::new())),
             wakes: Vec::new(),
             task_events: Vec::new(),
@@ -46,7 +56,7 @@ impl Runtime {
             executor_counter: 0,
             fatal: None,
         };
-        rt.install_natives();
+        install(&mut rt);
         rt.run_prelude(prelude)?;
         let globals: Globals = Rc::new(RefCell::new(HashMap::new()));
         globals
@@ -54,7 +64,7 @@ impl Runtime {
             .insert(Rc::from("__name__"), Value::str("__main__"));
         rt.processes.push(ProcessState {
             globals: globals.clone(),
-            random: RefCell::new(crate::python::random::Random::default()),
+            random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "MainProcess".into(),
         });
@@ -71,7 +81,7 @@ impl Runtime {
         let frame = Frame::new(code, env, self.prelude_globals.clone(), Caller::Base);
         self.processes.push(ProcessState {
             globals: self.prelude_globals.clone(),
-            random: RefCell::new(crate::python::random::Random::default()),
+            random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "prelude".into(),
         });
@@ -91,5 +101,29 @@ impl Runtime {
         self.ops_done = 0;
         self.install_prelude_exports();
         Ok(())
+    }
+
+    /// After the prelude ran: its public functions join the builtins and the modules.
+    /// A prelude function `asyncio__gather` becomes `asyncio.gather`.
+    fn install_prelude_exports(&mut self) {
+        let items = snapshot(&self.prelude_globals);
+        for (name, value) in items {
+            match prelude_export(&name) {
+                Some((module, attr)) => {
+                    if let Some(ns) = self
+                        .modules
+                        .get(module)
+                        .and_then(|m| m.downcast::<Namespace>())
+                    {
+                        ns.attrs.borrow_mut().insert(Rc::from(attr), value);
+                    }
+                }
+                _ => {
+                    if !name.starts_with('_') {
+                        self.builtins.insert(name, value);
+                    }
+                }
+            }
+        }
     }
 }
