@@ -22,7 +22,7 @@ use super::clock::Nanos;
 use super::cores::Cores;
 use super::gil::Gil;
 use super::interpreter::{self, Interpreter, TaskEvent};
-use super::profile::Profile;
+use super::profile::{CheckedProfile, Profile};
 use super::recorder::{Recorder, TraceHeader};
 use super::trace::{EventKind, LaneKind, State, Trace};
 
@@ -142,16 +142,15 @@ pub struct Simulator<'a> {
 }
 
 /// Runs an interpreted program (its thread 0 is the main thread) on the machine `profile`
-/// describes, and returns its trace. `header.profile` is replaced by the clamped profile.
+/// describes, and returns its trace. The profile was checked where it entered the run (see
+/// [`CheckedProfile`]), so the interpreter sees the same machine; `header.profile` is set to it.
 pub fn simulate(
     interpreter: &mut dyn Interpreter,
-    profile: Profile,
+    profile: &CheckedProfile,
     mut header: TraceHeader,
 ) -> Result<Trace, SimError> {
-    let (profile, clamps) = profile.clamped();
-    header.notes.extend(clamps.iter().map(|c| c.to_string()));
-    header.profile = profile.clone();
-    let mut sim = Simulator::new(profile, interpreter);
+    header.profile = profile.profile().clone();
+    let mut sim = Simulator::new(profile.profile().clone(), interpreter);
     sim.start_main();
     sim.run()?;
     Ok(sim.rec.finish(sim.now, header))

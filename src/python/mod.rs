@@ -29,16 +29,22 @@ use crate::core::trace::Trace;
 
 /// Runs the Python program `source` (named `name`, e.g. its file name) on the machine
 /// `profile` describes, and returns its trace.
+///
+/// The profile is user input (a URL parameter, a `--profile` file, `--cores`): it is checked
+/// here, once, and the checked profile goes to the interpreter and the simulator alike, so the
+/// program's `multiprocessing.cpu_count()` says the cores the simulation has. What had to be
+/// clamped is noted in the trace.
 pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError> {
-    let mut rt = runtime::Runtime::new(source, name, profile.clone(), natives::install)?;
+    let (profile, clamps) = profile.checked();
+    let mut rt = runtime::Runtime::new(source, name, &profile, natives::install)?;
     let header = TraceHeader {
         scenario: name.to_string(),
         title: name.to_string(),
-        profile: profile.clone(),
-        notes: Vec::new(),
+        profile: profile.profile().clone(),
+        notes: clamps.iter().map(|c| c.to_string()).collect(),
         code: Some(source.to_string()),
     };
-    match simulate(&mut rt, profile, header) {
+    match simulate(&mut rt, &profile, header) {
         Ok(mut trace) => {
             trace.notes.append(&mut rt.take_notes());
             Ok(trace)

@@ -10,7 +10,7 @@ use super::prelude::{prelude_export, PRELUDE};
 use super::state::{ProcessState, Runtime, OP_BUDGET};
 use super::vm::Exit;
 use crate::core::clock::from_secs;
-use crate::core::profile::Profile;
+use crate::core::profile::CheckedProfile;
 use crate::python::bytecode::Code;
 use crate::python::compile::compile_module;
 use crate::python::error::{PyError, PyErrorKind};
@@ -26,7 +26,7 @@ impl Runtime {
     pub fn new(
         source: &str,
         name: &str,
-        profile: Profile,
+        profile: &CheckedProfile,
         install: fn(&mut Runtime),
     ) -> Result<Runtime, PyError> {
         let prelude = compile_module(PRELUDE, "<prelude>").map_err(|e| PyError {
@@ -36,7 +36,7 @@ impl Runtime {
         let code = compile_module(source, name)?;
         let op_ns = from_secs(profile.op_s).max(1);
         let mut rt = Runtime {
-            profile,
+            profile: profile.clone(),
             op_ns,
             threads: Vec::new(),
             processes: Vec::new(),

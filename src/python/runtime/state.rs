@@ -10,7 +10,7 @@ use std::rc::Rc;
 use super::loop_state::EventLoop;
 use crate::core::clock::{to_secs, Nanos};
 use crate::core::interpreter::TaskEvent;
-use crate::core::profile::Profile;
+use crate::core::profile::CheckedProfile;
 use crate::python::error::PyError;
 use crate::python::frame::{Frame, Globals};
 use crate::python::random::Random;
@@ -84,7 +84,8 @@ pub(super) struct ProcessState {
 /// Everything a running program can see, and the bookkeeping of its run. Its fields are the
 /// runtime's own (its rooms in `runtime/` use them); the natives go through the methods.
 pub struct Runtime {
-    pub(super) profile: Profile,
+    /// The machine, checked where the run began (see [`CheckedProfile`]).
+    pub(super) profile: CheckedProfile,
     pub(super) op_ns: Nanos,
     pub(super) threads: Vec<PyThread>,
     pub(super) processes: Vec<ProcessState>,
@@ -110,7 +111,7 @@ pub struct Runtime {
 
 impl Runtime {
     /// The machine the program runs on.
-    pub fn profile(&self) -> &Profile {
+    pub fn profile(&self) -> &CheckedProfile {
         &self.profile
     }
 
