@@ -4,6 +4,21 @@
 //! bytecode and run by an interpreter whose threads, processes and asyncio tasks are scheduled
 //! by the core's simulator, so a pasted program produces the same kind of trace as a built-in
 //! scenario.
+//!
+//! Where things are, from the bottom up (each module imports only those above it in this
+//! list, never one that imports it back; `tests/architecture.rs` checks it):
+//! - [`value`]: Python values; [`ops`]: arithmetic, comparison, `repr`, formatting and the
+//!   methods of plain data; [`error`]: the error a run can end in.
+//! - [`bytecode`] and [`compile`] (with [`fast_path`]): from source to instructions.
+//! - [`frame`] (frames and generators), [`objects`] (functions, namespaces, iterators),
+//!   [`sync`] (thread and process handles, locks, queues), [`futures`] (futures and tasks),
+//!   [`copy`] (values crossing a process boundary), [`random`] (CPython's generator).
+//! - [`runtime`]: the interpreter proper — its state, the VM, threads, asyncio's event loop,
+//!   and the answer to the simulator's question "what does this thread do next?".
+//! - [`natives`]: the library written in Rust, one file per module (`time`, `threading`,
+//!   `asyncio`, `multiprocessing`, `concurrent.futures`, `random`, `math`, `queue`), installed
+//!   into the runtime when it is built; the rest of the library is `runtime/prelude.py`.
+//! - [`run`], here: a program's whole run, from source to trace.
 
 pub mod bytecode;
 pub mod compile;

@@ -7,17 +7,17 @@
 //! builtin. Whatever the interpreter does not support is refused here, with its line and
 //! column, rather than failing halfway through a run.
 //!
-//! One [`Compiler`] walks the tree; its methods are grouped by what they compile:
+//! One `Compiler` walks the tree; its methods are grouped by what they compile:
 //! - this file: the compiler's state (a stack of code units being built), emitting and
 //!   patching instructions, and where a name lives;
-//! - [`scopes`]: which names a scope binds (found before the scope is compiled);
-//! - [`statements`]: simple statements, assignments, `if`, loops, imports;
-//! - [`blocks`]: `try`, `with`, and what `return`, `break` and `continue` unwind on the way out;
-//! - [`expressions`]: expressions, calls, f-strings, `await`;
-//! - [`functions`]: `def`, `lambda` and comprehensions, each compiled into code of its own.
+//! - `scopes`: which names a scope binds (found before the scope is compiled);
+//! - `statements`: simple statements, assignments, `if`, loops, imports;
+//! - `blocks`: `try`, `with`, and what `return`, `break` and `continue` unwind on the way out;
+//! - `expressions`: expressions, calls, f-strings, `await`;
+//! - `functions`: `def`, `lambda` and comprehensions, each compiled into code of its own.
 //!
-//! The children extend [`Compiler`] and import from this file; this file imports only
-//! [`scopes`], so the imports go one way.
+//! The children extend `Compiler` and import from this file; this file imports only
+//! `scopes`, so the imports go one way.
 
 mod blocks;
 mod expressions;

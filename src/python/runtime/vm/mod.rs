@@ -4,16 +4,16 @@
 //!
 //! Generators and coroutines are frames that move between the thread's frame stack (while
 //! running) and their generator object (while suspended). How a frame's result reaches the
-//! frame below it depends on how it was entered ([`Caller`]): a plain call pushes the return
-//! value, a `for` loop over a generator jumps out when it returns, a `yield from` / `await`
-//! passes each yielded value further out, and a *base* frame (a thread's target, an asyncio
-//! task's coroutine) hands its outcome to the runtime.
+//! frame below it depends on how it was entered (its `Caller`, see `python::frame`): a plain
+//! call pushes the return value, a `for` loop over a generator jumps out when it returns, a
+//! `yield from` / `await` passes each yielded value further out, and a *base* frame (a
+//! thread's target, an asyncio task's coroutine) hands its outcome to the runtime.
 //!
 //! The rooms of the VM: this file runs the loop (one instruction after another, with the CPU
-//! quantum and the operation budget); [`step`] carries out one instruction, by family
-//! ([`names`] read and write variables); [`calls`] enter functions and natives;
-//! [`generators`] and [`iteration`] move frames in and out of generators and loops;
-//! [`exceptions`] unwind to handlers; [`fast_paths`] compute closed-form loops.
+//! quantum and the operation budget); `step.rs` carries out one instruction, by family;
+//! `names.rs` reads and writes variables; `calls.rs` enters functions and natives;
+//! `generators.rs` and `iteration.rs` move frames in and out of generators and loops;
+//! `exceptions.rs` unwinds to handlers; `fast_paths.rs` computes closed-form loops.
 
 mod calls;
 mod exceptions;
