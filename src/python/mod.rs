@@ -5,8 +5,8 @@
 //! by the core's simulator, so a pasted program produces the same kind of trace as a built-in
 //! scenario.
 //!
-//! Where things are, from the bottom up (each module imports only those above it in this
-//! list, never one that imports it back; `tests/architecture.rs` checks it):
+//! Where things are, from the bottom up: each line uses the lines above it, and no module
+//! imports one that imports it back (`tests/architecture.rs` checks that).
 //! - [`value`]: Python values; [`ops`]: arithmetic, comparison, `repr`, formatting and the
 //!   methods of plain data; [`error`]: the error a run can end in.
 //! - [`bytecode`] and [`compile`] (with [`fast_path`]): from source to instructions.
