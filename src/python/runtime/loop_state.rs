@@ -11,17 +11,17 @@ use crate::python::futures::Future;
 use crate::python::value::Value;
 
 /// An asyncio event loop, living in the thread that called `asyncio.run`.
-pub struct EventLoop {
+pub(super) struct EventLoop {
     /// Frames below this depth belong to the code that called `asyncio.run`.
-    pub base: usize,
-    pub ready: VecDeque<Rc<Future>>,
-    pub timers: BinaryHeap<Reverse<(Nanos, u64)>>,
-    pub timer_futures: HashMap<u64, (Rc<Future>, Value)>,
-    pub seq: u64,
-    pub current: Option<Rc<Future>>,
-    pub main: Rc<Future>,
-    pub tasks: Vec<Rc<Future>>,
-    pub default_executor: Option<Value>,
-    pub handle: Value,
-    pub cancelling: bool,
+    pub(super) base: usize,
+    pub(super) ready: VecDeque<Rc<Future>>,
+    pub(super) timers: BinaryHeap<Reverse<(Nanos, u64)>>,
+    pub(super) timer_futures: HashMap<u64, (Rc<Future>, Value)>,
+    pub(super) seq: u64,
+    pub(super) current: Option<Rc<Future>>,
+    pub(super) main: Rc<Future>,
+    pub(super) tasks: Vec<Rc<Future>>,
+    pub(super) default_executor: Option<Value>,
+    pub(super) handle: Value,
+    pub(super) cancelling: bool,
 }

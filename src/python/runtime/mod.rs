@@ -3,33 +3,33 @@
 //!
 //! The split of work: the simulator owns time, cores and each process's GIL; the runtime owns
 //! everything a Python program can see (variables, locks, queues, futures, tasks). Its rooms:
-//! - [`state`]: the data — threads, processes, builtins, modules, the run's bookkeeping;
-//! - [`scheduling`]: what a thread does next (the [`crate::core::interpreter::Interpreter`]
+//! - `state`: the data — threads, processes, builtins, modules, the run's bookkeeping;
+//! - `scheduling`: what a thread does next (the [`crate::core::interpreter::Interpreter`]
 //!   the simulator drives);
-//! - [`vm`]: the bytecode interpreter that runs a thread's frames;
-//! - [`threads`]: a thread's life from creation to its end;
-//! - [`event_loop`] (with its data in [`loop_state`]): asyncio's loop and its tasks;
-//! - [`completion`]: finishing futures and waking who waits for them;
-//! - [`native`]: what functions written in Rust receive and return;
-//! - [`attrs`]: `obj.name`, with the library's objects' attributes as the natives registered;
-//! - [`prelude`]: `prelude.py`, the library CPython writes in Python, and where its
+//! - `vm`: the bytecode interpreter that runs a thread's frames;
+//! - `threads`: a thread's life from creation to its end;
+//! - `event_loop` (with its data in `loop_state`): asyncio's loop and its tasks;
+//! - `completion`: finishing futures and waking who waits for them;
+//! - `native`: what functions written in Rust receive and return;
+//! - `attrs`: `obj.name`, with the library's objects' attributes as the natives registered;
+//! - `prelude`: `prelude.py`, the library CPython writes in Python, and where its
 //!   functions go;
-//! - [`setup`]: building a runtime for a program (the prelude loaded, the main thread ready).
+//! - `setup`: building a runtime for a program (the prelude loaded, the main thread ready).
 //!
 //! This file only names the rooms and re-exports what the rest of the interpreter uses; the
 //! rooms import each other directly, never through it.
 
-pub mod attrs;
-pub mod completion;
-pub mod event_loop;
-pub mod loop_state;
-pub mod native;
-pub mod prelude;
-pub mod scheduling;
-pub mod setup;
-pub mod state;
-pub mod threads;
-pub mod vm;
+mod attrs;
+mod completion;
+mod event_loop;
+mod loop_state;
+mod native;
+mod prelude;
+mod scheduling;
+mod setup;
+mod state;
+mod threads;
+mod vm;
 
 pub use crate::python::sync::ThreadId;
 pub use native::{Args, Native, NativeFn, Outcome};

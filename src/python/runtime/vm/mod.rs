@@ -61,7 +61,10 @@ fn top_frame(frames: &mut [Frame]) -> &mut Frame {
 
 impl Runtime {
     /// Runs thread `tid` until it stops for one of the reasons in [`Exit`].
-    pub fn run_thread(&mut self, tid: ThreadId) -> Result<Exit, PyError> {
+    pub(in crate::python::runtime) fn run_thread(
+        &mut self,
+        tid: ThreadId,
+    ) -> Result<Exit, PyError> {
         let mut frames = std::mem::take(&mut self.threads[tid].frames);
         let exit = self.exec(tid, &mut frames);
         self.threads[tid].frames = frames;
