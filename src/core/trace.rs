@@ -207,6 +207,9 @@ pub enum EventKind {
     GilHandoff,
     /// A blocking call inside a coroutine froze the event loop.
     LoopBlocked,
+    /// A thread waiting for the GIL waited the switch interval (5 ms) and asked the holder to
+    /// drop it (CPython's `gil_drop_request`); `lane` is the waiter, `detail` names the holder.
+    GilDropRequest,
 }
 
 /// Something that happened at one instant.

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use super::sync::ThreadId;
 use super::value::{Exception, Object, Value};
+use crate::core::interpreter::WaitingFor;
 
 /// Whether a future has finished, and how.
 #[derive(Clone)]
@@ -64,11 +65,22 @@ pub struct Future {
     pub gather: Option<RefCell<GatherState>>,
     /// What a task awaiting this future is shown doing, e.g. `sleep 30 s`.
     pub label: String,
+    /// What awaiting this future waits for, as far as it is known: set by whoever made it (a
+    /// sleep, a task, a lock...) and filled in as more is learnt (the timer of a `wait_for`,
+    /// the helper thread that runs a `to_thread` call). See `runtime::waits`.
+    pub wait: RefCell<Option<WaitingFor>>,
+    /// For a concurrent future of a thread pool: the worker thread that took its call.
+    pub runner: Cell<Option<ThreadId>>,
 }
 
 impl Future {
     pub fn is_done(&self) -> bool {
         !matches!(*self.state.borrow(), FutState::Pending)
+    }
+
+    /// The number the runtime reports a task by (in its task events).
+    pub fn id(this: &Rc<Future>) -> usize {
+        Rc::as_ptr(this) as usize
     }
 }
 
@@ -102,6 +114,8 @@ impl Object for FutureObj {
 /// `asyncio.sleep(secs)`: starts its timer when first awaited, as CPython's coroutine does.
 pub struct SleepAwaitable {
     pub secs: f64,
+    /// The delay as the program gave it (`30`, `0.5`), for what the task is shown waiting for.
+    pub delay: String,
     pub result: Value,
     pub future: RefCell<Option<Rc<Future>>>,
 }

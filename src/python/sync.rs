@@ -61,6 +61,8 @@ impl Object for Handle {
 #[derive(Default)]
 pub struct Lock {
     pub locked: Cell<bool>,
+    /// The thread that holds it, so a waiter can be shown waiting for that thread.
+    pub holder: Cell<Option<ThreadId>>,
     pub waiters: RefCell<VecDeque<ThreadId>>,
 }
 

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use super::build::{err, namespace, native};
 use super::futures::{future_value, futures_of};
 use super::time::sleep_seconds;
+use crate::core::interpreter::By;
 use crate::python::futures::{FutState, FutureObj, SleepAwaitable, Waker};
 use crate::python::ops;
 use crate::python::runtime::{Args, NativeFn, Outcome, Runtime};
@@ -72,8 +73,10 @@ fn asyncio_sleep(rt: &mut Runtime, a: Args) -> Outcome {
     // CPython treats a negative or NaN delay as no delay at all.
     let secs = if secs.is_nan() { 0.0 } else { secs };
     let result = a.get(1, "result").cloned().unwrap_or(Value::None);
+    let delay = a.get(0, "delay").map(ops::to_str).unwrap_or_default();
     Outcome::Value(Value::object(SleepAwaitable {
         secs,
+        delay,
         result,
         future: RefCell::new(None),
     }))
@@ -168,6 +171,7 @@ fn notify_when_done(rt: &mut Runtime, a: Args) -> Outcome {
         return err(ExcKind::TypeError, "_notify_when_done needs two futures");
     };
     let (src, dst) = (src.0.clone(), dst.0.clone());
+    rt.waits_for_task(&dst, &src);
     if src.is_done() {
         rt.complete(&dst, FutState::Done(Value::None));
     } else {
@@ -187,6 +191,10 @@ fn wrap_future(rt: &mut Runtime, a: Args) -> Outcome {
         .map(ops::to_str)
         .unwrap_or_else(|| "thread".into());
     let af = rt.new_future(Some(a.thread), &label);
+    // A thread pool's worker may have taken the call already: awaiting `af` waits for it.
+    if let (Some(worker), Some(w)) = (cf.runner.get(), af.wait.borrow_mut().as_mut()) {
+        w.by = Some(By::Thread(worker));
+    }
     let state = cf.state.borrow().clone();
     match state {
         FutState::Pending => cf.waiters.borrow_mut().push(Waker::Chain(af.clone())),

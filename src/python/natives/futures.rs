@@ -5,9 +5,11 @@
 use std::rc::Rc;
 
 use super::build::{bound, err, namespace, native};
+use crate::core::interpreter::By;
+use crate::core::trace::WaitOn;
 use crate::python::futures::{FutState, Future, FutureObj, Waker};
 use crate::python::ops;
-use crate::python::runtime::{Args, NativeFn, Outcome, Runtime};
+use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Runtime};
 use crate::python::value::{ExcKind, Exception, Value};
 
 /// Makes `concurrent.futures` importable, with the prelude's helpers for executors.
@@ -94,7 +96,12 @@ fn future_result(_: &mut Runtime, a: Args) -> Outcome {
         }
         FutState::Pending => {
             f.waiters.borrow_mut().push(Waker::Thread(a.thread));
-            Outcome::Block("future.result()".into())
+            let mut wait = waiting_for(WaitOn::Future, "Future.result()");
+            wait.by = f.runner.get().map(By::Thread);
+            Outcome::Block {
+                label: "future.result()".into(),
+                wait,
+            }
         }
     }
 }
@@ -166,7 +173,10 @@ fn wait_any(_: &mut Runtime, a: Args) -> Outcome {
     for f in &fs {
         f.waiters.borrow_mut().push(Waker::ThreadNone(a.thread));
     }
-    Outcome::Block("wait for futures".into())
+    Outcome::Block {
+        label: "wait for futures".into(),
+        wait: waiting_for(WaitOn::Future, "as_completed()"),
+    }
 }
 
 fn done_seq(_: &mut Runtime, a: Args) -> Outcome {

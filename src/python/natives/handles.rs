@@ -7,10 +7,12 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::build::{bound, err};
+use crate::core::interpreter::By;
+use crate::core::trace::WaitOn;
 use crate::python::copy::Copier;
 use crate::python::objects::Function;
 use crate::python::ops;
-use crate::python::runtime::{Args, NativeFn, Outcome, Request, Runtime, StartCall};
+use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall};
 use crate::python::sync::{Handle, Life, ThreadId};
 use crate::python::value::{ExcKind, Exception, Object, Value};
 
@@ -200,7 +202,17 @@ fn handle_join(rt: &mut Runtime, a: Args) -> Outcome {
         return Outcome::Value(Value::None);
     }
     inner.joiners.borrow_mut().push(a.thread);
-    Outcome::Block(format!("join {}", h.name.borrow()))
+    let on = if h.is_process {
+        WaitOn::Process
+    } else {
+        WaitOn::Thread
+    };
+    let mut wait = waiting_for(on, format!("{}.join()", h.name.borrow()));
+    wait.by = Some(By::Thread(tid));
+    Outcome::Block {
+        label: format!("join {}", h.name.borrow()),
+        wait,
+    }
 }
 
 fn handle_is_alive(rt: &mut Runtime, a: Args) -> Outcome {

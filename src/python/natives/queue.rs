@@ -7,9 +7,10 @@ use std::collections::VecDeque;
 
 use super::build::{bound, err, namespace, native};
 use crate::core::clock::from_secs;
+use crate::core::trace::WaitOn;
 use crate::python::copy::{pickled_size, Copier};
 use crate::python::ops;
-use crate::python::runtime::{Args, NativeFn, Outcome, Request, Runtime};
+use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime};
 use crate::python::sync::Channel;
 use crate::python::value::{ExcKind, Exception, Value};
 
@@ -127,6 +128,7 @@ fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
                             Request::Sleep {
                                 secs: ipc_s,
                                 label: "data through the pipe".into(),
+                                on: WaitOn::Pipe,
                             },
                         );
                         rt.queue_request(
@@ -143,6 +145,7 @@ fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
             } else {
                 item
             };
+            rt.took_work(&delivered, g);
             rt.wake_thread(g, Ok(delivered));
         }
         None => {
@@ -187,11 +190,22 @@ fn channel_get(rt: &mut Runtime, a: Args) -> Outcome {
                 Err(e) => Outcome::Raise(e),
             }
         }
-        Some(item) => Outcome::Value(item),
+        Some(item) => {
+            rt.took_work(&item, a.thread);
+            Outcome::Value(item)
+        }
         None if !block => err(ExcKind::QueueEmpty, ""),
         None => {
             ch.getters.borrow_mut().push_back(a.thread);
-            Outcome::Block("queue.get()".into())
+            let what = if ch.between_processes {
+                "multiprocessing.Queue.get()"
+            } else {
+                "queue.get()"
+            };
+            Outcome::Block {
+                label: "queue.get()".into(),
+                wait: waiting_for(WaitOn::Queue, what),
+            }
         }
     }
 }

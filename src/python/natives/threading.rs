@@ -4,8 +4,10 @@
 
 use super::build::{bound, err, namespace, native};
 use super::handles::make_handle;
+use crate::core::interpreter::By;
+use crate::core::trace::WaitOn;
 use crate::python::ops;
-use crate::python::runtime::{Args, NativeFn, Outcome, Runtime};
+use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Runtime};
 use crate::python::sync::Lock;
 use crate::python::value::{ExcKind, Value};
 
@@ -68,12 +70,18 @@ fn lock_acquire(_: &mut Runtime, a: Args) -> Outcome {
     with_lock(&a, |l| {
         if !l.locked.get() {
             l.locked.set(true);
+            l.holder.set(Some(tid));
             Outcome::Value(Value::Bool(true))
         } else if !blocking {
             Outcome::Value(Value::Bool(false))
         } else {
             l.waiters.borrow_mut().push_back(tid);
-            Outcome::Block("acquire lock".into())
+            let mut wait = waiting_for(WaitOn::Lock, "Lock.acquire()");
+            wait.by = l.holder.get().map(By::Thread);
+            Outcome::Block {
+                label: "acquire lock".into(),
+                wait,
+            }
         }
     })
     .unwrap_or_else(|| err(ExcKind::TypeError, "not a lock"))
@@ -88,6 +96,7 @@ fn lock_release(rt: &mut Runtime, a: Args) -> Outcome {
         if next.is_none() {
             l.locked.set(false);
         }
+        l.holder.set(next);
         Ok(next)
     });
     match next {

@@ -2,6 +2,7 @@
 //! `time.time()` is that clock plus a fixed epoch, so runs stay deterministic.
 
 use super::build::{err, namespace, native};
+use crate::core::trace::WaitOn;
 use crate::python::ops;
 use crate::python::runtime::{Args, Outcome, Request, Runtime};
 use crate::python::value::{ExcKind, Value};
@@ -57,6 +58,7 @@ fn time_sleep(rt: &mut Runtime, a: Args) -> Outcome {
         vec![Request::Sleep {
             secs,
             label: format!("time.sleep({})", ops::to_str(&a.args[0])),
+            on: WaitOn::Timer,
         }],
         Value::None,
     )

@@ -5,6 +5,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::state::Runtime;
+use super::waits::{wait_of_label, waiting_for};
+use crate::core::trace::WaitOn;
 use crate::python::futures::{FutState, Future, Waker};
 use crate::python::sync::ThreadId;
 use crate::python::value::{ExcKind, Exception, Value};
@@ -19,6 +21,8 @@ impl Runtime {
             done_seq: Cell::new(0),
             gather: None,
             label: label.to_string(),
+            wait: RefCell::new(Some(wait_of_label(label))),
+            runner: Cell::new(None),
         })
     }
 
@@ -119,6 +123,11 @@ impl Runtime {
             done_seq: Cell::new(0),
             gather: Some(RefCell::new((vec![None; n], n, return_exceptions))),
             label: format!("gather of {n}"),
+            wait: RefCell::new(Some(waiting_for(
+                WaitOn::Gather,
+                format!("asyncio.gather() of {n}"),
+            ))),
+            runner: Cell::new(None),
         });
         if n == 0 {
             self.complete(&outer, FutState::Done(Value::list(Vec::new())));

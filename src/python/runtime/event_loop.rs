@@ -11,9 +11,12 @@ use std::rc::Rc;
 
 use super::loop_state::EventLoop;
 use super::state::Runtime;
+use super::waits::{wait_of_label, waiting_for};
 use crate::core::clock::from_secs;
 use crate::core::interpreter::{Action, TaskEvent};
+use crate::core::interpreter::{By, WaitingFor};
 use crate::core::trace::State;
+use crate::core::trace::WaitOn;
 use crate::python::error::PyError;
 use crate::python::frame::Caller;
 use crate::python::futures::{FutState, Future, FutureObj, TaskPart, Waker};
@@ -101,6 +104,14 @@ impl Runtime {
             done_seq: Cell::new(0),
             gather: None,
             label: format!("await {name}"),
+            wait: RefCell::new(None),
+            runner: Cell::new(None),
+        });
+        *task.wait.borrow_mut() = Some(WaitingFor {
+            on: WaitOn::Task,
+            what: name.clone(),
+            until: None,
+            by: Some(By::Task(Future::id(&task))),
         });
         let id = Rc::as_ptr(&task) as usize;
         self.task_events.push(TaskEvent::Created {
@@ -129,15 +140,19 @@ impl Runtime {
             state: State::Ready,
             label: String::new(),
             line: None,
+            wait: None,
         });
         self.wakes.push(lt);
     }
 
     /// A future on `tid`'s loop that finishes with `result` after `secs` (from now).
+    /// `delay` is the delay as the program wrote it, for what an awaiting task is shown
+    /// waiting for (`asyncio.sleep(30)`).
     pub fn sleep_future(
         &mut self,
         tid: ThreadId,
         secs: f64,
+        delay: &str,
         result: Value,
     ) -> Result<Rc<Future>, Exception> {
         if self.threads[tid].event_loop.is_none() {
@@ -145,6 +160,10 @@ impl Runtime {
         }
         let label = format!("sleep {}", crate::python::ops::to_str(&Value::Float(secs)));
         let fut = self.new_future(Some(tid), &label);
+        *fut.wait.borrow_mut() = Some(waiting_for(
+            WaitOn::Timer,
+            format!("asyncio.sleep({delay})"),
+        ));
         self.call_later(tid, secs, fut.clone(), result);
         Ok(fut)
     }
@@ -155,6 +174,7 @@ impl Runtime {
             .now
             .saturating_add(self.threads[tid].cost)
             .saturating_add(from_secs(secs.max(0.0)));
+        self.timer_set(&fut, when, secs);
         if let Some(l) = self.threads[tid].event_loop.as_mut() {
             l.seq += 1;
             l.timers.push(Reverse((when, l.seq)));
@@ -212,6 +232,7 @@ impl Runtime {
             state: State::Running,
             label: String::new(),
             line: None,
+            wait: None,
         });
         self.threads[tid].cost += from_secs(self.profile.task_step_s);
         let Some(g) = part.coro.downcast::<crate::python::frame::Generator>() else {
@@ -258,11 +279,17 @@ impl Runtime {
                 if let Some(t) = &task.task {
                     *t.waiting_on.borrow_mut() = Some(fut.clone());
                 }
+                // The task is shown at its own `await` (the loop's thread is back at
+                // `asyncio.run`), waiting for what the future stands for.
+                let wait = fut.wait.borrow().clone();
+                let wait = wait.unwrap_or_else(|| wait_of_label(&fut.label));
+                let (own_line, wait) = self.awaited(&task, wait);
                 self.task_events.push(TaskEvent::State {
                     task: id,
                     state: State::Awaiting,
                     label: fut.label.clone(),
-                    line,
+                    line: own_line.or(line),
+                    wait: Some(wait),
                 });
             }
             _ => self.make_ready(&task),

@@ -10,6 +10,7 @@
 //! - `threads`: a thread's life from creation to its end;
 //! - `event_loop` (with its data in `loop_state`): asyncio's loop and its tasks;
 //! - `completion`: finishing futures and waking who waits for them;
+//! - `waits`: what each waiting thread and task waits for, for the trace;
 //! - `native`: what functions written in Rust receive and return;
 //! - `attrs`: `obj.name`, with the library's objects' attributes as the natives registered;
 //! - `prelude`: `prelude.py`, the library CPython writes in Python, and where its
@@ -30,7 +31,9 @@ mod setup;
 mod state;
 mod threads;
 mod vm;
+mod waits;
 
 pub use crate::python::sync::ThreadId;
 pub use native::{Args, Native, NativeFn, Outcome};
 pub use state::{AttrLookup, Request, Runtime, StartCall, OP_BUDGET};
+pub use waits::waiting_for;

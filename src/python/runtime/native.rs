@@ -6,6 +6,7 @@ use std::any::Any;
 use std::rc::Rc;
 
 use super::state::{Request, Runtime};
+use crate::core::interpreter::WaitingFor;
 use crate::python::sync::ThreadId;
 use crate::python::value::{Exception, Object, Value};
 
@@ -16,8 +17,12 @@ pub enum Outcome {
     /// The thread must wait for the simulator to carry out `requests`; then `value` is the
     /// call's result.
     Suspend(Vec<Request>, Value),
-    /// The thread waits until another thread wakes it with the call's result.
-    Block(String),
+    /// The thread waits until another thread wakes it with the call's result: `label` is
+    /// what its lane shows, `wait` what it waits for.
+    Block {
+        label: String,
+        wait: WaitingFor,
+    },
     /// Call this instead, and give its result as this call's result.
     Call(Value, Vec<Value>, Vec<(Rc<str>, Value)>),
     /// `asyncio.run(coro)`: this thread becomes an event loop running `coro` as its main task.

@@ -6,8 +6,9 @@
 
 use super::state::{Request, Runtime};
 use super::vm::Exit;
+use super::waits::waiting_for;
 use crate::core::clock::{from_secs, Nanos};
-use crate::core::interpreter::{Action, Interpreter, TaskEvent};
+use crate::core::interpreter::{Action, Interpreter, TaskEvent, WaitingFor};
 use crate::python::error::PyError;
 use crate::python::futures::FutState;
 use crate::python::sync::ThreadId;
@@ -40,11 +41,14 @@ impl Runtime {
             if let Some(req) = t.pending.pop_front() {
                 return Ok(match req {
                     Request::Compute { ns, label } => Action::Compute { ns, label, line },
-                    Request::Sleep { secs, label } => Action::Sleep {
-                        ns: from_secs(secs),
-                        label,
-                        line,
-                    },
+                    Request::Sleep { secs, label, on } => {
+                        t.waiting = Some(waiting_for(on, label.clone()));
+                        Action::Sleep {
+                            ns: from_secs(secs),
+                            label,
+                            line,
+                        }
+                    }
                     Request::Print(text) => Action::Print(text),
                     Request::StartThread { child } => Action::StartThread {
                         child,
@@ -125,5 +129,8 @@ impl Interpreter for Runtime {
     }
     fn take_task_events(&mut self) -> Vec<TaskEvent> {
         Runtime::take_task_events(self)
+    }
+    fn waiting(&self, thread: usize) -> Option<WaitingFor> {
+        Runtime::waiting(self, thread)
     }
 }

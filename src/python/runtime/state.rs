@@ -9,8 +9,9 @@ use std::rc::Rc;
 
 use super::loop_state::EventLoop;
 use crate::core::clock::{to_secs, Nanos};
-use crate::core::interpreter::TaskEvent;
+use crate::core::interpreter::{TaskEvent, WaitingFor};
 use crate::core::profile::CheckedProfile;
+use crate::core::trace::WaitOn;
 use crate::python::error::PyError;
 use crate::python::frame::{Frame, Globals};
 use crate::python::random::Random;
@@ -28,10 +29,12 @@ pub enum Request {
         ns: Nanos,
         label: String,
     },
-    /// `time.sleep` or a wait for data in a pipe: releases the GIL.
+    /// `time.sleep` or a wait for data in a pipe: releases the GIL. `on` says which
+    /// ([`WaitOn::Timer`] or [`WaitOn::Pipe`]).
     Sleep {
         secs: f64,
         label: String,
+        on: WaitOn,
     },
     Print(String),
     StartThread {
@@ -62,6 +65,8 @@ pub(super) struct PyThread {
     pub(super) resume: Option<Result<Value, Exception>>,
     /// Set while the thread waits for a wake-up; the label says for what.
     pub(super) blocked: Option<String>,
+    /// What the thread waits for while it sleeps or is blocked, for the trace.
+    pub(super) waiting: Option<WaitingFor>,
     /// CPU time spent interpreting, not yet charged by the simulator.
     pub(super) cost: Nanos,
     pub(super) event_loop: Option<EventLoop>,

@@ -43,6 +43,7 @@ impl Runtime {
             pending: VecDeque::new(),
             resume: None,
             blocked: None,
+            waiting: None,
             cost: 0,
             event_loop: None,
             done: false,
@@ -56,6 +57,7 @@ impl Runtime {
     pub fn wake_thread(&mut self, tid: ThreadId, result: Result<Value, Exception>) {
         let t = &mut self.threads[tid];
         if t.blocked.take().is_some() {
+            t.waiting = None;
             t.resume = Some(result);
             self.wakes.push(tid);
         }

@@ -327,9 +327,10 @@ impl Runtime {
                 t.resume = Some(Ok(value));
                 Ok(Flow::Exit(Exit::Suspended))
             }
-            Outcome::Block(label) => {
+            Outcome::Block { label, wait } => {
                 let t = &mut self.threads[tid];
                 t.blocked = Some(label);
+                t.waiting = Some(wait);
                 Ok(Flow::Exit(Exit::Suspended))
             }
             Outcome::Call(callee, args, kwargs) => {

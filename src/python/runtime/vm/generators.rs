@@ -193,7 +193,7 @@ impl Runtime {
             let fut = match existing {
                 Some(fut) => fut,
                 None => {
-                    let fut = self.sleep_future(tid, s.secs, s.result.clone())?;
+                    let fut = self.sleep_future(tid, s.secs, &s.delay, s.result.clone())?;
                     *s.future.borrow_mut() = Some(fut.clone());
                     fut
                 }
