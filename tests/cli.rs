@@ -273,3 +273,35 @@ fn import_reads_a_viztracer_file_and_refuses_garbage() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not a JSON file"), "{}", stderr(&out));
 }
+
+#[test]
+fn run_with_zero_cores_simulates_one_and_the_program_is_told_one() {
+    let dir = std::env::temp_dir().join(format!("kitchen-cli-cores-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("cores.py");
+    std::fs::write(
+        &file,
+        "import multiprocessing\nprint(multiprocessing.cpu_count())\n",
+    )
+    .expect("the program is written");
+    let out = kitchen(&[
+        "run",
+        file.to_str().expect("a UTF-8 path"),
+        "--cores",
+        "0",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trace = kitchen::core::trace::Trace::from_json(&stdout(&out)).expect("a trace");
+    assert_eq!(trace.prints[0].text, "1");
+    assert_eq!(trace.profile.cores, 1);
+    assert!(
+        trace
+            .notes
+            .iter()
+            .any(|n| n.contains("cores = 0 is out of range; using 1")),
+        "{:?}",
+        trace.notes
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

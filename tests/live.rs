@@ -11,6 +11,7 @@ use kitchen::core::profile::Profile;
 use kitchen::core::recorder::TraceHeader;
 use kitchen::core::trace::{EventKind, LaneKind, Source, State, Trace};
 use kitchen::live::{Command, Driver, LiveError, Report};
+use kitchen::python::natives;
 use kitchen::python::runtime::Runtime;
 use kitchen::scenarios::{self, Size};
 
@@ -20,7 +21,8 @@ const BOOT: Nanos = 2 * MILLI;
 const EXIT: Nanos = MILLI;
 
 fn driver(source: &str) -> Driver<Runtime> {
-    let rt = Runtime::new(source, "test.py", Profile::default()).expect("compiles");
+    let (profile, _) = Profile::default().checked();
+    let rt = Runtime::new(source, "test.py", &profile, natives::install).expect("compiles");
     let header = TraceHeader {
         scenario: "test".into(),
         title: "test".into(),

@@ -85,6 +85,21 @@ fn chrome_export_has_a_named_track_per_lane_a_gil_track_and_the_prints() {
 #[test]
 fn a_waiting_span_that_names_its_waker_gets_a_flow_arrow() {
     let mut trace = simulated("threads");
+    // The simulator says who ends each wait it can: an arrow for each of those.
+    let named: usize = trace
+        .lanes
+        .iter()
+        .flat_map(|l| &l.spans)
+        .filter(|s| s.wait.as_ref().is_some_and(|w| w.lane.is_some()))
+        .count();
+    let exported = events(&chrome::export(&trace));
+    assert!(named > 0, "the simulated threads kitchen names its wakers");
+    assert_eq!(of_phase(&exported, "s").len(), of_phase(&exported, "f").len());
+    assert!(!of_phase(&exported, "s").is_empty() && of_phase(&exported, "s").len() <= named);
+    // Without waits, no arrows; then one wait of our own, placed and checked exactly.
+    for span in trace.lanes.iter_mut().flat_map(|l| l.spans.iter_mut()) {
+        span.wait = None;
+    }
     assert!(
         of_phase(&events(&chrome::export(&trace)), "s").is_empty(),
         "no wait.lane, no arrow"

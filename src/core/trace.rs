@@ -1,7 +1,7 @@
 //! The trace: what happened, lane by lane, in seconds. It is the one format every producer
-//! writes (the simulator, the Web Worker runner in the browser, the native runner) and the one
-//! thing the page draws, so a simulated, a browser-measured and a native-measured run replay
-//! alike.
+//! writes (today the simulator and the native runner's measured runs; runs measured in the
+//! browser's Web Workers are reserved a place, [`Source::Browser`]) and the one thing the page
+//! draws, so a simulated and a measured run replay alike.
 //!
 //! A lane is one chef: a process's main thread, a thread, a pool worker, or (drawn beneath its
 //! event loop) an asyncio task. Each lane is a list of [`Span`]s that tile its life. Besides the
@@ -29,7 +29,8 @@ pub const MAX_TRACE_BYTES: usize = 256 << 20;
 pub enum Source {
     /// The deterministic simulation of CPython's scheduling.
     Simulated,
-    /// Real work timed in Web Workers in the browser.
+    /// Reserved for real work timed in Web Workers in the browser; not produced yet (the
+    /// page's worker times one CPU step, it does not write a trace).
     Browser,
     /// Real work timed on real threads and processes by the native binary.
     Native,
@@ -53,7 +54,8 @@ pub enum LaneKind {
     Process,
     /// An asyncio task; `parent` is the lane of its event loop.
     Task,
-    /// A Web Worker or native worker in a measured run.
+    /// Reserved for a Web Worker of a run measured in the browser; not produced yet (the
+    /// native runner's chefs are `Thread` and `Process` lanes).
     Worker,
 }
 
@@ -209,6 +211,9 @@ pub enum EventKind {
     GilHandoff,
     /// A blocking call inside a coroutine froze the event loop.
     LoopBlocked,
+    /// A thread waiting for the GIL waited the switch interval (5 ms) and asked the holder to
+    /// drop it (CPython's `gil_drop_request`); `lane` is the waiter, `detail` names the holder.
+    GilDropRequest,
 }
 
 /// Something that happened at one instant.

@@ -373,7 +373,7 @@ impl<I: Interpreter> Driver<I> {
             let c = chefs.get(t)?.as_ref()?;
             Some((c.process, c.lane))
         };
-        self.tasks.apply(events, now, &mut self.rec, loop_thread);
+        self.tasks.apply(events, now, &mut self.rec, &loop_thread);
         let action = action.ok_or(LiveError::ProgramFailed)?;
         // Who waits for a thread to end goes on once it has ended (a process: after its exit).
         let wakes = if action == Action::Done {

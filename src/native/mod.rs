@@ -36,6 +36,7 @@ use crate::core::profile::Profile;
 use crate::core::recorder::TraceHeader;
 use crate::core::trace::{Source, Trace};
 use crate::live::{Driver, LiveError};
+use crate::python::natives;
 use crate::python::runtime::Runtime;
 use crate::python::PyError;
 use crate::scenarios::{Scenario, Size};
@@ -166,7 +167,9 @@ pub fn measure(program: &Program, options: &Options, exe: &Path) -> Result<Trace
         ..Profile::default()
     };
     let interval = profile.switch_interval();
-    let runtime = Runtime::new(&program.source, &program.file, profile.clone())
+    let (checked, _) = profile.checked();
+    let profile = checked.profile().clone();
+    let runtime = Runtime::new(&program.source, &program.file, &checked, natives::install)
         .map_err(MeasureError::Program)?;
     let header = TraceHeader {
         scenario: program.id.clone(),
@@ -187,12 +190,12 @@ pub fn measure(program: &Program, options: &Options, exe: &Path) -> Result<Trace
     match executor::run(&mut driver, setup) {
         Ok(end) => {
             let (mut trace, mut runtime) = driver.finish(end);
-            trace.notes.append(&mut runtime.notes);
+            trace.notes.append(&mut runtime.take_notes());
             Ok(trace)
         }
         Err(executor::RunError::Live(LiveError::ProgramFailed)) => {
             let runtime = driver.interpreter_mut();
-            Err(match runtime.fatal.take() {
+            Err(match runtime.take_fatal() {
                 Some(e) => MeasureError::Program(e),
                 None => MeasureError::Run("the program failed".into()),
             })

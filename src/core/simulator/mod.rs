@@ -15,17 +15,26 @@
 //!    drop request, a time slice ending) and apply what happens then.
 //!
 //! Ties are broken by core and thread number, so the same program always gives the same trace.
+//!
+//! Every waiting span says what it waits for (`Span::wait`), so a view can join the waiter to
+//! what will wake it: the GIL and its holder, a core, a thread being started, the loop's next
+//! timer are the simulator's to say; what an interpreted thread or task waits for (a sleep, a
+//! lock, a join, an `await`) the interpreter says, and `interpreted.rs` turns its threads and
+//! tasks into lanes. When a GIL waiter's switch interval runs out, the trace records its drop
+//! request (`EventKind::GilDropRequest`) at the moment of the forced switch it causes.
+
+mod interpreted;
 
 use std::collections::VecDeque;
 
-use super::clock::Nanos;
+use super::clock::{to_secs, Nanos};
 use super::cores::Cores;
 use super::gil::Gil;
-use super::interpreter::{self, Interpreter, TaskEvent};
-use super::profile::Profile;
+use super::interpreter::{Interpreter, WaitingFor};
+use super::profile::{CheckedProfile, Profile};
 use super::recorder::{Recorder, TraceHeader};
 use super::task_lanes::TaskLanes;
-use super::trace::{EventKind, LaneKind, State, Trace};
+use super::trace::{EventKind, LaneKind, State, Trace, Wait, WaitOn};
 
 /// Most actions a run may take before it is stopped (an endless program must not freeze a tab).
 pub const STEP_BUDGET: u64 = 5_000_000;
@@ -77,7 +86,7 @@ enum Then {
 }
 
 #[derive(Clone, Debug)]
-enum Wait {
+enum WaitKind {
     /// `Thread.start()` waits until the new thread has run (CPython's `_started` event).
     Started,
     /// An event loop in `select()`, until a timer (or forever) or a wake-up.
@@ -101,7 +110,7 @@ enum Phase {
     Sleep {
         until: Nanos,
     },
-    Wait(Wait),
+    Wait(WaitKind),
     Done,
 }
 
@@ -143,16 +152,15 @@ pub struct Simulator<'a> {
 }
 
 /// Runs an interpreted program (its thread 0 is the main thread) on the machine `profile`
-/// describes, and returns its trace. `header.profile` is replaced by the clamped profile.
+/// describes, and returns its trace. The profile was checked where it entered the run (see
+/// [`CheckedProfile`]), so the interpreter sees the same machine; `header.profile` is set to it.
 pub fn simulate(
     interpreter: &mut dyn Interpreter,
-    profile: Profile,
+    profile: &CheckedProfile,
     mut header: TraceHeader,
 ) -> Result<Trace, SimError> {
-    let (profile, clamps) = profile.clamped();
-    header.notes.extend(clamps.iter().map(|c| c.to_string()));
-    header.profile = profile.clone();
-    let mut sim = Simulator::new(profile, interpreter);
+    header.profile = profile.profile().clone();
+    let mut sim = Simulator::new(profile.profile().clone(), interpreter);
     sim.start_main();
     sim.run()?;
     Ok(sim.rec.finish(sim.now, header))
@@ -266,7 +274,20 @@ impl<'a> Simulator<'a> {
         if self.processes[process].gil.request(t, self.now, interval) {
             self.granted_gil(t);
         } else {
-            self.rec.set(lane, self.now, State::WaitingGil, "", None);
+            let wait = self.gil_wait(process);
+            self.rec
+                .set_waiting(lane, self.now, State::WaitingGil, "", wait);
+        }
+    }
+
+    /// Waiting for `process`'s GIL, held by its holder now.
+    fn gil_wait(&self, process: usize) -> Wait {
+        let holder = self.processes[process].gil.holder();
+        Wait {
+            on: WaitOn::Gil,
+            what: "the GIL".into(),
+            until_s: None,
+            lane: holder.map(|h| self.threads[h].lane),
         }
     }
 
@@ -281,6 +302,11 @@ impl<'a> Simulator<'a> {
                 thread.phase = Phase::Go;
                 self.runnable.push_back(t);
             }
+        }
+        // Who began waiting for the GIL at this instant waits for its new holder.
+        for w in self.processes[process].gil.waiters() {
+            self.rec
+                .rewait_opened_now(self.threads[w].lane, self.now, lane);
         }
     }
 
@@ -314,8 +340,9 @@ impl<'a> Simulator<'a> {
             Some(core) => self.show_on_core(t, core),
             None => {
                 let (lane, label) = (self.threads[t].lane, self.compute_label(t));
+                let wait = core_wait(None);
                 self.rec
-                    .set(lane, self.now, State::WaitingCore, &label, None);
+                    .set_waiting(lane, self.now, State::WaitingCore, &label, wait);
             }
         }
     }
@@ -382,14 +409,25 @@ impl<'a> Simulator<'a> {
         Ok(())
     }
 
-    /// `time.sleep`: the GIL is free until the sleep ends.
-    fn sleep(&mut self, t: usize, ns: Nanos, label: &str) {
+    /// `time.sleep`: the GIL is free until the sleep ends. `waiting` says what for, as the
+    /// interpreter knows it (a sleep, or data through a pipe).
+    fn sleep(&mut self, t: usize, ns: Nanos, label: &str, waiting: Option<WaitingFor>) {
         self.release_gil(t, "sleeping releases the GIL");
-        self.threads[t].phase = Phase::Sleep {
-            until: self.now.saturating_add(ns),
-        };
+        let until = self.now.saturating_add(ns);
+        self.threads[t].phase = Phase::Sleep { until };
         let lane = self.threads[t].lane;
-        self.rec.set(lane, self.now, State::Sleeping, label, None);
+        let mut wait = match waiting {
+            Some(w) => self.trace_wait(w),
+            None => Wait {
+                on: WaitOn::Timer,
+                what: label.to_string(),
+                until_s: None,
+                lane: None,
+            },
+        };
+        wait.until_s = Some(to_secs(until));
+        self.rec
+            .set_waiting(lane, self.now, State::Sleeping, label, wait);
     }
 
     /// `Process.start()`: the fork costs more the more children still run.
@@ -458,7 +496,18 @@ impl<'a> Simulator<'a> {
                     name.clone(),
                 );
                 self.set_memory(self.memory + self.profile.thread_memory_bytes);
-                self.wait(t, Wait::Started, &format!("wait for {name} to start"));
+                let started = Wait {
+                    on: WaitOn::Thread,
+                    what: format!("{name}.start()"),
+                    until_s: None,
+                    lane: Some(self.threads[child].lane),
+                };
+                self.wait(
+                    t,
+                    WaitKind::Started,
+                    &format!("wait for {name} to start"),
+                    Some(started),
+                );
                 self.want_gil(child);
             }
             Then::StartProcess { name, id } => {
@@ -479,16 +528,20 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    fn wait(&mut self, t: usize, wait: Wait, label: &str) {
-        let state = if matches!(wait, Wait::Select { .. }) {
+    /// `t` waits (without the GIL) in a way of `kind`, for what `wait` says when known.
+    fn wait(&mut self, t: usize, kind: WaitKind, label: &str, wait: Option<Wait>) {
+        let state = if matches!(kind, WaitKind::Select { .. }) {
             State::Idle
         } else {
             State::Blocked
         };
         self.release_gil(t, "waiting releases the GIL");
-        self.threads[t].phase = Phase::Wait(wait);
-        self.rec
-            .set(self.threads[t].lane, self.now, state, label, None);
+        self.threads[t].phase = Phase::Wait(kind);
+        let lane = self.threads[t].lane;
+        match wait {
+            Some(wait) => self.rec.set_waiting(lane, self.now, state, label, wait),
+            None => self.rec.set(lane, self.now, state, label, None),
+        }
     }
 
     fn finish(&mut self, t: usize) {
@@ -510,106 +563,6 @@ impl<'a> Simulator<'a> {
         self.set_memory(self.memory.saturating_sub(freed));
     }
 
-    // ----- the interpreter ------------------------------------------------------------
-
-    /// Asks the interpreter what thread `t` does next, and does it.
-    fn next_action(&mut self, t: usize) -> Result<(), SimError> {
-        let (id, lane, now) = (self.threads[t].id, self.threads[t].lane, self.now);
-        let action = self.interpreter.next(id, now);
-        let wakes = self.interpreter.take_wakes();
-        let events = self.interpreter.take_task_events();
-        self.apply_task_events(events);
-        let Some(action) = action else {
-            return Err(SimError::ProgramFailed);
-        };
-        // Who waits for `t` to end goes on once it has ended (see `end`); the rest at once.
-        let wakes = if matches!(action, interpreter::Action::Done) {
-            wakes
-        } else {
-            self.wake_all(wakes);
-            Vec::new()
-        };
-        match action {
-            interpreter::Action::Compute {
-                ns, label, line, ..
-            } => {
-                self.rec.line(lane, now, line);
-                self.compute(t, ns, label, State::Running, Then::Continue);
-            }
-            interpreter::Action::Sleep { ns, label, line } => {
-                self.rec.line(lane, now, line);
-                self.sleep(t, ns, &label);
-            }
-            interpreter::Action::Print(text) => self.rec.print(lane, now, text),
-            interpreter::Action::StartThread {
-                child,
-                name,
-                helper,
-            } => {
-                let kind = if helper {
-                    LaneKind::PoolWorker
-                } else {
-                    LaneKind::Thread
-                };
-                self.start_interpreted(t, child, name, kind);
-            }
-            interpreter::Action::StartProcess { child, name } => {
-                self.start_interpreted(t, child, name, LaneKind::Process)
-            }
-            interpreter::Action::Block { label, line } => {
-                self.rec.line(lane, now, line);
-                self.wait(t, Wait::Interpreter, &label);
-            }
-            interpreter::Action::Select { until } => {
-                self.wait(t, Wait::Select { until }, "waiting for events")
-            }
-            interpreter::Action::Done => self.end(t, wakes),
-        }
-        Ok(())
-    }
-
-    /// `t` has nothing more to do; `wakes` came with that (the `join()`s waiting for it). A
-    /// process still has its exit work to do, on a core, before it is gone and they go on.
-    fn end(&mut self, t: usize, wakes: Vec<usize>) {
-        if self.threads[t].kind == LaneKind::Process {
-            let exit = self.profile.process_exit();
-            let then = Then::Exit { wakes };
-            self.compute(t, exit, "process exit".into(), State::Spawning, then);
-        } else {
-            self.wake_all(wakes);
-            self.finish(t);
-        }
-    }
-
-    fn wake_all(&mut self, wakes: Vec<usize>) {
-        for id in wakes {
-            self.wake_interpreted(id);
-        }
-    }
-
-    /// The interpreter says thread `id`'s wait may be over: it asks for the GIL to see.
-    fn wake_interpreted(&mut self, id: usize) {
-        let Some(Some(t)) = self.interpreted.get(id).copied() else {
-            return;
-        };
-        if matches!(
-            self.threads[t].phase,
-            Phase::Wait(Wait::Interpreter) | Phase::Wait(Wait::Select { .. })
-        ) {
-            self.want_gil(t);
-        }
-    }
-
-    fn apply_task_events(&mut self, events: Vec<TaskEvent>) {
-        let (threads, interpreted) = (&self.threads, &self.interpreted);
-        let loop_thread = |id: usize| {
-            let t = &threads[interpreted.get(id).copied().flatten()?];
-            Some((t.process, t.lane))
-        };
-        self.task_lanes
-            .apply(events, self.now, &mut self.rec, loop_thread);
-    }
-
     // ----- advancing time ---------------------------------------------------------------
 
     fn next_event(&self) -> Option<Nanos> {
@@ -622,7 +575,7 @@ impl<'a> Simulator<'a> {
             });
         let timers = self.threads.iter().filter_map(|t| match &t.phase {
             Phase::Sleep { until } => Some(*until),
-            Phase::Wait(Wait::Select { until }) => *until,
+            Phase::Wait(WaitKind::Select { until }) => *until,
             _ => None,
         });
         let drops = self.processes.iter().filter_map(|p| p.gil.drop_at());
@@ -663,7 +616,7 @@ impl<'a> Simulator<'a> {
         for t in 0..self.threads.len() {
             let wakes = match &self.threads[t].phase {
                 Phase::Sleep { until } => *until <= now,
-                Phase::Wait(Wait::Select { until: Some(until) }) => *until <= now,
+                Phase::Wait(WaitKind::Select { until: Some(until) }) => *until <= now,
                 _ => false,
             };
             if wakes {
@@ -677,7 +630,9 @@ impl<'a> Simulator<'a> {
         }
         for (core, old, new) in self.cores.preempt(now, self.profile.os_timeslice()) {
             let (lane, label) = (self.threads[old].lane, self.compute_label(old));
-            self.rec.set(lane, now, State::WaitingCore, &label, None);
+            let wait = core_wait(Some(self.threads[new].lane));
+            self.rec
+                .set_waiting(lane, now, State::WaitingCore, &label, wait);
             self.show_on_core(new, core);
         }
     }
@@ -695,8 +650,23 @@ impl<'a> Simulator<'a> {
         }
         self.leave_core(old);
         let (lane, label) = (self.threads[old].lane, self.compute_label(old));
+        // The first waiter's switch interval ran out: it asked the holder to drop the GIL.
+        let request = format!(
+            "{} has held the GIL for the switch interval of {} ms",
+            self.threads[old].name,
+            self.profile.switch_interval_s * 1e3
+        );
+        let waiter = self.threads[new].lane;
         self.rec
-            .set(lane, self.now, State::WaitingGil, &label, None);
+            .event(waiter, self.now, EventKind::GilDropRequest, request);
+        let wait = Wait {
+            on: WaitOn::Gil,
+            what: "the GIL".into(),
+            until_s: None,
+            lane: Some(waiter),
+        };
+        self.rec
+            .set_waiting(lane, self.now, State::WaitingGil, &label, wait);
         let detail = format!(
             "to {}: switch interval of {} ms",
             self.threads[new].name,
@@ -705,5 +675,15 @@ impl<'a> Simulator<'a> {
         self.rec
             .event(lane, self.now, EventKind::GilHandoff, detail);
         self.granted_gil(new);
+    }
+}
+
+/// Waiting for a free core; `taken_by` is the lane that took this thread's core, if one did.
+fn core_wait(taken_by: Option<usize>) -> Wait {
+    Wait {
+        on: WaitOn::Core,
+        what: "a free core".into(),
+        until_s: None,
+        lane: taken_by,
     }
 }
