@@ -4,10 +4,18 @@
 //! draws the answers. Keeping them here, without web types, lets them be tested natively with
 //! `cargo test`, as yew's game of life keeps `Conway` apart from its view.
 //!
+//! - [`replay`]: a trace ready for replaying (its processes, loops, kitchen kind, moments);
 //! - [`playback`]: the player (time cursor, speed);
+//! - [`steps`]: the moments at which what is shown changes (what ←/→ step to);
+//! - [`narration`]: one plain sentence per moment, and the whole run as a text log;
+//! - [`waits`]: what a waiting chef waits for and who will wake it;
 //! - [`palette`]: state colours and patterns, with the contrast arithmetic that checks them;
 //! - [`code_view`]: what the code panel shows (the lines each lane is on, errors, links).
 
 pub mod code_view;
+pub mod narration;
 pub mod palette;
 pub mod playback;
+pub mod replay;
+pub mod steps;
+pub mod waits;
