@@ -7,6 +7,7 @@
 //! - [`replay`]: a trace ready for replaying (its processes, loops, kitchen kind, moments);
 //! - [`playback`]: the player (time cursor, speed);
 //! - [`steps`]: the moments at which what is shown changes (what ←/→ step to);
+//! - [`scene`]: the kitchen at one moment (chefs, stoves, pots, queues, cores, memory);
 //! - [`narration`]: one plain sentence per moment, and the whole run as a text log;
 //! - [`waits`]: what a waiting chef waits for and who will wake it;
 //! - [`palette`]: state colours and patterns, with the contrast arithmetic that checks them;
@@ -17,5 +18,6 @@ pub mod narration;
 pub mod palette;
 pub mod playback;
 pub mod replay;
+pub mod scene;
 pub mod steps;
 pub mod waits;
