@@ -410,6 +410,18 @@ fn a_thousand_processes_cost_start_time_and_memory() {
         .map(|s| s.end_s.min(t) - s.start_s)
         .sum();
     assert!((scene.costs.spawning_s - spawning).abs() < 1e-9);
+    // The main thread's own share: it has done nothing but start processes since 0.
+    let starting: f64 = trace.lanes[0]
+        .spans
+        .iter()
+        .filter(|s| s.state == State::Spawning && s.start_s < t)
+        .map(|s| s.end_s.min(t) - s.start_s)
+        .sum();
+    assert!((scene.costs.starting_s - starting).abs() < 1e-9);
+    assert!(
+        starting > 0.95 * t,
+        "main spent {starting} s of {t} starting processes"
+    );
     assert!(
         scene.costs.spawning_s > 1.5,
         "starting kitchens has cost seconds: {}",

@@ -75,13 +75,25 @@ fn event_loop(l: &LoopScene, t_s: f64) -> Html {
                 <p class="frozen-banner" id="frozen" role="note"><span aria-hidden="true">{ "❄ " }</span>{ text }</p>
             }
             <div class="loop-parts">
-                { pots(l) }
-                { rail(l) }
-                { parked(l) }
+                if l.pots_total > 0 { { pots(l) } }
+                if l.rail_total > 0 { { rail(l) } }
+                if l.parked_total > 0 { { parked(l) } }
             </div>
+            if l.pots_total == 0 || l.rail_total == 0 {
+                <p class="tally" id="loop-empty">{ empty_parts(l) }</p>
+            }
             <p class="tally">{ l.tasks.text("tasks") }</p>
             <span class="t-now" hidden=true>{ format!("{t_s}") }</span>
         </div>
+    }
+}
+
+/// The empty stations in one line, so they take no room.
+fn empty_parts(l: &LoopScene) -> String {
+    match (l.pots_total, l.rail_total) {
+        (0, 0) => "No pots on the stove (no task sleeps on a timer); the ticket rail (ready queue) is empty.".into(),
+        (0, _) => "No pots on the stove: no task sleeps on a timer.".into(),
+        _ => "The ticket rail (ready queue) is empty.".into(),
     }
 }
 
@@ -132,7 +144,6 @@ fn rail(l: &LoopScene) -> Html {
                 { for l.rail.iter().enumerate().map(|(i, w)| html! { <li class="ticket"><span class="place">{ format!("{}.", i + 1) }</span>{ swatch(State::Ready) }{ named(w) }</li> }) }
             </ol>
             if more > 0 { <p class="more">{ format!("{more} more tickets") }</p> }
-            if l.rail_total == 0 { <p class="empty">{ "empty" }</p> }
         </div>
     }
 }

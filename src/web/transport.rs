@@ -62,7 +62,6 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
                     </select>
                 </label>
                 if app.loading { <span class="loading" id="loading" role="status">{ "cooking the trace…" }</span> }
-                <span class="watch" id="watch-time">{ format!("whole run in {} of watching", crate::page::narration::duration(p.watch_seconds())) }</span>
             </div>
             <div class="scrubber">
                 <label for="scrub" class="visually-hidden">{ "Moment in the run" }</label>
@@ -70,6 +69,7 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
                        value={position.to_string()} oninput={on_scrub}
                        aria-valuetext={format!("{:.3} s of {:.3} s", p.now_s, p.end_s)} />
                 <p class="clock" id="clock" aria-live="off">{ clock }</p>
+                <span class="watch" id="watch-time">{ format!("whole run in {} of watching", crate::page::narration::duration(p.watch_seconds())) }</span>
             </div>
         </section>
     }

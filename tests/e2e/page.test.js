@@ -46,7 +46,8 @@ test('plays a chosen scenario to the end and draws lanes, the GIL and the cores'
 });
 
 test('lanes fill over time while playing', async () => {
-  const { page, errors } = await open('?scenario=processes');
+  // At 0.1× the CPU part (0.6 s) takes 6 s to watch: 1.5 s in, the run is part-way.
+  const { page, errors } = await open('?scenario=processes&speed=0.1');
   await page.click('#play');
   await page.waitForTimeout(1500);
   await page.click('#play'); // pause

@@ -89,7 +89,8 @@ pub struct Memory {
     pub now_bytes: u64,
     pub peak_so_far_bytes: u64,
     pub peak_bytes: u64,
-    /// What one more process adds, where the trace is a simulation (its profile says).
+    /// What one more process adds, for a simulated run of several processes (its profile
+    /// says).
     pub per_process_bytes: Option<u64>,
 }
 
@@ -100,6 +101,9 @@ pub struct Costs {
     pub processes_started: usize,
     /// CPU seconds spent starting threads and processes, booting and ending processes.
     pub spawning_s: f64,
+    /// Of those, the seconds the starters spent in `start()` (the parent's share: while it
+    /// starts the next chef it does nothing else).
+    pub starting_s: f64,
 }
 
 impl Scene {
@@ -163,7 +167,9 @@ fn memory(replay: &Replay, t_s: f64) -> Memory {
     let samples = &replay.trace.memory;
     let upto = samples.partition_point(|m| m.t_s <= t_s);
     let seen = &samples[..upto];
-    let simulated = replay.trace.source == crate::core::trace::Source::Simulated;
+    // What one more process costs, as the simulation charges it: shown for runs with several.
+    let simulated =
+        replay.trace.source == crate::core::trace::Source::Simulated && replay.processes.len() > 1;
     Memory {
         now_bytes: seen.last().map_or(0, |m| m.bytes),
         peak_so_far_bytes: seen.iter().map(|m| m.bytes).max().unwrap_or(0),
@@ -177,6 +183,7 @@ fn costs(replay: &Replay, t_s: f64) -> Costs {
         threads_started: 0,
         processes_started: 0,
         spawning_s: 0.0,
+        starting_s: 0.0,
     };
     for lane in &replay.trace.lanes {
         if replay.life_at(lane.id, t_s) != Life::NotYet {
@@ -186,22 +193,30 @@ fn costs(replay: &Replay, t_s: f64) -> Costs {
                 _ => {}
             }
         }
-        c.spawning_s += spawning_by(replay, lane.id, t_s);
+        let (all, starting) = spawning_by(replay, lane.id, t_s);
+        c.spawning_s += all;
+        c.starting_s += starting;
     }
     c
 }
 
-/// Seconds `lane` has spent in the spawning state by `t_s`.
-fn spawning_by(replay: &Replay, lane: usize, t_s: f64) -> f64 {
+/// Seconds `lane` has spent in the spawning state by `t_s`, and of those the seconds spent
+/// starting others (spans labelled `start …`, the simulator's words).
+fn spawning_by(replay: &Replay, lane: usize, t_s: f64) -> (f64, f64) {
     let Some(l) = replay.lane(lane) else {
-        return 0.0;
+        return (0.0, 0.0);
     };
-    l.spans
-        .iter()
-        .take_while(|s| s.start_s < t_s)
-        .filter(|s| s.state == State::Spawning)
-        .map(|s| s.end_s.min(t_s) - s.start_s)
-        .sum()
+    let mut sums = (0.0, 0.0);
+    for s in l.spans.iter().take_while(|s| s.start_s < t_s) {
+        if s.state == State::Spawning {
+            let d = s.end_s.min(t_s) - s.start_s;
+            sums.0 += d;
+            if s.label.starts_with("start ") {
+                sums.1 += d;
+            }
+        }
+    }
+    sums
 }
 
 /// A timer's wait: what and when, if `wait` is one.

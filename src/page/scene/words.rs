@@ -269,8 +269,11 @@ impl Machine {
 
 impl Memory {
     pub fn text(&self) -> String {
+        let per = self.per_process_bytes.map_or_else(String::new, |b| {
+            format!(" · each extra process {}", megabytes(b))
+        });
         format!(
-            "{} now · peak so far {} · whole run {}",
+            "{} now · peak so far {} · whole run {}{per}",
             megabytes(self.now_bytes),
             megabytes(self.peak_so_far_bytes),
             megabytes(self.peak_bytes)
@@ -291,10 +294,19 @@ impl Costs {
         if started.is_empty() {
             return None;
         }
+        let rest = self.spawning_s - self.starting_s;
         Some(format!(
-            "{} started; {} of CPU spent starting, booting and ending them so far",
+            "{} started; {} spent in start() so far{}",
             started.join(" and "),
-            duration(self.spawning_s)
+            duration(self.starting_s),
+            if rest > 1e-9 {
+                format!(
+                    ", and {} of CPU booting and ending processes",
+                    duration(rest)
+                )
+            } else {
+                String::new()
+            }
         ))
     }
 }
