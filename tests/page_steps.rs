@@ -155,6 +155,20 @@ fn the_narration_tells_each_kind_of_moment_in_the_kitchens_words() {
         say(held[i].start_s),
         format!("{a} has held the GIL for 5 ms and must let {b} run: {b} asked for it after waiting the 5 ms switch interval.")
     );
+    // Far past the last change (the boil), the sentence says since when it holds.
+    let last = &r.moments[steps::current(&r.moments, 15.0).unwrap()];
+    assert_eq!(
+        narration::at_cursor(&r, 15.0),
+        format!(
+            "Since {}: {}",
+            narration::at(last.t_s),
+            narration::sentence(&r, last)
+        )
+    );
+    assert_eq!(
+        narration::at_cursor(&r, last.t_s),
+        narration::sentence(&r, last)
+    );
     let first_start = r.trace.lanes[1].spans[0].start_s;
     assert!(
         say(first_start).contains("The new thread order 1 · boil takes the GIL"),

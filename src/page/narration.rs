@@ -43,6 +43,24 @@ fn same_kind(replay: &Replay, a: &Happening, b: &Happening) -> bool {
     shape(a).is_some() && shape(a) == shape(b)
 }
 
+/// The sentence for the cursor at `t_s`: the current moment's, said as "since" when the
+/// cursor has moved well past it (a long sleep after the last change).
+pub fn at_cursor(replay: &Replay, t_s: f64) -> String {
+    let Some(i) = super::steps::current(&replay.moments, t_s) else {
+        return opening(replay);
+    };
+    let m = &replay.moments[i];
+    let text = sentence(replay, m);
+    if t_s - m.t_s > STILL_S {
+        format!("Since {}: {text}", at(m.t_s))
+    } else {
+        text
+    }
+}
+
+/// The cursor this far past a moment hears "since" in front of its sentence.
+const STILL_S: f64 = 0.05;
+
 /// What to say before anything has happened (the cursor before the first moment).
 pub fn opening(replay: &Replay) -> String {
     format!(

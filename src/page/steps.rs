@@ -243,6 +243,10 @@ pub fn decimals_at(moments: &[Moment], t_s: f64) -> usize {
     let Some(c) = current(moments, t_s) else {
         return 3;
     };
+    // Between moments, milliseconds say enough; on one, as many digits as set it apart.
+    if t_s != moments[c].t_s {
+        return 3;
+    }
     let gap_to = |j: Option<usize>| {
         let m = moments.get(j?)?;
         Some((m.t_s - moments[c].t_s).abs())

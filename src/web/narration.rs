@@ -7,16 +7,12 @@ use yew::prelude::*;
 
 use crate::page::narration;
 use crate::page::replay::Replay;
-use crate::page::steps;
 
 use super::app::{App, Msg};
 
 pub fn view(app: &App, replay: &Replay) -> Html {
     let now = app.playback.now_s;
-    let text = match steps::current(&replay.moments, now) {
-        Some(i) => narration::sentence(replay, &replay.moments[i]),
-        None => narration::opening(replay),
-    };
+    let text = narration::at_cursor(replay, now);
     let live = if app.playback.playing {
         "off"
     } else {

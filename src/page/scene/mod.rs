@@ -37,7 +37,7 @@ pub const MAX_CHEFS_IN_CROWD: usize = 6;
 /// Kitchens drawn one by one; the rest are counted.
 pub const MAX_KITCHENS: usize = 12;
 /// Pots, tickets and parked tasks drawn one by one.
-pub const MAX_POTS: usize = 12;
+pub const MAX_POTS: usize = 8;
 /// Threads named in a GIL queue.
 pub const MAX_QUEUE: usize = 8;
 /// Cores drawn one by one.
