@@ -247,6 +247,11 @@ fn processes(scene: &Scene) -> Html {
     html! {
         <div class="station kitchens" id="kitchens">
             <h3>{ format!("Kitchens: {} processes, each with its own stove (GIL)", scene.kitchens.len() + scene.more_kitchens.as_ref().map_or(0, |c| c.total)) }</h3>
+            // What they cost, first: on a small screen the machine's panel is further down.
+            <p class="cost-line">
+                { format!("Memory {}", crate::page::scene::megabytes(scene.memory.now_bytes)) }
+                if let Some(c) = scene.costs.text() { { format!(" · {c}") } }
+            </p>
             <ul class="kitchen-grid">
                 { for scene.kitchens.iter().map(|k| kitchen_card(k, scene.t_s)) }
             </ul>
