@@ -105,11 +105,12 @@ fn asyncio_blocking_has_late_timers_and_slow_steps() {
     // Task-3 and Task-4 slept 30 s from their starts; their timers rang while Task-2 ran.
     let start = |name: &str| {
         let lane = r.trace.lanes.iter().find(|l| l.name == name).unwrap();
-        lane.spans
+        let sleep = lane
+            .spans
             .iter()
             .find(|s| s.state == State::Awaiting)
-            .unwrap()
-            .start_s
+            .unwrap();
+        sleep.wait.as_ref().and_then(|w| w.until_s).unwrap_or(sleep.start_s + 30.0) - 30.0
     };
     assert_eq!(due.len(), 2);
     assert_eq!(due[0], (start("Task-3 cook()") + 30.0, "Task-3 cook()"));

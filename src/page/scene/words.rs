@@ -173,7 +173,9 @@ impl Chef {
             (WaitOn::Gil, Some(b)) => format!("waits for the GIL, held by {b}"),
             (WaitOn::Gil, None) => "waits for the GIL".into(),
             (WaitOn::Core, _) => "every core is busy".into(),
-            (WaitOn::Thread | WaitOn::Process, Some(b)) if w.what.starts_with("join") => {
+            (WaitOn::Thread | WaitOn::Process, Some(b))
+                if w.what.starts_with("join") || w.what.ends_with(".join()") =>
+            {
                 format!("waits until {b} ends (join)")
             }
             (_, Some(b)) => format!("waits for {}: {b} will end it", w.what),
