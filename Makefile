@@ -1,7 +1,8 @@
 # Concurrency Kitchen. The two commands a newcomer needs:
 #   make serve   set up what is missing, build the page, serve it at http://127.0.0.1:8080/
 #   make test    every test: native, wasm in headless Chromium, end-to-end in headless Chromium
-# Also: make dist (the static site in dist/), make bench (speed and size figures).
+# Also: make dist (the static site in dist/), make bench (speed and size figures: simulation,
+# wasm size, and the page's frame times and DOM size while playing, in headless Chromium).
 
 PORT ?= 8080
 WASM_TEST_ENV = CHROMEDRIVER=/usr/bin/chromedriver \
@@ -40,3 +41,4 @@ test-e2e:
 
 bench: dist
 	cargo run --release --quiet --example bench
+	node tests/e2e/bench-page.mjs

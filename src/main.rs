@@ -3,13 +3,19 @@
 //! - `kitchen list` names the built-in scenarios, in the order of the course;
 //! - `kitchen simulate ID` runs one through the simulation of CPython's scheduling and prints a
 //!   summary, or the whole trace with `--json` (the same format the page replays);
-//! - `kitchen measure ID` cooks a thread or process scenario for real on this machine and
-//!   prints the measured trace the same way;
+//! - `kitchen run FILE` runs a Python program on the simulated clock;
+//! - `kitchen measure ID` (or `--file FILE`) cooks the program for real on this machine (real
+//!   threads, processes, sleeps; `--gil` emulates the GIL) and prints the measured trace the
+//!   same way; `--python` runs it under the real `python3` instead and records what can be
+//!   observed there;
+//! - `kitchen export ID --format chrome` writes a trace as Chrome's Trace Event JSON
+//!   (Perfetto, chrome://tracing); `kitchen import FILE` reads a VizTracer file as a trace;
 //! - `kitchen calibrate` measures this machine's CPython and prints a machine profile (JSON);
 //! - `kitchen compare` cooks one workload in each kitchen and prints the table.
 //!
 //! The binary only parses arguments and prints; the work is in the library. Errors go to stderr
-//! with a non-zero exit code.
+//! with a non-zero exit code. Output to a pipe that closed early (`kitchen ... | head`) ends
+//! the command quietly.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -22,16 +28,18 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
     use std::process::ExitCode;
 
-    use clap::{Parser, Subcommand};
+    use clap::{Parser, Subcommand, ValueEnum};
 
     use kitchen::core::profile::Profile;
     use kitchen::core::summary::Summary;
-    use kitchen::core::trace::Trace;
-    use kitchen::core::workload::sum_of_squares;
-    use kitchen::native::{self, Work};
-    use kitchen::scenarios::{self, SCENARIOS};
+    use kitchen::core::trace::{Source, Trace};
+    use kitchen::native::{self, Program};
+    use kitchen::scenarios::{self, Size, SCENARIOS};
+    use kitchen::trace_io;
 
     #[derive(Parser)]
     #[command(
@@ -59,16 +67,57 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
-        /// Cook a thread or process scenario for real on this machine and time it.
+        /// Cook a scenario (or a program) for real on this machine and time it.
         Measure {
-            /// Scenario id: threads, processes, thousand-threads or thousand-processes.
-            id: String,
-            /// Seconds the pasta boils (a real sleep).
-            #[arg(long, default_value_t = 1.0)]
-            boil: f64,
-            /// Loop turns of one CPU step, sum(i * i for i in range(N)).
-            #[arg(long, default_value_t = 10_000_000)]
-            n: u64,
+            /// Scenario id (see `kitchen list`).
+            #[arg(required_unless_present = "file", conflicts_with = "file")]
+            id: Option<String>,
+            /// A Python program to cook instead of a scenario.
+            #[arg(long, value_name = "FILE")]
+            file: Option<PathBuf>,
+            #[command(flatten)]
+            size: SizeArgs,
+            /// The threads of each process take turns on an emulated GIL (5 ms switch interval).
+            #[arg(long, conflicts_with = "python")]
+            gil: bool,
+            /// Run it under the real python3 instead, and record what can be observed there.
+            #[arg(long)]
+            python: bool,
+            /// The Python that --python runs.
+            #[arg(long, value_name = "PATH", default_value = "python3")]
+            python_exe: std::ffi::OsString,
+            /// Stop the run after this many seconds of real time.
+            #[arg(long, value_name = "S", default_value_t = native::DEFAULT_TIME_LIMIT_S)]
+            time_limit: f64,
+            /// Print the whole trace as JSON instead of a summary.
+            #[arg(long)]
+            json: bool,
+        },
+        /// Write a trace in another tool's format: Chrome's Trace Event JSON, which Perfetto and
+        /// chrome://tracing open.
+        Export {
+            /// Scenario id to simulate (see `kitchen list`).
+            #[arg(required_unless_present_any = ["file", "trace"], conflicts_with_all = ["file", "trace"])]
+            id: Option<String>,
+            /// A Python program to run on the simulated clock instead.
+            #[arg(long, value_name = "FILE", conflicts_with = "trace")]
+            file: Option<PathBuf>,
+            /// A kitchen trace (JSON, as `--json` prints) instead.
+            #[arg(long, value_name = "FILE")]
+            trace: Option<PathBuf>,
+            #[arg(long, value_enum, default_value_t = Format::Chrome)]
+            format: Format,
+            /// CPU cores of the simulated machine (1 to 256).
+            #[arg(long)]
+            cores: Option<u32>,
+            /// Write to FILE instead of standard output.
+            #[arg(long, value_name = "FILE")]
+            out: Option<PathBuf>,
+        },
+        /// Read a VizTracer JSON file of a real Python run as a kitchen trace.
+        Import {
+            /// The VizTracer file (`viztracer -o FILE.json program.py`).
+            file: PathBuf,
             /// Print the whole trace as JSON instead of a summary.
             #[arg(long)]
             json: bool,
@@ -77,13 +126,13 @@ mod cli {
         /// `<simulated seconds>\t<text>`.
         Run {
             /// The Python file.
-            file: std::path::PathBuf,
+            file: PathBuf,
             /// CPU cores of the simulated machine (1 to 256).
             #[arg(long)]
             cores: Option<u32>,
             /// A machine profile (JSON, as `kitchen calibrate` writes).
             #[arg(long)]
-            profile: Option<std::path::PathBuf>,
+            profile: Option<PathBuf>,
             /// Print the whole trace as JSON.
             #[arg(long)]
             json: bool,
@@ -118,56 +167,161 @@ mod cli {
         Calibrate {
             /// Write the profile to FILE instead of printing it.
             #[arg(long, value_name = "FILE")]
-            out: Option<std::path::PathBuf>,
+            out: Option<PathBuf>,
             /// The Python to measure.
             #[arg(long, value_name = "PATH", default_value = "python3")]
             python: std::ffi::OsString,
         },
-        /// One chef's job in a child process of `measure` (not for direct use).
+        /// A child process of `measure`, cooking for its threads (not for direct use).
         #[command(hide = true)]
         Work {
             #[arg(long)]
-            cpu: Option<u64>,
+            process: usize,
             #[arg(long)]
-            sleep: Option<f64>,
+            main: usize,
+            #[arg(long)]
+            epoch_ns: u128,
+            #[arg(long)]
+            gil_interval_ns: Option<u64>,
         },
     }
 
+    /// How big the kitchen `measure` cooks is (the scenario's constants).
+    #[derive(clap::Args)]
+    struct SizeArgs {
+        /// Seconds the pasta boils (a real sleep).
+        #[arg(long, default_value_t = 1.0)]
+        boil: f64,
+        /// Loop turns of one CPU step, sum(i * i for i in range(N)).
+        #[arg(long, default_value_t = 10_000_000)]
+        n: u64,
+        /// Orders of the three-order scenarios.
+        #[arg(long, default_value_t = 3)]
+        orders: usize,
+        /// Pots of the thousand-pot scenarios.
+        #[arg(long, default_value_t = 1000)]
+        pots: usize,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum Format {
+        /// Chrome's Trace Event JSON.
+        Chrome,
+    }
+
+    /// Why a command stopped.
+    enum Failure {
+        /// Say this on stderr and exit with 1.
+        Message(String),
+        /// Standard output closed under us (`| head`): nothing more to say.
+        ClosedPipe,
+    }
+
+    impl From<String> for Failure {
+        fn from(message: String) -> Failure {
+            Failure::Message(message)
+        }
+    }
+
+    type Done = Result<(), Failure>;
+
     pub fn main() -> ExitCode {
         match run(Cli::parse()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("kitchen: {message}");
+            Ok(()) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
+            Err(Failure::Message(message)) => {
+                note(&format!("kitchen: {message}"));
                 ExitCode::FAILURE
             }
         }
     }
 
-    fn run(cli: Cli) -> Result<(), String> {
+    /// Writes `text` to standard output.
+    fn say(text: &str) -> Done {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::ClosedPipe),
+            Err(e) => Err(Failure::Message(format!("cannot write the output: {e}"))),
+        }
+    }
+
+    /// A line on stderr; if nobody reads it, nobody misses it.
+    fn note(text: &str) {
+        let _ = writeln!(std::io::stderr(), "{text}");
+    }
+
+    fn run(cli: Cli) -> Done {
         match cli.command {
             Command::List => {
                 let width = SCENARIOS.iter().map(|s| s.id.len()).max().unwrap_or(0);
+                let mut lines = String::new();
                 for id in kitchen::lessons::lesson_ids() {
                     let s = scenarios::find(id).map_err(|e| e.to_string())?;
-                    println!("{:width$}  {}", s.id, s.summary);
+                    lines += &format!("{:width$}  {}\n", s.id, s.summary);
                 }
-                Ok(())
+                say(&lines)
             }
             Command::Simulate { id, cores, json } => {
-                let scenario = scenarios::find(&id).map_err(|e| e.to_string())?;
-                let mut profile = Profile::default();
-                if let Some(cores) = cores {
-                    profile.cores = cores;
-                }
-                let trace = scenario.simulate(profile).map_err(|e| e.to_string())?;
+                let trace = simulated(&id, cores)?;
                 print_trace(&trace, json)
             }
-            Command::Measure { id, boil, n, json } => {
-                let scenario = scenarios::find(&id).map_err(|e| e.to_string())?;
-                let work = Work::new(boil, n).map_err(|e| e.to_string())?;
-                let exe = std::env::current_exe()
-                    .map_err(|e| format!("cannot find this program's path: {e}"))?;
-                let trace = native::measure(scenario, &work, &exe).map_err(|e| e.to_string())?;
+            Command::Measure {
+                id,
+                file,
+                size,
+                gil,
+                python,
+                python_exe,
+                time_limit,
+                json,
+            } => {
+                let program = program_to_measure(id.as_deref(), file.as_deref(), &size)?;
+                let trace = if python {
+                    native::cpython::observe(&program, &python_exe, time_limit)
+                } else {
+                    let exe = std::env::current_exe()
+                        .map_err(|e| format!("cannot find this program's path: {e}"))?;
+                    let options = native::Options {
+                        gil,
+                        time_limit_s: time_limit,
+                    };
+                    native::measure(&program, &options, &exe)
+                }
+                .map_err(|e| match e {
+                    native::MeasureError::Program(_) => format!("{}:{e}", program.file),
+                    other => other.to_string(),
+                })?;
+                print_trace(&trace, json)
+            }
+            Command::Export {
+                id,
+                file,
+                trace,
+                format: Format::Chrome,
+                cores,
+                out,
+            } => {
+                let trace = match (id, file, trace) {
+                    (Some(id), _, _) => simulated(&id, cores)?,
+                    (_, Some(file), _) => simulated_program(&file, cores, None)?,
+                    (_, _, Some(path)) => {
+                        let text = read_limited(&path)?;
+                        Trace::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
+                    }
+                    _ => return Err("say what to export: an ID, --file or --trace".to_string())?,
+                };
+                let chrome = trace_io::chrome::export(&trace);
+                match out {
+                    None => say(&chrome),
+                    Some(path) => std::fs::write(&path, chrome)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()).into()),
+                }
+            }
+            Command::Import { file, json } => {
+                let text = read_limited(&file)?;
+                let name = file.display().to_string();
+                let trace = trace_io::viztracer::import(&text, &name)
+                    .map_err(|e| format!("{name}: {e}"))?;
                 print_trace(&trace, json)
             }
             Command::Run {
@@ -175,7 +329,22 @@ mod cli {
                 cores,
                 profile,
                 json,
-            } => run_program(&file, cores, profile.as_deref(), json),
+            } => {
+                let trace = simulated_program(&file, cores, profile.as_deref())?;
+                for n in &trace.notes {
+                    note(&format!("note: {n}"));
+                }
+                if json {
+                    say(&(trace.to_json() + "\n"))
+                } else {
+                    let lines: String = trace
+                        .prints
+                        .iter()
+                        .map(|p| format!("{:.3}\t{}\n", p.t_s, p.text))
+                        .collect();
+                    say(&lines)
+                }
+            }
             Command::Calibrate { out, python } => calibrate(out, &python),
             Command::Compare {
                 orders,
@@ -192,31 +361,77 @@ mod cli {
                     boil_s: boil,
                     cores,
                 };
-                compare::run(&asked, free_threaded, chart, json)
+                let (notes, output) = compare::run(&asked, free_threaded, chart, json)?;
+                for n in &notes {
+                    note(&format!("note: {n}"));
+                }
+                say(&output)
             }
-            Command::Work { cpu, sleep } => {
-                if let Some(n) = cpu {
-                    std::hint::black_box(sum_of_squares(n.min(native::MAX_N)));
-                }
-                if let Some(s) = sleep.filter(|s| s.is_finite() && *s > 0.0) {
-                    std::thread::sleep(std::time::Duration::from_secs_f64(
-                        s.min(native::MAX_BOIL_S),
-                    ));
-                }
-                Ok(())
+            Command::Work {
+                process,
+                main,
+                epoch_ns,
+                gil_interval_ns,
+            } => {
+                let args = native::child::WorkArgs {
+                    process,
+                    main,
+                    run_epoch_ns: epoch_ns,
+                    gil_interval: gil_interval_ns,
+                };
+                native::child::work(&args).map_err(Failure::from)
             }
         }
     }
 
-    /// `kitchen run`: errors as `FILE:line:column: message`.
-    fn run_program(
-        file: &std::path::Path,
+    fn simulated(id: &str, cores: Option<u32>) -> Result<Trace, Failure> {
+        let scenario = scenarios::find(id).map_err(|e| e.to_string())?;
+        let mut profile = Profile::default();
+        if let Some(cores) = cores {
+            profile.cores = cores;
+        }
+        Ok(scenario.simulate(profile).map_err(|e| e.to_string())?)
+    }
+
+    /// What `measure` cooks: a scenario at the size asked for, or a program from a file.
+    fn program_to_measure(
+        id: Option<&str>,
+        file: Option<&Path>,
+        size: &SizeArgs,
+    ) -> Result<Program, Failure> {
+        let size = Size {
+            boil_s: size.boil,
+            cpu_iterations: size.n,
+            orders: size.orders,
+            pots: size.pots,
+        };
+        native::check_size(&size).map_err(|e| e.to_string())?;
+        match (id, file) {
+            (_, Some(file)) => {
+                let source = read_limited(file)?;
+                Ok(Program::file(&file.display().to_string(), source))
+            }
+            (Some(id), None) => {
+                let scenario = scenarios::find(id).map_err(|e| e.to_string())?;
+                Ok(Program::scenario(scenario, &size))
+            }
+            (None, None) => Err("say what to measure: an ID or --file".to_string().into()),
+        }
+    }
+
+    /// A file a user named, read within the size a trace may have.
+    fn read_limited(path: &Path) -> Result<String, Failure> {
+        trace_io::read_file(path).map_err(|e| Failure::Message(e.to_string()))
+    }
+
+    /// `kitchen run` and `export --file`: a program on the simulated clock; errors as
+    /// `FILE:line:column: message`.
+    fn simulated_program(
+        file: &Path,
         cores: Option<u32>,
-        profile_file: Option<&std::path::Path>,
-        json: bool,
-    ) -> Result<(), String> {
-        let source = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        profile_file: Option<&Path>,
+    ) -> Result<Trace, Failure> {
+        let source = read_limited(file)?;
         let mut profile = match profile_file {
             Some(p) => load_profile(p)?,
             None => Profile::default(),
@@ -225,64 +440,85 @@ mod cli {
             profile.cores = c;
         }
         let name = file.display().to_string();
-        let trace = kitchen::python::run(&source, &name, profile)
-            .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?;
-        for note in &trace.notes {
-            eprintln!("note: {note}");
-        }
-        if json {
-            println!("{}", trace.to_json());
-        } else {
-            for p in &trace.prints {
-                println!("{:.3}\t{}", p.t_s, p.text);
-            }
-        }
-        Ok(())
+        Ok(kitchen::python::run(&source, &name, profile)
+            .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?)
     }
 
     /// `kitchen calibrate`: the profile to stdout or FILE, notes to stderr.
-    fn calibrate(out: Option<std::path::PathBuf>, python: &std::ffi::OsStr) -> Result<(), String> {
+    fn calibrate(out: Option<PathBuf>, python: &std::ffi::OsStr) -> Done {
         use kitchen::calibrate;
         let c = calibrate::run(python, calibrate::TIMEOUT).map_err(|e| e.to_string())?;
-        for note in &c.notes {
-            eprintln!("note: {note}");
+        for n in &c.notes {
+            note(&format!("note: {n}"));
         }
         for clamp in &c.clamps {
-            eprintln!("note: measured {clamp}");
+            note(&format!("note: measured {clamp}"));
         }
         let json = c.profile_json();
         match out {
-            None => println!("{json}"),
+            None => say(&(json + "\n")),
             Some(path) => {
                 std::fs::write(&path, json + "\n")
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                println!("wrote {}: {}", path.display(), c.summary());
+                say(&format!("wrote {}: {}\n", path.display(), c.summary()))
             }
         }
-        Ok(())
     }
 
-    fn load_profile(path: &std::path::Path) -> Result<Profile, String> {
+    fn load_profile(path: &Path) -> Result<Profile, Failure> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let (profile, clamps) =
             Profile::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         for c in clamps {
-            eprintln!("note: {}: {c}", path.display());
+            note(&format!("note: {}: {c}", path.display()));
         }
         Ok(profile)
     }
 
-    fn print_trace(trace: &Trace, json: bool) -> Result<(), String> {
-        for note in &trace.notes {
-            eprintln!("note: {note}");
+    fn print_trace(trace: &Trace, json: bool) -> Done {
+        for n in &trace.notes {
+            note(&format!("note: {n}"));
         }
         if json {
-            println!("{}", trace.to_json());
+            say(&(trace.to_json() + "\n"))
         } else {
-            print!("{}", summary_text(trace));
+            say(&summary_text(trace))
         }
-        Ok(())
+    }
+
+    fn mib(bytes: u64) -> f64 {
+        bytes as f64 / (1u64 << 20) as f64
+    }
+
+    /// The peak resident set of each process, where the trace measured them.
+    fn resident_sets(trace: &Trace) -> String {
+        let mut peaks: Vec<(usize, u64)> = Vec::new();
+        for m in &trace.memory {
+            let Some(p) = m.process else { continue };
+            match peaks.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, peak)) => *peak = (*peak).max(m.bytes),
+                None => peaks.push((p, m.bytes)),
+            }
+        }
+        if peaks.is_empty() {
+            return String::new();
+        }
+        peaks.sort_unstable();
+        const SHOWN: usize = 12;
+        let shown: Vec<String> = peaks
+            .iter()
+            .take(SHOWN)
+            .map(|(p, b)| format!("{p}: {:.1}", mib(*b)))
+            .collect();
+        let more = match peaks.len().saturating_sub(SHOWN) {
+            0 => String::new(),
+            n => format!(" ... and {n} more"),
+        };
+        format!(
+            "resident set per process, peak MiB  {}{more}\n",
+            shown.join(", ")
+        )
     }
 
     /// The readable summary of a trace: what was printed, then where each chef's time went.
@@ -293,11 +529,13 @@ mod cli {
             trace.title, trace.source, trace.profile.cores
         );
         out += &format!("total time   {:.3} s\n", s.makespan_s);
-        out += &format!("CPU busy     {:.1} %\n", s.cpu_busy_share * 100.0);
-        out += &format!(
-            "peak memory  {:.1} MiB\n",
-            s.peak_memory_bytes as f64 / (1 << 20) as f64
-        );
+        if trace.source == Source::Cpython {
+            out += "CPU busy     not observed (running or waiting for the GIL look alike)\n";
+        } else {
+            out += &format!("CPU busy     {:.1} %\n", s.cpu_busy_share * 100.0);
+        }
+        out += &format!("peak memory  {:.1} MiB\n", mib(s.peak_memory_bytes));
+        out += &resident_sets(trace);
         out += "\nprinted:\n";
         for p in &trace.prints {
             out += &format!("{:>10.3} s  {}\n", p.t_s, p.text);
@@ -327,50 +565,46 @@ mod cli {
         use kitchen::compare::{
             self, Asked, Axis, Crossover, Kitchen, Series, Table, Workload, KITCHENS,
         };
-
-        const AXES: [Axis; 3] = [Axis::Orders, Axis::Cores, Axis::CpuN];
         use kitchen::core::profile::Profile;
         use kitchen::lessons::facts::{count, mebibytes, seconds};
 
+        const AXES: [Axis; 3] = [Axis::Orders, Axis::Cores, Axis::CpuN];
+
+        /// The notes (values clamped) and what to print.
         pub fn run(
             asked: &Asked,
             free_threaded: bool,
             chart: bool,
             json: bool,
-        ) -> Result<(), String> {
+        ) -> Result<(Vec<String>, String), String> {
             let (w, notes) = asked.clamped();
-            for note in &notes {
-                eprintln!("note: {note}");
-            }
             let mut kitchens = KITCHENS.to_vec();
             if free_threaded {
                 kitchens.push(Kitchen::ThreadsWithoutGil);
             }
             let base = Profile::default();
             let runs = compare::compare(&w, &kitchens, &base).map_err(|e| e.to_string())?;
-            let table = Table::of(&w, &runs, notes);
-            if !chart {
-                match json {
-                    true => println!("{}", table.to_json()),
-                    false => print!("{}", text(&table)),
+            let table = Table::of(&w, &runs, notes.clone());
+            let output = match (chart, json) {
+                (false, true) => table.to_json() + "\n",
+                (false, false) => text(&table),
+                (true, _) => {
+                    let (series, crossovers) = along_every_axis(&w, &kitchens, &base)?;
+                    if json {
+                        let all = serde_json::json!({
+                            "workload": table.workload,
+                            "rows": table.rows,
+                            "notes": table.notes,
+                            "series": series,
+                            "crossovers": crossovers,
+                        });
+                        serde_json::to_string_pretty(&all).unwrap_or_default() + "\n"
+                    } else {
+                        text(&table) + &series_text(&series, &crossovers)
+                    }
                 }
-                return Ok(());
-            }
-            let (series, crossovers) = along_every_axis(&w, &kitchens, &base)?;
-            if json {
-                let all = serde_json::json!({
-                    "workload": table.workload,
-                    "rows": table.rows,
-                    "notes": table.notes,
-                    "series": series,
-                    "crossovers": crossovers,
-                });
-                println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
-            } else {
-                print!("{}", text(&table));
-                print!("{}", series_text(&series, &crossovers));
-            }
-            Ok(())
+            };
+            Ok((notes, output))
         }
 
         /// The workload along every axis of the chart, and the crossovers on each.

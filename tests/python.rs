@@ -412,3 +412,15 @@ if __name__ == "__main__":
         .expect("an exit span");
     assert!(exit.state.on_cpu() && (exit.end_s - exit.start_s - 0.030).abs() < 1e-9);
 }
+
+#[test]
+fn the_program_sees_the_cores_the_simulation_has_even_when_clamped() {
+    let src = "import multiprocessing\nprint(multiprocessing.cpu_count())\n";
+    for (asked, used) in [(0, 1), (3, 3), (100_000, 256)] {
+        let trace = run(src, "test.py", profile(asked)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(trace.prints[0].text, used.to_string(), "--cores {asked}");
+        assert_eq!(trace.profile.cores, used, "--cores {asked}");
+        let noted = trace.notes.iter().any(|n| n.starts_with("cores = "));
+        assert_eq!(noted, asked != used, "{:?}", trace.notes);
+    }
+}

@@ -21,28 +21,51 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
+/// Waits (up to 20 s) until `selector` matches under `root`: the app asks the engine door for
+/// its trace asynchronously, after a paint.
+async fn wait_for(root: &web_sys::Element, selector: &str) -> web_sys::Element {
+    for _ in 0..400 {
+        if let Some(found) = root.query_selector(selector).unwrap() {
+            return found;
+        }
+        yew::platform::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{selector} never appeared");
+}
+
 #[wasm_bindgen_test]
-async fn the_app_mounts_with_every_scenario_and_a_timeline() {
+async fn the_app_mounts_with_every_scenario_a_scene_and_a_timeline() {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    wait_for(&root, "#scene").await;
 
     let options = root.query_selector_all("#scenario option").unwrap();
     assert_eq!(options.length() as usize, SCENARIOS.len());
     assert!(root.query_selector("svg.timeline").unwrap().is_some());
+    let scene = root.query_selector("#scene").unwrap().unwrap();
+    assert_eq!(scene.get_attribute("data-kind").as_deref(), Some("asyncio"));
+    assert!(
+        root.query_selector("#event-loop").unwrap().is_some(),
+        "an event loop is drawn"
+    );
+    // One thread: its GIL is its own running time, drawn in its lane, not in a row of its own.
     let gil_rows = root
-        .query_selector_all(".timeline .row.gil")
+        .query_selector_all(".timeline g.row[data-row^='gil-']")
         .unwrap()
         .length();
-    assert_eq!(gil_rows, 1, "asyncio-blocking runs in one process");
+    assert_eq!(gil_rows, 0, "asyncio-blocking runs one thread");
     let clock = root
         .query_selector("#clock")
         .unwrap()
         .unwrap()
         .text_content()
         .unwrap();
-    assert!(clock.starts_with("t = 0.000 s"), "{clock}");
+    // At the start; as many digits as tell the first moments apart.
+    assert!(
+        clock.starts_with("t = 0.000") && clock.contains(" s of 32.400 s"),
+        "{clock}"
+    );
 
     // Skip to the end: the total and the CPU-busy share appear.
     let end: web_sys::HtmlElement = root
@@ -52,13 +75,7 @@ async fn the_app_mounts_with_every_scenario_and_a_timeline() {
         .dyn_into()
         .unwrap();
     end.click();
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
-    let result = root
-        .query_selector("#result")
-        .unwrap()
-        .expect("result shown")
-        .text_content()
-        .unwrap();
+    let result = wait_for(&root, "#result").await.text_content().unwrap();
     assert!(
         result.contains("Total time 32.400 s") && result.contains("CPU busy"),
         "{result}"
@@ -89,8 +106,8 @@ fn simulations_and_bad_traces_do_not_panic_in_wasm() {
 
 // --- The code panel ------------------------------------------------------------------------
 
-use kitchen::page::code_view;
 use kitchen::core::trace::{Lane, LaneKind, Source, Span, State, TRACE_FORMAT};
+use kitchen::page::code_view;
 use kitchen::web::code_panel::{CodePanel, Props as CodePanelProps, RunState};
 use kitchen::web::url;
 
@@ -240,22 +257,20 @@ async fn the_code_panel_highlights_where_each_lane_is_at_a_time() {
     // At 0.25 s only the main thread runs, on line 6.
     let root = render_panel(panel_at(0.25)).await;
     assert_eq!(attributes(&root, ".active-line", "data-line"), ["6"]);
-    assert_eq!(texts(&root, ".active-line .lane-tag"), ["MainThread"]);
+    // A tag is the lane's number badge and its name.
+    assert_eq!(texts(&root, ".active-line .lane-tag"), ["0MainThread"]);
 
     // At 1.5 s main waits in join (line 8) while the thread runs line 4: two lines, each
-    // tagged with its lane, in the lane's colour, with a swatch of its state.
+    // tagged with its lane, with a swatch of its state.
     let root = render_panel(panel_at(1.5)).await;
     assert_eq!(attributes(&root, ".active-line", "data-line"), ["4", "8"]);
     assert_eq!(
         texts(&root, ".active-line .lane-tag"),
-        ["Thread-1", "MainThread"]
+        ["1Thread-1", "0MainThread"]
     );
-    let styles = attributes(&root, ".lane-tag", "style");
-    assert!(
-        styles.iter().all(|s| s.contains("--lane: hsl(")),
-        "{styles:?}"
-    );
-    assert_ne!(styles[0], styles[1], "lanes have their own colours");
+    // Each tag carries its lane's number badge (identity), not a colour.
+    assert_eq!(texts(&root, ".active-line .lane-tag .badge"), ["1", "0"]);
+    assert_eq!(attributes(&root, ".lane-tag", "data-lane"), ["1", "0"]);
     assert!(root
         .query_selector("[data-line='8'] .lane-tag .swatch.s-blocked")
         .unwrap()
@@ -276,7 +291,7 @@ async fn a_failed_run_shows_its_error_at_its_line_and_keeps_the_trace() {
     let original_url = web_sys::window().unwrap().location().href().unwrap();
     let root = mount_point();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    wait_for(&root, "#code-listing").await;
     assert!(
         root.query_selector("#code-empty").unwrap().is_none(),
         "a scenario shows its program"
@@ -309,7 +324,7 @@ async fn a_failed_run_shows_its_error_at_its_line_and_keeps_the_trace() {
     editor.dispatch_event(&input).unwrap();
     yew::platform::time::sleep(Duration::from_millis(30)).await;
     click(&root, "#run-code");
-    yew::platform::time::sleep(Duration::from_millis(400)).await;
+    wait_for(&root, "#code-error").await;
 
     // Whatever the interpreter says (today a placeholder, later a syntax error), the page shows
     // it as `line L, column C: message` and marks line L.

@@ -7,6 +7,19 @@
 //! - The thread that was made to drop the GIL queues behind the others (CPython's forced
 //!   switching guarantees another thread gets it). Waiters are served first come, first served:
 //!   the real order depends on the OS's condition variables, and FIFO is its usual outcome.
+//!
+//! When the drop request comes, checked against `take_gil` in `ceval_gil.c` (3.11): each
+//! waiter waits on the GIL's condition variable for one interval at a time, and when a wait
+//! times out with the GIL still taken and no switch since it began (`switch_number`
+//! unchanged), it sets `gil_drop_request`. So the first request comes one interval after the
+//! first waiter began to wait ([`Gil::request`] sets [`Gil::drop_at`] then), and while threads
+//! alternate under forced switches every request comes one interval after the last switch
+//! (the dropped holder starts its wait anew as it queues): the simulator's `drop_at` after
+//! [`Gil::force_switch`], and where it records the request (`EventKind::GilDropRequest`).
+//! One case differs: after a *voluntary* hand-off (the holder sleeps or blocks) the
+//! remaining waiters' current waits were begun before it, so CPython asks between one and two
+//! intervals after the hand-off, depending on when their wait began; [`Gil::release`] restarts
+//! the count at the hand-off, which asks after exactly one.
 
 use std::collections::VecDeque;
 
@@ -23,6 +36,11 @@ pub struct Gil {
 impl Gil {
     pub fn holder(&self) -> Option<usize> {
         self.holder
+    }
+
+    /// The threads queued for the GIL, first come first.
+    pub fn waiters(&self) -> impl Iterator<Item = usize> + '_ {
+        self.waiters.iter().copied()
     }
 
     /// Whether `thread` is queued for the GIL.

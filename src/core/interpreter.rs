@@ -1,10 +1,11 @@
 //! The contract between the simulator and an interpreter that runs a real program (the
 //! Python interpreter in `crate::python`): the simulator asks what a thread does next and
 //! carries it out on its clock, cores and GILs; the interpreter says which threads its work
-//! woke and what its asyncio tasks did. The core stays free of any Python knowledge.
+//! woke and what its asyncio tasks did, and what a waiting thread or task waits for
+//! ([`WaitingFor`]). The core stays free of any Python knowledge.
 
 use super::clock::Nanos;
-use super::trace::State;
+use super::trace::{State, WaitOn};
 
 /// What an interpreted thread does next.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +15,10 @@ pub enum Action {
         ns: Nanos,
         label: String,
         line: Option<u32>,
+        /// Turns of a big pure loop (`sum(i * i for i in range(n))`) this stretch includes,
+        /// which a real-time run cooks for real as [`super::workload::sum_of_squares`]; the
+        /// rest of `ns` is plain interpreter work. The simulator charges `ns` and ignores it.
+        turns: Option<u64>,
     },
     /// Sleep or wait for I/O without the GIL.
     Sleep {
@@ -46,6 +51,28 @@ pub enum Action {
     Done,
 }
 
+/// What a waiting thread or task waits for, in the interpreter's terms; the simulator turns
+/// it into the trace's [`super::trace::Wait`] (thread and task numbers into lanes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaitingFor {
+    pub on: WaitOn,
+    /// The thing waited on in the program's words: `asyncio.sleep(30)`, `Semaphore(3)`.
+    pub what: String,
+    /// When a timer ends the wait, if one does.
+    pub until: Option<Nanos>,
+    /// Whose progress ends the wait, where the interpreter knows it.
+    pub by: Option<By>,
+}
+
+/// A thread or a task of the interpreter, as a [`WaitingFor`] names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    /// The interpreter's thread number (as in [`Interpreter::next`]).
+    Thread(usize),
+    /// The interpreter's task number (as in [`TaskEvent::Created`]).
+    Task(usize),
+}
+
 /// What happened to an asyncio task, for its lane in the trace.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TaskEvent {
@@ -59,6 +86,14 @@ pub enum TaskEvent {
         state: State,
         label: String,
         line: Option<u32>,
+        /// For an awaiting task: what it awaits.
+        wait: Option<WaitingFor>,
+    },
+    /// What an awaiting task waits for became clearer since its state said (the helper
+    /// thread that runs its `to_thread` call took the call): it applies to the same wait.
+    WaitKnown {
+        task: usize,
+        wait: WaitingFor,
     },
     Done {
         task: usize,
@@ -73,4 +108,10 @@ pub trait Interpreter {
     /// Threads woken since the last call (their waits are over: ask them again).
     fn take_wakes(&mut self) -> Vec<usize>;
     fn take_task_events(&mut self) -> Vec<TaskEvent>;
+    /// What thread `thread` waits for, asked right after its action was a [`Action::Sleep`]
+    /// or an [`Action::Block`]. `None` when the interpreter does not say.
+    fn waiting(&self, thread: usize) -> Option<WaitingFor> {
+        let _ = thread;
+        None
+    }
 }

@@ -10,7 +10,7 @@
 //!   program's own terms;
 //! - [`simulator`]: advances simulated time ([`clock`]) on a machine ([`profile`]), with one
 //!   [`gil`] per process and the machine's [`cores`], writing what happened through the
-//!   [`recorder`];
+//!   [`recorder`] (asyncio tasks through [`task_lanes`]);
 //! - [`trace`]: the result every view and runner shares; [`summary`] condenses it;
 //! - [`workload`]: the real CPU step, which the runners time for real.
 
@@ -22,5 +22,6 @@ pub mod profile;
 pub mod recorder;
 pub mod simulator;
 pub mod summary;
+pub mod task_lanes;
 pub mod trace;
 pub mod workload;

@@ -313,6 +313,36 @@ impl Profile {
     }
 }
 
+/// A profile whose values are all in range, made only by [`Profile::checked`]. It is what the
+/// simulator and the interpreter take, so a profile is checked once, where it enters a run,
+/// and both see the same machine: `kitchen run x.py --cores 0` simulates one core and the
+/// program's `multiprocessing.cpu_count()` says 1, with the clamp noted in the trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedProfile(Profile);
+
+impl CheckedProfile {
+    /// The checked values, as a plain profile (for a trace's header).
+    pub fn profile(&self) -> &Profile {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for CheckedProfile {
+    type Target = Profile;
+    fn deref(&self) -> &Profile {
+        &self.0
+    }
+}
+
+impl Profile {
+    /// This profile checked: every value brought into its range ([`Profile::clamped`]), with
+    /// a note per change.
+    pub fn checked(self) -> (CheckedProfile, Vec<Clamp>) {
+        let (profile, clamps) = self.clamped();
+        (CheckedProfile(profile), clamps)
+    }
+}
+
 /// Why a profile file could not be read (see [`Profile::from_json`]). Values that are merely
 /// out of range are not errors but [`Clamp`] notes.
 #[derive(Clone, Debug, PartialEq)]

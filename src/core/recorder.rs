@@ -7,7 +7,7 @@ use super::clock::{to_secs, Nanos};
 use super::profile::Profile;
 use super::trace::{
     Event, EventKind, GilTimeline, Holding, Lane, LaneKind, MemorySample, Printed, Source, Span,
-    State, Trace, TRACE_FORMAT,
+    State, Trace, Wait, TRACE_FORMAT,
 };
 
 /// The span a lane is in now, not yet closed.
@@ -18,6 +18,9 @@ struct Open {
     label: String,
     core: Option<u32>,
     line: Option<u32>,
+    /// What a waiting span waits for, as known when it opened (or learnt later, see
+    /// [`Recorder::update_wait`]).
+    wait: Option<Wait>,
 }
 
 #[derive(Default)]
@@ -81,6 +84,24 @@ impl Recorder {
 
     /// From `now` on, `lane` is in `state`. Repeating the current state changes nothing.
     pub fn set(&mut self, lane: usize, now: Nanos, state: State, label: &str, core: Option<u32>) {
+        self.open_span(lane, now, state, label, core, None);
+    }
+
+    /// From `now` on, `lane` waits in `state` for `wait`. Repeating the current state changes
+    /// nothing: a span keeps the wait it began with (a GIL wait names the holder at its start).
+    pub fn set_waiting(&mut self, lane: usize, now: Nanos, state: State, label: &str, wait: Wait) {
+        self.open_span(lane, now, state, label, None, Some(wait));
+    }
+
+    fn open_span(
+        &mut self,
+        lane: usize,
+        now: Nanos,
+        state: State,
+        label: &str,
+        core: Option<u32>,
+        wait: Option<Wait>,
+    ) {
         let line = self.lines[lane];
         if let Some(open) = &self.open[lane] {
             if open.state == state && open.label == label && open.core == core && open.line == line
@@ -95,7 +116,29 @@ impl Recorder {
             label: label.to_string(),
             core,
             line,
+            wait,
         });
+    }
+
+    /// `lane`'s open span, if it opened at `now`, waits for `lane_waited`'s instead: at one
+    /// instant several things can happen (a thread ends, waking its joiner, and then hands
+    /// the GIL on), and a wait that began then names who it waits for after them all.
+    pub fn rewait_opened_now(&mut self, lane: usize, now: Nanos, lane_waited: usize) {
+        if let Some(open) = self.open[lane].as_mut().filter(|o| o.since == now) {
+            if let Some(w) = open.wait.as_mut() {
+                w.lane = Some(lane_waited);
+            }
+        }
+    }
+
+    /// What `lane`'s open span waits for became clearer (the helper thread of a `to_thread`
+    /// call is now known): the span, still the same one, says so.
+    pub fn update_wait(&mut self, lane: usize, wait: Wait) {
+        if let Some(open) = self.open[lane].as_mut() {
+            if open.wait.is_some() {
+                open.wait = Some(wait);
+            }
+        }
     }
 
     /// From now on `lane` executes source line `line`: spans it opens carry that line, and
@@ -106,7 +149,7 @@ impl Recorder {
         }
         self.lines[lane] = line;
         if let Some(open) = self.open[lane].clone() {
-            self.set(lane, now, open.state, &open.label, open.core);
+            self.open_span(lane, now, open.state, &open.label, open.core, open.wait);
         }
     }
 
@@ -115,7 +158,8 @@ impl Recorder {
         if let Some(open) = self.open[lane].take() {
             if now > open.since {
                 let spans = &mut self.lanes[lane].spans;
-                // Merge with an identical span that ended where this one starts.
+                // Merge with an identical span that ended where this one starts (it keeps the
+                // wait it began with).
                 if let Some(last) = spans.last_mut() {
                     if last.state == open.state
                         && last.label == open.label
@@ -134,7 +178,7 @@ impl Recorder {
                     label: open.label,
                     core: open.core,
                     line: open.line,
-                    wait: None,
+                    wait: open.wait,
                 });
             }
         }
@@ -191,7 +235,11 @@ impl Recorder {
         let t_s = to_secs(now);
         match self.memory.last_mut() {
             Some(last) if last.t_s == t_s => last.bytes = bytes,
-            _ => self.memory.push(MemorySample { t_s, bytes }),
+            _ => self.memory.push(MemorySample {
+                t_s,
+                bytes,
+                process: None,
+            }),
         }
     }
 
@@ -234,4 +282,69 @@ pub struct TraceHeader {
     pub notes: Vec<String>,
     /// The program's source, for traces of Python programs.
     pub code: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::trace::WaitOn;
+
+    fn timer(until_s: f64) -> Wait {
+        Wait {
+            on: WaitOn::Timer,
+            what: "time.sleep(1)".into(),
+            until_s: Some(until_s),
+            lane: None,
+        }
+    }
+
+    fn spans(rec: Recorder) -> Vec<Span> {
+        let header = TraceHeader {
+            scenario: String::new(),
+            title: String::new(),
+            profile: Profile::default(),
+            notes: Vec::new(),
+            code: None,
+        };
+        rec.finish(40, header).lanes.remove(0).spans
+    }
+
+    #[test]
+    fn a_waiting_span_keeps_the_wait_it_began_with_across_a_line_change() {
+        let mut rec = Recorder::new(1);
+        let lane = rec.add_lane("main".into(), LaneKind::Main, 0, None);
+        rec.set_waiting(lane, 0, State::Sleeping, "nap", timer(1.0));
+        // The same state again, with another wait: still the first span, first wait.
+        rec.set_waiting(lane, 5, State::Sleeping, "nap", timer(9.0));
+        rec.line(lane, 10, Some(3));
+        rec.set(lane, 20, State::Running, "", Some(0));
+        let s = spans(rec);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert_eq!(s[0].wait, Some(timer(1.0)));
+        assert_eq!((s[1].start_s, s[1].line), (10e-9, Some(3)));
+        assert_eq!(s[1].wait, Some(timer(1.0)));
+        assert_eq!(s[2].wait, None);
+    }
+
+    #[test]
+    fn a_wait_learnt_later_or_at_the_same_instant_is_the_open_spans_own() {
+        let mut rec = Recorder::new(1);
+        let lane = rec.add_lane("task".into(), LaneKind::Task, 0, None);
+        let mut wait = timer(1.0);
+        wait.on = WaitOn::Gil;
+        rec.set_waiting(lane, 7, State::WaitingGil, "", wait.clone());
+        rec.rewait_opened_now(lane, 8, 4);
+        rec.rewait_opened_now(lane, 7, 5);
+        wait.lane = Some(6);
+        rec.update_wait(lane, wait.clone());
+        rec.set(lane, 30, State::Running, "", Some(0));
+        let s = spans(rec);
+        assert_eq!(s[0].wait, Some(wait));
+        // A span without a wait learns none.
+        let mut rec = Recorder::new(1);
+        let lane = rec.add_lane("main".into(), LaneKind::Main, 0, None);
+        rec.set(lane, 0, State::Running, "", Some(0));
+        rec.update_wait(lane, timer(1.0));
+        assert_eq!(spans(rec)[0].wait, None);
+    }
 }

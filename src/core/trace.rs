@@ -1,7 +1,7 @@
 //! The trace: what happened, lane by lane, in seconds. It is the one format every producer
-//! writes (the simulator, the Web Worker runner in the browser, the native runner) and the one
-//! thing the page draws, so a simulated, a browser-measured and a native-measured run replay
-//! alike.
+//! writes (today the simulator and the native runner's measured runs; runs measured in the
+//! browser's Web Workers are reserved a place, [`Source::Browser`]) and the one thing the page
+//! draws, so a simulated and a measured run replay alike.
 //!
 //! A lane is one chef: a process's main thread, a thread, a pool worker, or (drawn beneath its
 //! event loop) an asyncio task. Each lane is a list of [`Span`]s that tile its life. Besides the
@@ -29,10 +29,15 @@ pub const MAX_TRACE_BYTES: usize = 256 << 20;
 pub enum Source {
     /// The deterministic simulation of CPython's scheduling.
     Simulated,
-    /// Real work timed in Web Workers in the browser.
+    /// Reserved for real work timed in Web Workers in the browser; not produced yet (the
+    /// page's worker times one CPU step, it does not write a trace).
     Browser,
     /// Real work timed on real threads and processes by the native binary.
     Native,
+    /// A real CPython run, observed from inside (`kitchen measure --python`, or a VizTracer
+    /// file read by `kitchen import`): printed lines, thread and process lifetimes, the calls
+    /// a tracer saw. Who held the GIL cannot be observed there.
+    Cpython,
 }
 
 /// What kind of chef a lane is.
@@ -49,7 +54,8 @@ pub enum LaneKind {
     Process,
     /// An asyncio task; `parent` is the lane of its event loop.
     Task,
-    /// A Web Worker or native worker in a measured run.
+    /// Reserved for a Web Worker of a run measured in the browser; not produced yet (the
+    /// native runner's chefs are `Thread` and `Process` lanes).
     Worker,
 }
 
@@ -205,6 +211,9 @@ pub enum EventKind {
     GilHandoff,
     /// A blocking call inside a coroutine froze the event loop.
     LoopBlocked,
+    /// A thread waiting for the GIL waited the switch interval (5 ms) and asked the holder to
+    /// drop it (CPython's `gil_drop_request`); `lane` is the waiter, `detail` names the holder.
+    GilDropRequest,
 }
 
 /// Something that happened at one instant.
@@ -217,11 +226,16 @@ pub struct Event {
     pub detail: String,
 }
 
-/// Resident memory of the whole program from `t_s` on.
+/// Resident memory from `t_s` on: of the whole program, or of one process.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemorySample {
     pub t_s: f64,
     pub bytes: u64,
+    /// `None`: the whole program (every sample of a simulated trace). A measured run also
+    /// records each process's own resident set (`Some(process)`), beside the totals; see
+    /// [`Trace::memory_of`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process: Option<usize>,
 }
 
 /// Everything one run produced.
@@ -287,6 +301,11 @@ impl std::fmt::Display for TraceError {
 impl std::error::Error for TraceError {}
 
 impl Trace {
+    /// The memory samples of one process (`Some(p)`) or of the whole program (`None`).
+    pub fn memory_of(&self, process: Option<usize>) -> impl Iterator<Item = &MemorySample> {
+        self.memory.iter().filter(move |m| m.process == process)
+    }
+
     /// Reads and checks a trace from untrusted JSON.
     pub fn from_json(text: &str) -> Result<Trace, TraceError> {
         if text.len() > MAX_TRACE_BYTES {
@@ -397,6 +416,20 @@ impl Trace {
         {
             return Err(TraceError::Inconsistent(
                 "a printed line or event names no lane".into(),
+            ));
+        }
+        let processes = self
+            .lanes
+            .iter()
+            .map(|l| l.process + 1)
+            .max()
+            .unwrap_or(0)
+            .max(self.gil.len());
+        if self.memory.iter().any(|m| {
+            !(m.t_s.is_finite() && m.t_s >= 0.0) || m.process.is_some_and(|p| p >= processes)
+        }) {
+            return Err(TraceError::Inconsistent(
+                "a memory sample is out of range".into(),
             ));
         }
         Ok(())

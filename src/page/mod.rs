@@ -1,11 +1,29 @@
 //! The page's pure models: everything the page decides that can be decided without a browser.
-//! Each takes a [`crate::core::trace::Trace`] (and the player's cursor) and answers what to
-//! show; `crate::web` only draws the answers. Keeping them here, without web types, lets them
-//! be tested natively with `cargo test`, as yew's game of life keeps `Conway` apart from its
-//! view.
+//! Each takes a [`crate::core::trace::Trace`] (through a [`replay::Replay`], the trace with
+//! indices built once) and the player's cursor, and answers what to show; `crate::web` only
+//! draws the answers. Keeping them here, without web types, lets them be tested natively with
+//! `cargo test`, as yew's game of life keeps `Conway` apart from its view.
 //!
-//! - [`playback`]: the player (time cursor, speed);
+//! - [`replay`]: a trace ready for replaying (its processes, loops, kitchen kind, moments);
+//! - [`playback`]: the player (time cursor, real-time speed);
+//! - [`steps`]: the moments at which what is shown changes (what ←/→ step to);
+//! - [`scene`]: the kitchen at one moment (chefs, stoves, pots, queues, cores, memory);
+//! - [`narration`]: one plain sentence per moment, and the whole run as a text log;
+//! - [`timeline`]: the timeline's layout (rows, bars, zoom, pan, folded sleeps);
+//! - [`keys`]: what each key does;
+//! - [`describe`]: what hovering or focusing a stretch of the timeline says;
+//! - [`waits`]: what a waiting chef waits for and who will wake it;
+//! - [`palette`]: state colours and patterns, with the contrast arithmetic that checks them;
 //! - [`code_view`]: what the code panel shows (the lines each lane is on, errors, links).
 
 pub mod code_view;
+pub mod describe;
+pub mod keys;
+pub mod narration;
+pub mod palette;
 pub mod playback;
+pub mod replay;
+pub mod scene;
+pub mod steps;
+pub mod timeline;
+pub mod waits;

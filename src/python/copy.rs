@@ -9,7 +9,8 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::objects::{Env, Function, Globals};
+use super::frame::{Env, Globals};
+use super::objects::Function;
 use super::value::{raise, Dict, ExcKind, Exception, Value};
 
 /// Copies values from one process's memory into another's.
@@ -35,7 +36,7 @@ impl Copier {
 
     /// A fork's copy of all of `from`'s globals into `to`.
     pub fn fork_globals(&mut self) -> Result<(), Exception> {
-        let items = super::objects::snapshot(&self.from);
+        let items = super::frame::snapshot(&self.from);
         for (k, v) in items {
             let c = self.copy(&v)?;
             self.to.borrow_mut().insert(k, c);

@@ -4,74 +4,67 @@
 //! bytecode and run by an interpreter whose threads, processes and asyncio tasks are scheduled
 //! by the core's simulator, so a pasted program produces the same kind of trace as a built-in
 //! scenario.
+//!
+//! Where things are, from the bottom up: each line uses the lines above it, and no module
+//! imports one that imports it back (`tests/architecture.rs` checks that).
+//! - [`value`]: Python values; [`ops`]: arithmetic, comparison, `repr`, formatting and the
+//!   methods of plain data; [`error`]: the error a run can end in.
+//! - [`bytecode`] and [`compile`] (with [`fast_path`]): from source to instructions.
+//! - [`frame`] (frames and generators), [`objects`] (functions, namespaces, iterators),
+//!   [`sync`] (thread and process handles, locks, queues), [`futures`] (futures and tasks),
+//!   [`copy`] (values crossing a process boundary), [`random`] (CPython's generator).
+//! - [`runtime`]: the interpreter proper — its state, the VM, threads, asyncio's event loop,
+//!   and the answer to the simulator's question "what does this thread do next?".
+//! - [`natives`]: the library written in Rust, one file per module (`time`, `threading`,
+//!   `asyncio`, `multiprocessing`, `concurrent.futures`, `random`, `math`, `queue`), installed
+//!   into the runtime when it is built; the rest of the library is `runtime/prelude.py`.
+//! - [`run`], here: a program's whole run, from source to trace.
 
 pub mod bytecode;
 pub mod compile;
 pub mod copy;
+pub mod error;
 pub mod fast_path;
+pub mod frame;
+pub mod futures;
 pub mod natives;
 pub mod objects;
 pub mod ops;
 pub mod random;
 pub mod runtime;
+pub mod sync;
 pub mod value;
-pub mod vm;
+
+pub use error::{PyError, PyErrorKind};
 
 use crate::core::profile::Profile;
 use crate::core::recorder::TraceHeader;
 use crate::core::simulator::{simulate, SimError};
 use crate::core::trace::Trace;
 
-/// Why a program could not be run to the end, with the place in the source it concerns.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PyError {
-    pub kind: PyErrorKind,
-    /// 1-based line; 0 when the error has no place in the source (e.g. a deadlock).
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    pub message: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PyErrorKind {
-    /// The source is not valid Python.
-    Syntax,
-    /// Valid Python that uses something outside the subset the kitchen runs.
-    Unsupported,
-    /// An exception nobody caught.
-    Uncaught,
-    /// The program ran past the step budget (an endless loop?).
-    StepBudget,
-    /// Every thread waits for another.
-    Deadlock,
-}
-
-impl std::fmt::Display for PyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)
-    }
-}
-
-impl std::error::Error for PyError {}
-
 /// Runs the Python program `source` (named `name`, e.g. its file name) on the machine
 /// `profile` describes, and returns its trace.
+///
+/// The profile is user input (a URL parameter, a `--profile` file, `--cores`): it is checked
+/// here, once, and the checked profile goes to the interpreter and the simulator alike, so the
+/// program's `multiprocessing.cpu_count()` says the cores the simulation has. What had to be
+/// clamped is noted in the trace.
 pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError> {
-    let mut rt = runtime::Runtime::new(source, name, profile.clone())?;
+    let (profile, clamps) = profile.checked();
+    let mut rt = runtime::Runtime::new(source, name, &profile, natives::install)?;
     let header = TraceHeader {
         scenario: name.to_string(),
         title: name.to_string(),
-        profile: profile.clone(),
-        notes: Vec::new(),
+        profile: profile.profile().clone(),
+        notes: clamps.iter().map(|c| c.to_string()).collect(),
         code: Some(source.to_string()),
     };
-    match simulate(&mut rt, profile, header) {
+    match simulate(&mut rt, &profile, header) {
         Ok(mut trace) => {
-            trace.notes.append(&mut rt.notes);
+            trace.notes.append(&mut rt.take_notes());
             Ok(trace)
         }
-        Err(SimError::ProgramFailed) => Err(rt.fatal.take().unwrap_or(PyError {
+        Err(SimError::ProgramFailed) => Err(rt.take_fatal().unwrap_or(PyError {
             kind: PyErrorKind::Uncaught,
             line: 0,
             column: 0,
@@ -89,7 +82,7 @@ pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError>
             kind: PyErrorKind::Deadlock,
             line: rt.current_line(0).unwrap_or(0),
             column: 1,
-            message: match rt.notes.last() {
+            message: match rt.last_note() {
                 Some(why) => format!("{e} (after: {why})"),
                 None => e.to_string(),
             },

@@ -479,9 +479,3 @@ impl Value {
         }
     }
 }
-
-impl fmt::Debug for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", super::ops::repr(self))
-    }
-}

@@ -1,44 +1,65 @@
-//! The page's top component. It owns a trace and a [`Playback`], and maps each message onto
-//! a call of those models; drawing is [`super::timeline`]'s and [`super::code_panel`]'s job,
-//! scheduling the core's, running a pasted program [`super::runner`]'s.
+//! The page's top component. It owns the shown [`Replay`] and a [`Playback`], and maps each
+//! message (a click, a key, an animation frame, an engine answer) onto a call of those models.
+//! Drawing is the job of [`super::scene`], [`super::timeline`], [`super::transport`],
+//! [`super::narration`] and [`super::code_panel`]; every engine request goes through
+//! [`super::engine`].
 
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::page::code_view;
 use crate::core::profile::Profile;
 use crate::core::summary::Summary;
 use crate::core::trace::Trace;
-use crate::page::playback::Playback;
+use crate::page::code_view;
+use crate::page::keys::Command;
+use crate::page::palette::{state_name, STATES};
+use crate::page::playback::{self, Playback};
+use crate::page::replay::Replay;
+use crate::page::scene::Scene;
+use crate::page::steps;
+use crate::page::timeline::Axis;
+use crate::python::PyError;
 use crate::scenarios::{self, Scenario, Size, SCENARIOS};
 
 use super::code_panel::{CodePanel, RunState, Share};
-use super::runner;
-use super::timeline;
+use super::engine;
+use super::frames::FrameLoop;
+use super::keyboard::KeyListener;
+use super::patterns::swatch;
+use super::timeline::Timeline;
 use super::url::{self, Params};
 use super::worker::{self, Measured};
-
-/// Timer period while playing.
-const TICK_MS: u32 = 40;
-/// Speeds offered in the picker.
-const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 16.0];
+use super::{narration, scene, transport};
 
 pub enum Msg {
     Pick(String),
+    /// A scenario's trace (or why there is none) from the engine; `generation` tells a stale
+    /// answer (another scenario was picked meanwhile) from the current one.
+    Loaded {
+        generation: u64,
+        result: Result<Trace, String>,
+        play: bool,
+        at: Option<f64>,
+    },
     TogglePlay,
-    Speed(String),
-    Tick,
-    SkipToEnd,
-    Rewind,
+    SetSpeed(f64),
+    Frame(f64),
+    Seek(f64),
+    StepNext,
+    StepPrev,
+    Start,
+    End,
+    Key(Command),
+    Fold(bool),
+    ToggleLog,
     TimeWorker,
     Timed(Result<Measured, String>),
-    /// The code panel asks to run a program: show "running…", then [`Msg::Execute`] it.
+    /// The code panel asks to run a program.
     Run(String),
-    /// Run the program now (the page has painted "running…"); `play` starts playback after.
-    Execute {
+    Ran {
         source: AttrValue,
+        result: Result<Trace, PyError>,
         play: bool,
     },
     /// Leave a program's run and show the picked scenario again.
@@ -47,26 +68,31 @@ pub enum Msg {
 
 /// What the shown trace is a run of.
 #[derive(Clone, Copy, PartialEq)]
-enum Origin {
+pub enum Origin {
     Scenario,
     /// A program from the code panel or the URL.
     Program,
 }
 
 pub struct App {
-    scenario: &'static Scenario,
+    pub(super) scenario: &'static Scenario,
     cores: u32,
-    trace: Result<Rc<Trace>, String>,
-    origin: Origin,
-    /// The code panel's program run: idle, running, or failed (with the previous trace kept).
+    pub(super) origin: Origin,
+    pub(super) replay: Option<Rc<Replay>>,
+    load_error: Option<String>,
+    pub(super) loading: bool,
+    generation: u64,
+    pub(super) axis: Rc<Axis>,
+    pub(super) fold: bool,
     run: RunState,
     share: Share,
-    playback: Playback,
-    /// Runs while playing; dropping it stops the timer.
-    ticker: Option<Interval>,
-    last_tick_ms: f64,
+    pub(super) playback: Playback,
+    frames: Option<FrameLoop>,
+    last_frame_ms: Option<f64>,
     notes: Vec<String>,
     worker: WorkerRun,
+    pub(super) log: Option<Rc<Vec<crate::page::narration::LogLine>>>,
+    _keys: Option<KeyListener>,
 }
 
 enum WorkerRun {
@@ -90,33 +116,43 @@ impl Component for App {
             cores,
             speed,
             autoplay,
+            t,
+            fold,
             code,
-            notes,
+            mut notes,
         } = params;
+        let reduced = reduced_motion();
+        if autoplay && reduced {
+            notes.push("autoplay is off because your system asks for reduced motion: press Play (or Space) to start".into());
+        }
+        let play = autoplay && !reduced;
         let scenario = scenarios::find(scenario).unwrap_or(&SCENARIOS[0]);
+        let link = ctx.link().clone();
         let mut app = App {
             scenario,
             cores,
-            trace: Err(String::new()),
             origin: Origin::Scenario,
+            replay: None,
+            load_error: None,
+            loading: false,
+            generation: 0,
+            axis: Rc::new(Axis::linear(1.0)),
+            fold,
             run: RunState::Idle,
             share: Share::None,
             playback: Playback::new(0.0),
-            ticker: None,
-            last_tick_ms: 0.0,
+            frames: None,
+            last_frame_ms: None,
             notes,
             worker: WorkerRun::NotYet,
+            log: None,
+            _keys: KeyListener::start(move |c| link.send_message(Msg::Key(c))),
         };
-        app.load(scenario);
         app.playback.set_speed(speed);
-        match code {
+        app.load(ctx, scenario, play && code.is_none(), t);
+        if let Some(source) = code {
             // The scenario stays loaded underneath, shown if the program fails.
-            Some(source) => app.start_run(ctx, source.into(), autoplay),
-            None if autoplay => {
-                app.playback.toggle();
-                app.sync_ticker(ctx);
-            }
-            None => {}
+            app.start_run(ctx, source.into(), play);
         }
         app
     }
@@ -125,23 +161,73 @@ impl Component for App {
         match msg {
             Msg::Pick(id) => {
                 if let Ok(s) = scenarios::find(&id) {
-                    self.load(s);
+                    self.run = RunState::Idle;
+                    self.load(ctx, s, false, None);
                     url::remember("scenario", Some(s.id));
                     url::remember("code", None);
                 }
             }
-            Msg::TogglePlay => self.playback.toggle(),
-            Msg::Speed(text) => {
-                if let Ok(speed) = text.parse::<f64>() {
-                    self.playback.set_speed(speed);
+            Msg::Loaded {
+                generation,
+                result,
+                play,
+                at,
+            } => {
+                if generation != self.generation {
+                    return false;
+                }
+                self.loading = false;
+                match result {
+                    Ok(trace) => {
+                        self.show(trace, Origin::Scenario, play);
+                        if let Some(t) = at {
+                            self.seek_to(t);
+                        }
+                    }
+                    Err(e) => self.load_error = Some(e),
                 }
             }
-            Msg::Tick => {
-                let now = now_ms();
-                self.playback.tick((now - self.last_tick_ms) / 1000.0);
+            Msg::TogglePlay => {
+                self.playback.toggle();
+                self.remember_moment();
             }
-            Msg::SkipToEnd => self.playback.skip_to_end(),
-            Msg::Rewind => self.playback.seek_fraction(0.0),
+            Msg::SetSpeed(s) => {
+                self.playback.set_speed(s);
+                url::remember(
+                    "speed",
+                    Some(&crate::page::waits::number(self.playback.speed)),
+                );
+            }
+            Msg::Frame(ms) => {
+                let dt = self.last_frame_ms.map_or(0.0, |last| (ms - last) / 1000.0);
+                self.last_frame_ms = Some(ms);
+                // A long gap (a hidden tab) does not jump the run ahead.
+                self.playback.tick(dt.min(0.25));
+                if !self.playback.playing {
+                    self.remember_moment();
+                }
+            }
+            Msg::Seek(t) => self.seek_to(t),
+            Msg::StepNext => self.step(true),
+            Msg::StepPrev => self.step(false),
+            Msg::Start => self.seek_to(0.0),
+            Msg::End => {
+                self.playback.skip_to_end();
+                self.remember_moment();
+            }
+            Msg::Key(c) => return Component::update(self, ctx, key_message(c, &self.playback)),
+            Msg::Fold(on) => {
+                self.fold = on;
+                self.axis = Rc::new(self.make_axis());
+                self.playback.set_skips(&self.axis.folds());
+                url::remember("fold", if on { None } else { Some("0") });
+            }
+            Msg::ToggleLog => {
+                self.log = match (&self.log, &self.replay) {
+                    (None, Some(r)) => Some(Rc::new(crate::page::narration::log(r))),
+                    _ => None,
+                };
+            }
             Msg::TimeWorker => {
                 self.worker = WorkerRun::Running;
                 let n = Size::default().cpu_iterations as u32;
@@ -155,27 +241,24 @@ impl Component for App {
                 }
             }
             Msg::Run(source) => self.start_run(ctx, source.into(), true),
-            Msg::Execute { source, play } => self.execute(source, play),
+            Msg::Ran {
+                source,
+                result,
+                play,
+            } => self.ran(source, result, play),
             Msg::BackToScenario => {
-                self.load(self.scenario);
+                self.run = RunState::Idle;
+                self.load(ctx, self.scenario, false, None);
                 url::remember("code", None);
             }
         }
-        self.sync_ticker(ctx);
+        self.sync_frames(ctx);
         true
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let on_pick = link.callback(|e: Event| Msg::Pick(select_value(&e)));
-        let on_speed = link.callback(|e: Event| Msg::Speed(select_value(&e)));
-        let play_label = if self.playback.playing {
-            "Pause"
-        } else if self.playback.finished() {
-            "Replay"
-        } else {
-            "Play"
-        };
         html! {
             <main class="kitchen">
                 <header>
@@ -183,31 +266,26 @@ impl Component for App {
                     <p class="tagline">{ "How Python really runs concurrent code: asyncio, threads and processes, cooking pasta." }</p>
                 </header>
                 { for self.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
-                <section class="controls">
+                <section class="controls" aria-label="what to show">
                     <label>{ "Scenario " }
                         <select id="scenario" onchange={on_pick}>
+                            if self.origin == Origin::Program {
+                                <option value="" selected=true disabled=true>{ "Your program" }</option>
+                            }
                             { for SCENARIOS.iter().map(|s| html! {
-                                <option value={s.id} selected={s.id == self.scenario.id}>{ s.title }</option>
+                                <option value={s.id} selected={self.origin == Origin::Scenario && s.id == self.scenario.id}>{ s.title }</option>
                             }) }
                         </select>
                     </label>
-                    <button id="play" onclick={link.callback(|_| Msg::TogglePlay)}>{ play_label }</button>
-                    <button id="rewind" onclick={link.callback(|_| Msg::Rewind)}>{ "« Start" }</button>
-                    <button id="end" onclick={link.callback(|_| Msg::SkipToEnd)}>{ "End »" }</button>
-                    <label>{ "Speed " }
-                        <select id="speed" onchange={on_speed}>
-                            { for SPEEDS.iter().map(|&s| html! {
-                                <option value={s.to_string()} selected={s == self.playback.speed}>{ format!("{s}×") }</option>
-                            }) }
-                        </select>
-                    </label>
+                    { self.view_summary(ctx) }
                 </section>
-                { self.view_summary(ctx) }
+                { transport::view(self, link) }
+                { self.view_show(ctx) }
                 <section class="stage">
-                    <div class="run">{ self.view_run() }</div>
                     { self.view_code(ctx) }
+                    { self.view_printed(ctx) }
                 </section>
-                { self.view_printed() }
+                { narration::log_view(self, link) }
                 { self.view_worker(ctx) }
             </main>
         }
@@ -215,54 +293,108 @@ impl Component for App {
 }
 
 impl App {
-    /// Simulates `scenario` and rewinds the player. A failed simulation shows its message.
-    fn load(&mut self, scenario: &'static Scenario) {
+    /// Asks the engine for `scenario`'s trace; the answer arrives as [`Msg::Loaded`].
+    fn load(
+        &mut self,
+        ctx: &Context<Self>,
+        scenario: &'static Scenario,
+        play: bool,
+        at: Option<f64>,
+    ) {
         self.scenario = scenario;
-        self.origin = Origin::Scenario;
-        self.run = RunState::Idle;
+        self.loading = true;
+        self.load_error = None;
+        self.generation += 1;
+        let (generation, id, cores) = (self.generation, scenario.id, self.cores);
+        ctx.link().send_future(async move {
+            Msg::Loaded {
+                generation,
+                result: engine::simulate(id, cores).await,
+                play,
+                at,
+            }
+        });
+    }
+
+    /// Shows a new trace from its start.
+    fn show(&mut self, trace: Trace, origin: Origin, play: bool) {
+        let replay = Rc::new(Replay::new(trace));
+        self.replay = Some(replay);
+        self.origin = origin;
         self.share = Share::None;
-        let profile = Profile {
-            cores: self.cores,
-            ..Profile::default()
-        };
-        self.trace = scenario
-            .simulate(profile)
-            .map(Rc::new)
-            .map_err(|e| e.to_string());
-        self.rewind();
-    }
-
-    /// A stopped player at the start of the current trace, at the speed picked.
-    fn rewind(&mut self) {
+        self.log = None;
+        self.axis = Rc::new(self.make_axis());
         let speed = self.playback.speed;
-        self.playback = Playback::new(self.trace.as_ref().map(|t| t.makespan_s).unwrap_or(0.0));
+        self.playback = Playback::new(self.replay.as_ref().map_or(0.0, |r| r.end_s()));
         self.playback.set_speed(speed);
+        self.playback.set_skips(&self.axis.folds());
+        if play {
+            self.playback.toggle();
+        }
     }
 
-    /// Shows "running…" for `source` and runs it once that is on screen.
+    fn make_axis(&self) -> Axis {
+        match (&self.replay, self.fold) {
+            (Some(r), true) => Axis::folded(r),
+            (Some(r), false) => Axis::linear(r.end_s()),
+            (None, _) => Axis::linear(1.0),
+        }
+    }
+
+    fn seek_to(&mut self, t: f64) {
+        self.playback.pause();
+        self.playback.seek(t);
+        self.remember_moment();
+    }
+
+    /// Moves the cursor to the next (or previous) moment.
+    fn step(&mut self, forward: bool) {
+        let Some(r) = &self.replay else { return };
+        let now = self.playback.now_s;
+        let target = if forward {
+            steps::next_after(&r.moments, now).map_or(r.end_s(), |i| r.moments[i].t_s)
+        } else {
+            steps::previous_before(&r.moments, now).map_or(0.0, |i| r.moments[i].t_s)
+        };
+        self.seek_to(target);
+    }
+
+    /// While paused, the address carries the cursor's moment, so a link shares it.
+    fn remember_moment(&self) {
+        if self.playback.playing {
+            return;
+        }
+        let t = self.playback.now_s;
+        let value = (t > 0.0).then(|| playback::t_param(t));
+        url::remember("t", value.as_deref());
+    }
+
+    /// Shows "running…" for `source` and asks the engine to run it.
     fn start_run(&mut self, ctx: &Context<Self>, source: AttrValue, play: bool) {
         self.run = RunState::Running(source.clone());
-        let link = ctx.link().clone();
-        runner::after_repaint(move || link.send_message(Msg::Execute { source, play }));
+        let cores = self.cores;
+        ctx.link().send_future(async move {
+            let result = engine::run_program(source.to_string(), cores).await;
+            Msg::Ran {
+                source,
+                result,
+                play,
+            }
+        });
     }
 
-    /// Runs a program. Success replaces the trace and restarts playback; failure keeps the
-    /// previous trace and shows the error at its line. Either way the address carries the
-    /// program (when short enough), so the link reproduces what the reader sees.
-    fn execute(&mut self, source: AttrValue, play: bool) {
-        // A scenario picked while the run was waiting for its repaint wins over the run.
+    /// A program's run came back. Success replaces the trace and restarts playback; failure
+    /// keeps the previous trace and shows the error at its line. Either way the address
+    /// carries the program (when short enough), so the link reproduces what the reader sees.
+    fn ran(&mut self, source: AttrValue, result: Result<Trace, PyError>, play: bool) {
+        // A scenario picked while the run was under way wins over the run.
         if self.run != RunState::Running(source.clone()) {
             return;
         }
-        match runner::run(&source, self.cores) {
+        match result {
             Ok(trace) => {
-                self.trace = Ok(Rc::new(trace));
-                self.origin = Origin::Program;
                 self.run = RunState::Idle;
-                self.rewind();
-                if play {
-                    self.playback.toggle();
-                }
+                self.show(trace, Origin::Program, play);
             }
             Err(error) => self.run = RunState::Failed(source.clone(), error),
         }
@@ -278,18 +410,19 @@ impl App {
         };
     }
 
-    /// Keeps a timer running exactly while playing.
-    fn sync_ticker(&mut self, ctx: &Context<Self>) {
-        if self.playback.playing && self.ticker.is_none() {
+    /// Keeps the frame loop running exactly while playing.
+    fn sync_frames(&mut self, ctx: &Context<Self>) {
+        if self.playback.playing && self.frames.is_none() {
             let link = ctx.link().clone();
-            self.ticker = Some(Interval::new(TICK_MS, move || link.send_message(Msg::Tick)));
+            self.last_frame_ms = None;
+            self.frames = Some(FrameLoop::start(move |ms| {
+                link.send_message(Msg::Frame(ms))
+            }));
         } else if !self.playback.playing {
-            self.ticker = None;
+            self.frames = None;
         }
-        self.last_tick_ms = now_ms();
     }
 
-    /// What is shown: the scenario's one-line summary, or a way back to it from a program.
     fn view_summary(&self, ctx: &Context<Self>) -> Html {
         match self.origin {
             Origin::Scenario => html! { <p class="summary-line">{ self.scenario.summary }</p> },
@@ -304,8 +437,35 @@ impl App {
         }
     }
 
+    /// The narration, the scene, the timeline and the legend: what the trace shows now.
+    fn view_show(&self, ctx: &Context<Self>) -> Html {
+        let Some(replay) = &self.replay else {
+            let text = match (&self.load_error, self.loading) {
+                (Some(e), _) => html! { <p class="error">{ e }</p> },
+                (None, _) => html! { <p class="loading">{ "Cooking the trace…" }</p> },
+            };
+            return text;
+        };
+        let now = self.playback.now_s;
+        let link = ctx.link();
+        html! {
+            <>
+                { narration::view(self, replay) }
+                if let Some(e) = &self.load_error { <p class="error">{ e }</p> }
+                { scene::view(&Scene::at(replay, now), &replay.trace.scenario) }
+                <Timeline replay={replay.clone()} axis={self.axis.clone()} now_s={now} fold={self.fold}
+                          on_fold={link.callback(Msg::Fold)} on_seek={link.callback(Msg::Seek)} />
+                <ul class="legend" aria-label="what the colours and patterns mean">
+                    { for STATES.iter().map(|&s| html! { <li>{ swatch(s) }{ state_name(s) }</li> }) }
+                    <li><span class="swatch held" aria-hidden="true"></span>{ "GIL or core held (the holder is named on hover)" }</li>
+                </ul>
+                { self.view_result(replay) }
+            </>
+        }
+    }
+
     fn view_code(&self, ctx: &Context<Self>) -> Html {
-        let trace = self.trace.as_ref().ok();
+        let trace = self.replay.as_ref().map(|r| &r.trace);
         let code = trace.and_then(|t| t.code.clone()).map(AttrValue::from);
         let active = trace
             .filter(|t| t.code.is_some())
@@ -317,46 +477,38 @@ impl App {
         }
     }
 
-    fn view_run(&self) -> Html {
-        let trace = match &self.trace {
-            Ok(t) => t,
-            Err(e) => return html! { <p class="error">{ e }</p> },
-        };
-        let now = self.playback.now_s;
-        html! {
-            <>
-                <p class="clock" id="clock">{ format!("t = {now:.3} s of {:.3} s", trace.makespan_s) }</p>
-                { timeline::view(trace, now) }
-                <ul class="legend">
-                    { for timeline::LEGEND.iter().map(|&s| html! {
-                        <li><span class={classes!("swatch", timeline::state_class(s))}></span>{ timeline::state_name(s) }</li>
-                    }) }
-                </ul>
-                { self.view_result(trace) }
-            </>
-        }
-    }
-
-    /// What the program printed up to the playback time.
-    fn view_printed(&self) -> Html {
-        let Ok(trace) = &self.trace else {
+    /// What the program printed up to the cursor; each line jumps to its moment.
+    fn view_printed(&self, ctx: &Context<Self>) -> Html {
+        let Some(replay) = &self.replay else {
             return html! {};
         };
         let now = self.playback.now_s;
-        let printed = trace.prints.iter().filter(|p| p.t_s <= now);
+        let printed = replay.trace.prints.iter().filter(|p| p.t_s <= now);
         html! {
             <section class="printed">
                 <h2>{ "Printed" }</h2>
-                <pre id="printed">{ for printed.map(|p| format!("{:>9.3} s  {}\n", p.t_s, p.text)) }</pre>
+                <pre id="printed">{ for printed.map(|p| {
+                    let t = p.t_s;
+                    html! {
+                        <>
+                            <button class="print-line" title="Jump to this moment"
+                                    onclick={ctx.link().callback(move |_| Msg::Seek(t))}>
+                                { format!("{:>9.3} s  {}", p.t_s, p.text) }
+                            </button>
+                            { "\n" }
+                        </>
+                    }
+                }) }</pre>
             </section>
         }
     }
 
     /// Total time and CPU-busy share, shown once the run has played to the end.
-    fn view_result(&self, trace: &Trace) -> Html {
+    fn view_result(&self, replay: &Replay) -> Html {
         if !self.playback.finished() {
             return html! {};
         }
+        let trace = &replay.trace;
         let s = Summary::of(trace);
         html! {
             <p class="result" id="result">
@@ -401,15 +553,35 @@ impl App {
     }
 }
 
-fn select_value(e: &Event) -> String {
+/// The message a keyboard command stands for.
+fn key_message(c: Command, p: &Playback) -> Msg {
+    match c {
+        Command::TogglePlay => Msg::TogglePlay,
+        Command::StepNext => Msg::StepNext,
+        Command::StepPrev => Msg::StepPrev,
+        Command::Start => Msg::Start,
+        Command::End => Msg::End,
+        Command::Faster | Command::Slower => {
+            let mut q = p.clone();
+            q.step_speed(c == Command::Faster);
+            Msg::SetSpeed(q.speed)
+        }
+    }
+}
+
+pub(super) fn select_value(e: &Event) -> String {
     e.target_dyn_into::<web_sys::HtmlSelectElement>()
         .map(|s| s.value())
         .unwrap_or_default()
 }
 
-fn now_ms() -> f64 {
+/// Whether the reader's system asks for reduced motion.
+fn reduced_motion() -> bool {
     web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
 }

@@ -13,7 +13,9 @@ use yew::prelude::*;
 use crate::page::code_view::{self, ActiveLine, LaneAt};
 use crate::python::PyError;
 
-use super::timeline::{lane_hsl, state_class, state_name};
+use crate::page::palette::state_name;
+
+use super::patterns::swatch;
 
 /// Lane names shown at one line at most; the rest are counted ("+997 more").
 const MAX_TAGS: usize = 4;
@@ -194,15 +196,17 @@ fn error_caret(column: u32) -> Html {
     }
 }
 
-/// The lanes on one line, each in its lane's colour with a swatch of what it is doing there.
+/// The lanes on one line, each with its number badge (as in the scene and the timeline) and a
+/// swatch of what it is doing there.
 fn lane_tags(lanes: &[LaneAt]) -> Html {
     let more = lanes.len().saturating_sub(MAX_TAGS);
     html! {
         <span class="lane-tags">
             { for lanes.iter().take(MAX_TAGS).map(|l| html! {
-                <span class="lane-tag" style={format!("--lane: {}", lane_hsl(l.lane))}
+                <span class="lane-tag" data-lane={l.lane.to_string()}
                       title={format!("{}: {}", l.name, state_name(l.state))}>
-                    <span class={classes!("swatch", state_class(l.state))}></span>
+                    <span class="badge" aria-hidden="true">{ l.lane }</span>
+                    { swatch(l.state) }
                     { l.name.clone() }
                 </span>
             }) }

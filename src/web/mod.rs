@@ -1,11 +1,19 @@
 //! The page (wasm32 only): a Yew app that replays traces, and the Web Worker runner.
 //!
-//! Nothing here schedules anything: the app asks [`crate::core`] for a trace and draws it at the
-//! time [`crate::page::playback`] says. The pieces:
-//! - [`app`]: the component; maps clicks and timer ticks onto model calls;
-//! - [`timeline`]: draws a trace at one moment as SVG (lanes, GIL holders, cores);
+//! Nothing here schedules anything or decides what to show: the app asks the engine door for a
+//! trace and draws, at the time [`crate::page::playback`] says, what the page models in
+//! [`crate::page`] decide. The pieces:
+//! - [`app`]: the component; maps clicks, keys and frames onto model calls;
+//! - [`engine`]: the engine door, the only way to the interpreter and the simulator (async, so
+//!   it can move into a Web Worker without changing its callers);
+//! - [`scene`]: draws the kitchen at the cursor (chefs, stove, pots, queues, cores, memory);
+//! - [`timeline`]: the timeline with zoom, pan, fold and descriptions of its stretches;
+//! - [`transport`]: play, step, scrub, speed, clock;
+//! - [`narration`]: the sentence for the current moment and the whole run's text log;
+//! - [`keyboard`]: Space, ←/→, Home/End, +/− anywhere on the page;
+//! - [`frames`]: the animation-frame loop that moves the player;
+//! - [`patterns`]: state colours and patterns as SVG and CSS;
 //! - [`code_panel`]: the Python program beside it, the lines each lane is on, and the editor;
-//! - [`runner`]: runs a pasted program with [`crate::python::run`] once "running…" is painted;
 //! - [`url`]: reads the page's URL parameters, which are untrusted input, and keeps the address
 //!   in step with what is shown;
 //! - [`worker`]: runs the real CPU step in a Web Worker (`www/worker.js`) and times it.
@@ -15,8 +23,14 @@
 
 pub mod app;
 pub mod code_panel;
-pub mod runner;
+pub mod engine;
+pub mod frames;
+pub mod keyboard;
+pub mod narration;
+pub mod patterns;
+pub mod scene;
 pub mod timeline;
+pub mod transport;
 pub mod url;
 pub mod worker;
 

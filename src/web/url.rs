@@ -1,4 +1,4 @@
-//! The page's URL parameters, e.g. `?scenario=threads&cores=2&speed=2`, so that a blogger
+//! The page's URL parameters, e.g. `?scenario=threads&cores=2&speed=0.01&t=0.0123`, so that a blogger
 //! can link or embed one exact view. They are untrusted input: every value is checked, and
 //! anything unusable is replaced by the default with a note the page shows.
 //!
@@ -6,8 +6,8 @@
 //! (`encodeURIComponent` gives an equivalent value): `?code=print(%22hi%22)`. The page shows it
 //! and runs it instead of the scenario; see [`crate::page::code_view::read_shared_code`] for the checks.
 
-use crate::page::code_view;
 use crate::core::profile::{Profile, MAX_CORES};
+use crate::page::code_view;
 use crate::page::playback::{MAX_SPEED, MIN_SPEED};
 use crate::scenarios;
 
@@ -18,6 +18,10 @@ pub struct Params {
     pub cores: u32,
     pub speed: f64,
     pub autoplay: bool,
+    /// The moment to open at (seconds; clamped to the run once it is known).
+    pub t: Option<f64>,
+    /// Whether the timeline folds quiet stretches (and playback skips through them).
+    pub fold: bool,
     /// A Python program to show and run instead of the scenario.
     pub code: Option<String>,
     /// One message per parameter that was not usable as given.
@@ -31,13 +35,16 @@ impl Default for Params {
             cores: Profile::default().cores,
             speed: 1.0,
             autoplay: false,
+            t: None,
+            fold: true,
             code: None,
             notes: Vec::new(),
         }
     }
 }
 
-/// Reads `?scenario=…&cores=…&speed=…&autoplay=1&code=…` from a query string.
+/// Reads `?scenario=…&cores=…&speed=…&t=…&fold=0&autoplay=1&code=…` from a query string.
+/// `speed` is a multiple of real time; `t` a moment in seconds.
 pub fn parse(query: &str) -> Params {
     let mut p = Params::default();
     let Ok(search) = web_sys::UrlSearchParams::new_with_str(query) else {
@@ -79,6 +86,24 @@ pub fn parse(query: &str) -> Params {
             _ => p
                 .notes
                 .push(format!("speed={} is not a number; using 1", short(&speed))),
+        }
+    }
+    if let Some(t) = search.get("t") {
+        match t.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => p.t = Some(v),
+            _ => p.notes.push(format!(
+                "t={} is not a time in seconds (a number from 0); starting at 0",
+                short(&t)
+            )),
+        }
+    }
+    if let Some(fold) = search.get("fold") {
+        match fold.as_str() {
+            "1" | "true" => p.fold = true,
+            "0" | "false" => p.fold = false,
+            other => p
+                .notes
+                .push(format!("fold={} is not 0 or 1; folding", short(other))),
         }
     }
     p.autoplay = search

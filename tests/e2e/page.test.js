@@ -1,84 +1,42 @@
 // End-to-end: the built site (dist/, from `make dist`) served under a sub-path, as a blogger's
 // static host would, and driven in Debian's headless Chromium through playwright-core.
+// The scene, the stepping and the keyboard have tests of their own in scene.test.js.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { start, clock } from './site.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '../../dist');
-const SUB = '/blog/kitchen/';
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
-
-let server, browser, base;
-
-/** A static file server for dist/, mounted under SUB only. It accepts long addresses (a
- * `code=` parameter carries a whole program), as a static host's usual 8 to 16 KiB might not. */
-function serve() {
-  return http.createServer({ maxHeaderSize: 1 << 17 }, (req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (!url.pathname.startsWith(SUB)) { res.writeHead(404).end(); return; }
-    let file = path.join(dist, decodeURIComponent(url.pathname.slice(SUB.length)));
-    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
-    if (file.endsWith(path.sep) || file === dist) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, body) => {
-      if (err) { res.writeHead(404).end(); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' }).end(body);
-    });
-  });
-}
-
-before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, 'pkg', 'kitchen_bg.wasm')), 'run `make dist` first');
-  server = serve();
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  base = `http://127.0.0.1:${server.address().port}${SUB}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    // playwright makes a fresh, empty profile directory itself.
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+let site;
+before(async () => { site = await start(); });
+after(async () => { await site?.close(); });
 
 /** A fresh page that fails the test on any uncaught error in the page. */
-async function open(query = '', viewport = { width: 1280, height: 720 }) {
-  const page = await browser.newPage({ viewport });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(base + query);
-  await page.waitForSelector('#scenario');
-  return { page, errors };
-}
+const open = (query, viewport) => site.open(query, viewport ? { viewport } : {});
+
+/** How much of the timeline's plot is drawn (the clip that hides what has not happened yet). */
+const drawnWidth = (page) => page.$eval('#tl-past rect', (r) => Number(r.getAttribute('width')));
 
 test('plays a chosen scenario to the end and draws lanes, the GIL and the cores', async () => {
   const { page, errors } = await open('?scenario=threads');
-  assert.equal(await page.locator('#scenario option').count(), 7);
+  assert.equal(await page.locator('#scenario option').count(), 15);
   assert.equal(await page.inputValue('#scenario'), 'threads');
 
   await page.selectOption('#scenario', 'asyncio-blocking');
-  await page.selectOption('#speed', '16');
-  assert.equal(await page.locator('.timeline .row.lane rect.s-running').count(), 0, 'nothing drawn before play');
+  await page.waitForSelector('#scene[data-trace="asyncio-blocking"]');
+  await page.selectOption('#speed', '10');
+  assert.equal(await drawnWidth(page), 0, 'nothing drawn before play');
   await page.click('#play');
-  await page.waitForSelector('#result', { timeout: 10000 });
+  await page.waitForSelector('#result', { timeout: 20000 });
+  assert.ok(await drawnWidth(page) > 500, 'the whole run is drawn at the end');
 
   const result = await page.textContent('#result');
   assert.match(result, /Total time 32\.400 s/);
   assert.match(result, /CPU busy \d+\.\d % of 4 cores/);
-  assert.ok(await page.locator('.timeline .row.lane rect.s-running').count() >= 6, 'running spans drawn');
-  assert.ok(await page.locator('.timeline .row.lane rect.s-sleeping, .timeline .row.lane rect.s-idle').count() >= 1);
-  assert.equal(await page.locator('.timeline .row.gil').count(), 1, 'one GIL for one process');
-  assert.ok(await page.locator('.timeline .row.gil rect.held').count() >= 1, 'the GIL holder is drawn');
-  assert.equal(await page.locator('.timeline .row.core').count(), 4, 'a row per core');
+  assert.ok(await page.locator('.timeline g.row[data-row^="lane-"] rect.s-running').count() >= 4, 'running spans drawn');
+  assert.ok(await page.locator('.timeline g.row[data-row^="lane-"] rect.s-idle').count() >= 1, 'the idle loop is drawn');
+  // One thread: its GIL is its own running time, so it has no row of its own.
+  assert.equal(await page.locator('.timeline g.row[data-row^="gil-"]').count(), 0, 'no GIL row for one thread');
+  assert.equal(await page.locator('.timeline g.row[data-row^="core-"]').count(), 4, 'a row per core');
+  assert.ok(await page.locator('.timeline g.row[data-row="core-0"] rect.held').count() >= 1, 'core 0 is used');
   const printed = (await page.textContent('#printed')).trim().split('\n');
   assert.equal(printed.length, 9);
   assert.match(printed[8], /32\.400 s\s+order 3: sauce ready/);
@@ -88,25 +46,27 @@ test('plays a chosen scenario to the end and draws lanes, the GIL and the cores'
 });
 
 test('lanes fill over time while playing', async () => {
-  const { page, errors } = await open('?scenario=processes');
+  // At 0.1× the CPU part (0.6 s) takes 6 s to watch: 1.5 s in, the run is part-way.
+  const { page, errors } = await open('?scenario=processes&speed=0.1');
   await page.click('#play');
   await page.waitForTimeout(1500);
   await page.click('#play'); // pause
-  const clock = await page.textContent('#clock');
-  const [now, end] = clock.match(/[\d.]+/g).map(Number);
-  assert.ok(now > 0 && now < end, `paused part-way: ${clock}`);
+  const { now, end, text } = await clock(page);
+  assert.ok(now > 0 && now < end, `paused part-way: ${text}`);
   assert.equal(await page.locator('#result').count(), 0, 'no total before the end');
   // The scenario is a Python program: its code is shown, and the lines lanes are on light up.
   assert.match(await page.textContent('#code-listing'), /multiprocessing\.Process\(target=boil/);
   assert.equal(await page.locator('#code-empty').count(), 0);
   assert.ok(await page.locator('#code-listing .code-line.active-line').count() >= 1, 'lines light up');
   assert.ok(await page.locator('#code-listing .active-line .lane-tag').count() >= 1, 'tagged with lanes');
-  const partial = await page.locator('.timeline rect.s-sleeping').count();
+  const partial = await drawnWidth(page);
+  assert.ok(partial > 0, 'part of the run is drawn');
   await page.click('#end');
   await page.waitForSelector('#result');
-  assert.ok(await page.locator('.timeline rect.s-sleeping').count() >= partial);
-  assert.equal(await page.locator('.timeline .row.gil').count(), 10, 'a GIL per process');
-  const coresUsed = await page.$$eval('.timeline .row.core', (rows) => rows.filter((r) => r.querySelector('rect.held')).length);
+  assert.ok(await drawnWidth(page) > partial, 'more is drawn at the end');
+  // Every process is a kitchen of its own, with its own stove (GIL), in the scene.
+  assert.equal(await page.locator('#kitchens .kitchen').count(), 10, 'a kitchen per process');
+  const coresUsed = await page.$$eval('.timeline g.row[data-row^="core-"]', (rows) => rows.filter((r) => r.querySelector('rect.held')).length);
   assert.equal(coresUsed, 4, 'processes keep all 4 cores busy');
   assert.deepEqual(errors, []);
   await page.close();
@@ -116,13 +76,16 @@ test('every scenario loads and plays to its end', async () => {
   const { page, errors } = await open();
   const ids = await page.$$eval('#scenario option', (os) => os.map((o) => o.value));
   assert.deepEqual(ids, ['asyncio-blocking', 'asyncio-to-thread', 'threads', 'processes',
-    'thousand-asyncio', 'thousand-threads', 'thousand-processes']);
+    'thousand-asyncio', 'thousand-threads', 'thousand-processes',
+    'concurrency-vs-parallelism', 'await-vs-create-task', 'process-lifecycle', 'to-thread-io',
+    'restaurant-semaphore', 'race-lost-update', 'restaurant-pool', 'cpu-to-processes']);
   for (const id of ids) {
     await page.selectOption('#scenario', id);
+    await page.waitForSelector(`#scene[data-trace="${id}"]`, { timeout: 30000 });
     await page.click('#end');
     const result = await page.textContent('#result');
     assert.match(result, /Total time \d+\.\d{3} s/, id);
-    assert.ok(await page.locator('.timeline .row.lane').count() >= 1, id);
+    assert.ok(await page.locator('.timeline g.row[data-row^="lane-"]').count() >= 1, id);
   }
   assert.match(await page.textContent('.timeline'), /more lanes/, 'big runs say how many lanes are not drawn');
   assert.deepEqual(errors, []);
@@ -150,6 +113,7 @@ test('bad URL parameters give messages, not a broken page', async () => {
   assert.ok(notes.some((n) => /speed=fast is not a number/.test(n)), notes.join('|'));
   await page.click('#end');
   assert.match(await page.textContent('#result'), /of 256 cores/);
+  assert.equal(await page.inputValue('#speed'), '1', 'the speed used is the one shown');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -174,14 +138,14 @@ test('an edited program with a syntax error shows the error at its line and keep
   // run fails on line 1.
   await editor.fill('def (:');
   await page.click('#run-code');
-  await page.waitForSelector('#code-error', { timeout: 10000 });
+  await page.waitForSelector('#code-error', { timeout: 20000 });
   const message = await page.textContent('#code-error');
   assert.match(message, /^line 1, column \d+: \S/, message);
   assert.equal(await page.locator('.error-line').count(), 1);
   assert.equal(await page.getAttribute('.error-line', 'data-line'), '1');
   assert.equal(await page.textContent('.error-line .line-text'), 'def (:');
   assert.equal(await page.textContent('#clock'), clock, 'the previous run is kept');
-  assert.ok(await page.locator('.timeline .row.lane').count() >= 1);
+  assert.ok(await page.locator('.timeline g.row[data-row^="lane-"]').count() >= 1);
   assert.match(page.url(), /[?&]code=def\+%28%3A/, 'the address carries the program');
   assert.match(await page.getAttribute('#code-link', 'href'), /code=def/);
   assert.deepEqual(errors, []);
@@ -190,7 +154,7 @@ test('an edited program with a syntax error shows the error at its line and keep
 
 test('a program in the URL is shown and run; unusable code values give notes', async () => {
   let { page, errors } = await open('?code=' + encodeURIComponent('def (:'));
-  await page.waitForSelector('#code-error', { timeout: 10000 });
+  await page.waitForSelector('#code-error', { timeout: 20000 });
   assert.equal(await page.textContent('#code-listing .line-text'), 'def (:');
   assert.deepEqual(errors, []);
   await page.close();
@@ -198,6 +162,7 @@ test('a program in the URL is shown and run; unusable code values give notes', a
   const notes = async (query) => {
     ({ page, errors } = await open(query));
     const found = await page.$$eval('.note', (ns) => ns.map((n) => n.textContent));
+    await page.waitForSelector('#scene');
     assert.equal(await page.locator('#code-error').count(), 0, query.slice(0, 40));
     await page.click('#end');
     assert.match(await page.textContent('#result'), /Total time/, 'the scenario is shown instead');
@@ -214,15 +179,18 @@ test('a program in the URL is shown and run; unusable code values give notes', a
   await page.close();
 });
 
-test('the code panel sits beside the timeline when wide and below it in a narrow iframe', async () => {
+test('the timeline runs full width; the code sits beside the printed lines when wide, above them when narrow', async () => {
   for (const [width, beside] of [[1400, true], [600, false]]) {
     const { page, errors } = await open('', { width, height: 900 });
     const timeline = await page.locator('svg.timeline').boundingBox();
+    assert.ok(timeline.width >= width - 60, `${width}px: the timeline is full width (${timeline.width})`);
     const panel = await page.locator('#code-panel').boundingBox();
+    const printed = await page.locator('.printed').boundingBox();
+    assert.ok(panel.y >= timeline.y + timeline.height, `${width}px: the code is below the timeline`);
     if (beside) {
-      assert.ok(panel.x >= timeline.x + timeline.width, `${width}px: beside`);
+      assert.ok(printed.x >= panel.x + panel.width, `${width}px: printed beside the code`);
     } else {
-      assert.ok(panel.y >= timeline.y + timeline.height, `${width}px: below`);
+      assert.ok(printed.y >= panel.y + panel.height, `${width}px: printed below the code`);
     }
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${width}px: no sideways scrolling (${overflow}px too wide)`);
@@ -246,7 +214,9 @@ test('a valid program runs: its lines light up and its output is printed', async
   await page.click('#edit-code');
   await page.fill('#code-editor', program);
   await page.click('#run-code');
-  await page.waitForSelector('#back-to-scenario', { timeout: 10000 });
+  await page.waitForSelector('#back-to-scenario', { timeout: 20000 });
+  assert.equal(await page.$eval('#scenario', (s) => s.selectedOptions[0].textContent), 'Your program',
+    'the menu no longer names the scenario');
   assert.equal(await page.locator('#code-error').count(), 0);
   assert.equal(await page.locator('#code-listing .code-line').count(), 8);
   // It plays at once; the line the main thread is on is highlighted and tagged with it.

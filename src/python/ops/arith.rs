@@ -7,10 +7,10 @@ use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::python::value::{raise, ExcKind, Exception, Value};
 
-use super::percent::percent_format;
-use super::{
+use super::common::{
     big, float, float_to_int, int_to_float, is_int, small, truthy, BinOp, UnaryOp, MAX_ITEMS, R,
 };
+use super::percent::percent_format;
 
 /// An int too large for the kitchen: Python's ints have no limit, but a page's memory has.
 const MAX_INT_BITS: u64 = 1_000_000;

@@ -9,12 +9,12 @@ use num_traits::{Signed, ToPrimitive};
 use crate::python::value::{raise, Dict, ExcKind, Exception, Key, Range, Value};
 
 use super::arith::{binary, divmod, pow_mod, round};
+use super::call_args::{kw, not_an_int};
+use super::common::{big, float, float_to_int, is_int, small, truthy, BinOp, CmpOp, R};
 use super::compare::{compare, sorted};
 use super::items::to_vec;
 use super::list_dict_methods::update_pairs;
-use super::methods::{kw, not_an_int};
 use super::repr::{repr, to_str};
-use super::{big, float, float_to_int, is_int, small, truthy, BinOp, CmpOp, R};
 
 /// `int(v)` and `int(v, base)`.
 fn int_of(v: &Value, base: Option<&Value>) -> R<Value> {
@@ -192,42 +192,14 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
         .collect();
     let arg = |i: usize| args.get(i).cloned().unwrap_or(Value::None);
     Some(match name {
-        "len" => match &arg(0) {
-            Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
-            Value::List(l) => Ok(Value::Int(l.borrow().len() as i64)),
-            Value::Tuple(t) => Ok(Value::Int(t.len() as i64)),
-            Value::Dict(d) => Ok(Value::Int(d.borrow().len() as i64)),
-            Value::Range(r) => Ok(Value::Int(r.len() as i64)),
-            other => raise(
-                ExcKind::TypeError,
-                format!("object of type '{}' has no len()", other.type_name()),
-            ),
-        },
+        "len" => len(&arg(0)),
         "str" => Ok(Value::str(&args.first().map(to_str).unwrap_or_default())),
         "repr" => Ok(Value::str(&repr(&arg(0)))),
         "int" => match args.first() {
             None => Ok(Value::Int(0)),
             Some(v) => int_of(v, args.get(1).or_else(|| kw(&kwargs, "base"))),
         },
-        "float" => match &arg(0) {
-            Value::None if args.is_empty() => Ok(Value::Float(0.0)),
-            Value::Str(s) => parse_float(s).map(Value::Float).ok_or_else(|| {
-                Exception::new(
-                    ExcKind::ValueError,
-                    format!("could not convert string to float: {}", repr(&arg(0))),
-                )
-            }),
-            v => match float(v) {
-                Some(f) => f.map(Value::Float),
-                None => raise(
-                    ExcKind::TypeError,
-                    format!(
-                        "float() argument must be a string or a real number, not '{}'",
-                        v.type_name()
-                    ),
-                ),
-            },
-        },
+        "float" => float_of(args),
         "bool" => Ok(Value::Bool(truthy(&arg(0)))),
         "abs" => match &arg(0) {
             Value::Float(f) => Ok(Value::Float(f.abs())),
@@ -238,63 +210,8 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
             ),
         },
         "round" => round(&arg(0), args.get(1).or_else(|| kw(&kwargs, "ndigits"))),
-        "min" | "max" => {
-            let items = if args.len() == 1 {
-                match to_vec(&arg(0)) {
-                    Ok(v) => v,
-                    Err(e) => return Some(Err(e)),
-                }
-            } else {
-                args.to_vec()
-            };
-            if items.is_empty() {
-                return Some(match kw(&kwargs, "default") {
-                    Some(d) => Ok(d.clone()),
-                    None => raise(
-                        ExcKind::ValueError,
-                        format!("{name}() arg is an empty sequence"),
-                    ),
-                });
-            }
-            let mut best = items[0].clone();
-            for x in &items[1..] {
-                let better = if name == "min" {
-                    compare(CmpOp::Lt, x, &best)
-                } else {
-                    compare(CmpOp::Gt, x, &best)
-                };
-                match better {
-                    Ok(true) => best = x.clone(),
-                    Ok(false) => {}
-                    Err(e) => return Some(Err(e)),
-                }
-            }
-            Ok(best)
-        }
-        "sum" => {
-            let items = match to_vec(&arg(0)) {
-                Ok(v) => v,
-                Err(e) => return Some(Err(e)),
-            };
-            let mut total = args
-                .get(1)
-                .cloned()
-                .or_else(|| kw(&kwargs, "start").cloned())
-                .unwrap_or(Value::Int(0));
-            if let Value::Str(_) = total {
-                return Some(raise(
-                    ExcKind::TypeError,
-                    "sum() can't sum strings [use ''.join(seq) instead]",
-                ));
-            }
-            for x in &items {
-                total = match binary(BinOp::Add, &total, x) {
-                    Ok(t) => t,
-                    Err(e) => return Some(Err(e)),
-                };
-            }
-            Ok(total)
-        }
+        "min" | "max" => min_max(name, args, &kwargs),
+        "sum" => sum(args, &kwargs),
         "sorted" => to_vec(&arg(0))
             .and_then(|v| sorted(v, kw(&kwargs, "reverse").is_some_and(truthy)))
             .map(Value::list),
@@ -312,18 +229,7 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
                 to_vec(&arg(0)).map(Value::tuple)
             }
         }
-        "dict" => {
-            let mut pairs = match args.first() {
-                Some(v) => match update_pairs(v) {
-                    Ok(p) => p,
-                    Err(e) => return Some(Err(e)),
-                },
-                None => Vec::new(),
-            };
-            pairs.extend(kwargs.iter().map(|(k, v)| (Value::str(k), v.clone())));
-            let mut d = Dict::new();
-            d.extend(pairs).map(|_| Value::dict(d))
-        }
+        "dict" => dict(args, &kwargs),
         "range" => range_from(args).map(Value::Range),
         "divmod" => divmod(&arg(0), &arg(1)),
         "pow" => match args.get(2).or_else(|| kw(&kwargs, "mod")) {
@@ -331,40 +237,8 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
             Some(m) => pow_mod(&arg(0), &arg(1), m),
         },
         "chr" => chr(&arg(0)),
-        "ord" => match &arg(0) {
-            Value::Str(s) => match s.chars().collect::<Vec<_>>().as_slice() {
-                [c] => Ok(Value::Int(*c as i64)),
-                cs => raise(
-                    ExcKind::TypeError,
-                    format!(
-                        "ord() expected a character, but string of length {} found",
-                        cs.len()
-                    ),
-                ),
-            },
-            v => raise(
-                ExcKind::TypeError,
-                format!(
-                    "ord() expected string of length 1, but {} found",
-                    v.type_name()
-                ),
-            ),
-        },
-        "hex" | "bin" | "oct" => {
-            let Some(b) = big(&arg(0)) else {
-                return Some(Err(not_an_int(&arg(0))));
-            };
-            let (radix, prefix) = match name {
-                "hex" => (16, "0x"),
-                "bin" => (2, "0b"),
-                _ => (8, "0o"),
-            };
-            let s = b.abs().to_str_radix(radix);
-            Ok(Value::str(&format!(
-                "{}{prefix}{s}",
-                if b.is_negative() { "-" } else { "" }
-            )))
-        }
+        "ord" => ord(&arg(0)),
+        "hex" | "bin" | "oct" => radix_text(name, &arg(0)),
         "any" => to_vec(&arg(0)).map(|v| Value::Bool(v.iter().any(truthy))),
         "all" => to_vec(&arg(0)).map(|v| Value::Bool(v.iter().all(truthy))),
         "reversed" => to_vec(&arg(0)).map(|mut v| {
@@ -375,4 +249,143 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
         "id" => Ok(Value::Int(arg(0).identity() as i64)),
         _ => return None,
     })
+}
+
+fn len(v: &Value) -> R<Value> {
+    match v {
+        Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
+        Value::List(l) => Ok(Value::Int(l.borrow().len() as i64)),
+        Value::Tuple(t) => Ok(Value::Int(t.len() as i64)),
+        Value::Dict(d) => Ok(Value::Int(d.borrow().len() as i64)),
+        Value::Range(r) => Ok(Value::Int(r.len() as i64)),
+        other => raise(
+            ExcKind::TypeError,
+            format!("object of type '{}' has no len()", other.type_name()),
+        ),
+    }
+}
+
+/// `float(x)`: of a number or a string; `float()` is `0.0`.
+fn float_of(args: &[Value]) -> R<Value> {
+    let arg = args.first().cloned().unwrap_or(Value::None);
+    match &arg {
+        Value::None if args.is_empty() => Ok(Value::Float(0.0)),
+        Value::Str(s) => parse_float(s).map(Value::Float).ok_or_else(|| {
+            Exception::new(
+                ExcKind::ValueError,
+                format!("could not convert string to float: {}", repr(&arg)),
+            )
+        }),
+        v => match float(v) {
+            Some(f) => f.map(Value::Float),
+            None => raise(
+                ExcKind::TypeError,
+                format!(
+                    "float() argument must be a string or a real number, not '{}'",
+                    v.type_name()
+                ),
+            ),
+        },
+    }
+}
+
+/// `min` and `max` without `key` (the prelude handles `key`): of one iterable or of the
+/// arguments; `default` for an empty iterable.
+fn min_max(name: &str, args: &[Value], kwargs: &[(String, Value)]) -> R<Value> {
+    let items = if args.len() == 1 {
+        to_vec(&args[0])?
+    } else {
+        args.to_vec()
+    };
+    if items.is_empty() {
+        return match kw(kwargs, "default") {
+            Some(d) => Ok(d.clone()),
+            None => raise(
+                ExcKind::ValueError,
+                format!("{name}() arg is an empty sequence"),
+            ),
+        };
+    }
+    let mut best = items[0].clone();
+    for x in &items[1..] {
+        let better = if name == "min" {
+            compare(CmpOp::Lt, x, &best)?
+        } else {
+            compare(CmpOp::Gt, x, &best)?
+        };
+        if better {
+            best = x.clone();
+        }
+    }
+    Ok(best)
+}
+
+/// `sum(iterable, start=0)`; strings are refused, as CPython does.
+fn sum(args: &[Value], kwargs: &[(String, Value)]) -> R<Value> {
+    let items = to_vec(&args.first().cloned().unwrap_or(Value::None))?;
+    let mut total = args
+        .get(1)
+        .cloned()
+        .or_else(|| kw(kwargs, "start").cloned())
+        .unwrap_or(Value::Int(0));
+    if let Value::Str(_) = total {
+        return raise(
+            ExcKind::TypeError,
+            "sum() can't sum strings [use ''.join(seq) instead]",
+        );
+    }
+    for x in &items {
+        total = binary(BinOp::Add, &total, x)?;
+    }
+    Ok(total)
+}
+
+/// `dict(pairs_or_mapping, **kwargs)`.
+fn dict(args: &[Value], kwargs: &[(String, Value)]) -> R<Value> {
+    let mut pairs = match args.first() {
+        Some(v) => update_pairs(v)?,
+        None => Vec::new(),
+    };
+    pairs.extend(kwargs.iter().map(|(k, v)| (Value::str(k), v.clone())));
+    let mut d = Dict::new();
+    d.extend(pairs).map(|_| Value::dict(d))
+}
+
+fn ord(v: &Value) -> R<Value> {
+    match v {
+        Value::Str(s) => match s.chars().collect::<Vec<_>>().as_slice() {
+            [c] => Ok(Value::Int(*c as i64)),
+            cs => raise(
+                ExcKind::TypeError,
+                format!(
+                    "ord() expected a character, but string of length {} found",
+                    cs.len()
+                ),
+            ),
+        },
+        v => raise(
+            ExcKind::TypeError,
+            format!(
+                "ord() expected string of length 1, but {} found",
+                v.type_name()
+            ),
+        ),
+    }
+}
+
+/// `hex`, `bin` and `oct`.
+fn radix_text(name: &str, v: &Value) -> R<Value> {
+    let Some(b) = big(v) else {
+        return Err(not_an_int(v));
+    };
+    let (radix, prefix) = match name {
+        "hex" => (16, "0x"),
+        "bin" => (2, "0b"),
+        _ => (8, "0o"),
+    };
+    let s = b.abs().to_str_radix(radix);
+    Ok(Value::str(&format!(
+        "{}{prefix}{s}",
+        if b.is_negative() { "-" } else { "" }
+    )))
 }

@@ -8,7 +8,7 @@ use num_traits::FromPrimitive;
 
 use crate::python::value::{raise, ExcKind, Value};
 
-use super::{big, small, CmpOp, R};
+use super::common::{big, small, CmpOp, R};
 
 /// The order of two numbers as CPython finds it (an int is never rounded to a float first:
 /// `2**53 + 1 > 2.0**53`): `None` if either is not a number, `Some(None)` if either is nan.

@@ -6,8 +6,8 @@ use num_traits::{Signed, ToPrimitive};
 
 use crate::python::value::{raise, ExcKind, Exception, Value};
 
+use super::common::{big, int_to_float, is_int, R};
 use super::repr::{float_repr, to_str};
-use super::{big, int_to_float, is_int, R};
 
 /// The widest padding the kitchen writes (Python's limit is memory).
 pub(super) const MAX_WIDTH: usize = 10_000_000;

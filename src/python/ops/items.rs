@@ -5,9 +5,9 @@ use num_traits::Signed;
 
 use crate::python::value::{raise, ExcKind, Exception, Range, Value};
 
+use super::common::{is_int, small, MAX_ITEMS, R};
 use super::compare::eq;
 use super::repr::repr;
-use super::{is_int, small, MAX_ITEMS, R};
 
 /// `item in container`.
 pub fn contains(container: &Value, item: &Value) -> R<bool> {

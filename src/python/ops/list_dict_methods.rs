@@ -4,11 +4,11 @@ use std::cell::RefCell;
 
 use crate::python::value::{raise, Dict, ExcKind, Exception, Value};
 
+use super::call_args::{position, Call};
+use super::common::{truthy, R};
 use super::compare::{eq, sorted};
 use super::items::{index, to_vec, Seq};
-use super::methods::{position, Call};
 use super::repr::repr;
-use super::{truthy, R};
 
 pub(super) fn list_method(l: &RefCell<Vec<Value>>, name: &str, call: &Call) -> Option<R<Value>> {
     let x = call.arg(0);

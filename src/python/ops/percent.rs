@@ -4,10 +4,10 @@ use num_traits::ToPrimitive;
 
 use crate::python::value::{raise, ExcKind, Exception, Value};
 
+use super::common::{big, float, float_to_int, is_int, small, R};
 use super::format::{format_float, format_int, pad, spec_number, Spec, MAX_WIDTH};
 use super::items::get_item;
 use super::repr::{ascii_repr, repr, to_str};
-use super::{big, float, float_to_int, is_int, small, R};
 
 /// `fmt % args`: printf-style formatting.
 pub(super) fn percent_format(fmt: &str, args: &Value) -> R<Value> {

@@ -183,3 +183,11 @@ pub fn to_str(v: &Value) -> String {
         other => repr(other),
     }
 }
+
+/// `{:?}` of a value is its Python `repr`. It lives here rather than beside [`Value`] so that
+/// `value` needs nothing of `ops`.
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&repr(self))
+    }
+}

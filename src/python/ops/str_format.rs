@@ -2,11 +2,11 @@
 
 use crate::python::value::{raise, ExcKind, Exception, Value};
 
+use super::call_args::{kw, Call};
+use super::common::R;
 use super::format::format_value;
 use super::items::get_item;
-use super::methods::{kw, Call};
 use super::repr::{ascii_repr, repr, to_str};
-use super::R;
 
 /// How `str.format` numbers its fields: `{}` counts up, `{0}` names; one template may not mix them.
 #[derive(Default)]

@@ -2,11 +2,11 @@
 
 use crate::python::value::{raise, ExcKind, Value};
 
+use super::call_args::Call;
+use super::common::{truthy, R};
 use super::format::MAX_WIDTH;
 use super::items::{slice_number, to_vec};
-use super::methods::Call;
 use super::str_format::str_format;
-use super::{truthy, R};
 
 /// Python's whitespace (`str.isspace`): Unicode's, and the four ASCII separators `\x1c`-`\x1f`.
 fn is_space(c: char) -> bool {

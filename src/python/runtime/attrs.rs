@@ -1,0 +1,75 @@
+//! `obj.name`: the attributes of exceptions, of data values (their methods, carried out by
+//! `ops::call_method`), of modules and namespaces and functions; and of the library's own
+//! objects (a lock's `acquire`, a thread's `name`), which the natives registered
+//! ([`Runtime::add_attributes`]) so that the runtime need not know them.
+
+use std::rc::Rc;
+
+use super::native::Native;
+use super::state::Runtime;
+use crate::python::frame::Generator;
+use crate::python::objects::{BoundData, Function, Namespace};
+use crate::python::ops;
+use crate::python::value::{ExcKind, Exception, Value};
+
+impl Runtime {
+    /// `obj.name`.
+    pub fn get_attr(&self, obj: &Value, name: &str) -> Result<Value, Exception> {
+        let missing = || {
+            Exception::new(
+                ExcKind::AttributeError,
+                format!("'{}' object has no attribute '{name}'", obj.type_name()),
+            )
+        };
+        match obj {
+            Value::Object(_) => {}
+            Value::Exception(e) => {
+                return match name {
+                    "args" => Ok(Value::tuple(vec![Value::str(&e.message)])),
+                    "value" => Ok(e.value.as_ref().map_or(Value::None, |b| b.0.clone())),
+                    _ => Err(missing()),
+                }
+            }
+            Value::ExcType(k) if name == "__name__" => return Ok(Value::str(k.name())),
+            v if !ops::has_method(v, name) => return Err(missing()),
+            _ => {
+                return Ok(Value::object(BoundData {
+                    this: obj.clone(),
+                    name: Rc::from(name),
+                }))
+            }
+        }
+        if let Some(ns) = obj.downcast::<Namespace>() {
+            return ns.attrs.borrow().get(name).cloned().ok_or_else(|| {
+                if &*ns.type_name == "module" {
+                    Exception::new(
+                        ExcKind::AttributeError,
+                        format!("'{name}' is not supported by the kitchen's Python"),
+                    )
+                } else {
+                    missing()
+                }
+            });
+        }
+        if let Some(f) = obj.downcast::<Function>() {
+            return match name {
+                "__name__" => Ok(Value::str(&f.template.code.name)),
+                _ => Err(missing()),
+            };
+        }
+        for lookup in &self.attr_lookups {
+            if let Some(v) = lookup(obj, name) {
+                return Ok(v);
+            }
+        }
+        if obj.downcast::<Generator>().is_some() && name == "__name__" {
+            return Ok(Value::str(obj.type_name()));
+        }
+        if let Some(n) = obj.downcast::<Native>() {
+            if name == "__name__" {
+                return Ok(Value::str(n.name));
+            }
+        }
+        Err(missing())
+    }
+}

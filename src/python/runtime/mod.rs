@@ -1,0 +1,39 @@
+//! The runtime: the interpreter's threads, processes and asyncio event loops, run by the
+//! simulator one question at a time — "what does this thread do next?".
+//!
+//! The split of work: the simulator owns time, cores and each process's GIL; the runtime owns
+//! everything a Python program can see (variables, locks, queues, futures, tasks). Its rooms:
+//! - `state`: the data — threads, processes, builtins, modules, the run's bookkeeping;
+//! - `scheduling`: what a thread does next (the [`crate::core::interpreter::Interpreter`]
+//!   the simulator drives);
+//! - `vm`: the bytecode interpreter that runs a thread's frames;
+//! - `threads`: a thread's life from creation to its end;
+//! - `event_loop` (with its data in `loop_state`): asyncio's loop and its tasks;
+//! - `completion`: finishing futures and waking who waits for them;
+//! - `waits`: what each waiting thread and task waits for, for the trace;
+//! - `native`: what functions written in Rust receive and return;
+//! - `attrs`: `obj.name`, with the library's objects' attributes as the natives registered;
+//! - `prelude`: `prelude.py`, the library CPython writes in Python, and where its
+//!   functions go;
+//! - `setup`: building a runtime for a program (the prelude loaded, the main thread ready).
+//!
+//! This file only names the rooms and re-exports what the rest of the interpreter uses; the
+//! rooms import each other directly, never through it.
+
+mod attrs;
+mod completion;
+mod event_loop;
+mod loop_state;
+mod native;
+mod prelude;
+mod scheduling;
+mod setup;
+mod state;
+mod threads;
+mod vm;
+mod waits;
+
+pub use crate::python::sync::ThreadId;
+pub use native::{Args, Native, NativeFn, Outcome};
+pub use state::{AttrLookup, Request, Runtime, StartCall, OP_BUDGET};
+pub use waits::waiting_for;

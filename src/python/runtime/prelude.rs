@@ -1,0 +1,35 @@
+//! The prelude (`prelude.py`): the parts of the library CPython itself writes in Python,
+//! ported so that they cost and schedule as there. Its naming convention decides where each
+//! function goes (`asyncio__gather` is `asyncio.gather`); [`super::setup`] loads it.
+
+use super::state::Runtime;
+use crate::python::value::Value;
+
+/// The prelude's source.
+pub(super) const PRELUDE: &str = include_str!("prelude.py");
+
+impl Runtime {
+    /// A function defined by the prelude.
+    pub fn prelude_fn(&self, name: &str) -> Value {
+        self.prelude_globals
+            .borrow()
+            .get(name)
+            .cloned()
+            .or_else(|| self.builtins.get(name).cloned())
+            .unwrap_or(Value::None)
+    }
+}
+
+/// Where a prelude function is exported (see `prelude.py`): `asyncio__gather` is
+/// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing. `None` for
+/// the prelude's builtins and private helpers.
+pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {
+    let (prefix, attr) = name.split_once("__")?;
+    let module = match prefix {
+        "asyncio" => "asyncio",
+        "futures" => "concurrent.futures",
+        "mp" => "multiprocessing",
+        _ => return None,
+    };
+    (!attr.is_empty()).then_some((module, attr))
+}

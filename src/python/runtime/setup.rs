@@ -1,0 +1,129 @@
+//! Building a runtime for a program: compiling the program and the prelude, loading the
+//! prelude (its functions become builtins and module attributes), and setting up the main
+//! thread. Nothing of the program runs yet.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::prelude::{prelude_export, PRELUDE};
+use super::state::{ProcessState, Runtime, OP_BUDGET};
+use super::vm::Exit;
+use crate::core::clock::from_secs;
+use crate::core::profile::CheckedProfile;
+use crate::python::bytecode::Code;
+use crate::python::compile::compile_module;
+use crate::python::error::{PyError, PyErrorKind};
+use crate::python::frame::{snapshot, Caller, Env, Frame, Globals};
+use crate::python::objects::Namespace;
+use crate::python::random::Random;
+use crate::python::value::Value;
+
+impl Runtime {
+    /// Compiles `source` and sets up its main thread; nothing runs yet. `install` fills in the
+    /// builtins and modules written in Rust (`python::natives::install`) before the prelude,
+    /// which uses them, runs.
+    pub fn new(
+        source: &str,
+        name: &str,
+        profile: &CheckedProfile,
+        install: fn(&mut Runtime),
+    ) -> Result<Runtime, PyError> {
+        let prelude = compile_module(PRELUDE, "<prelude>").map_err(|e| PyError {
+            message: format!("the kitchen's prelude does not compile: {}", e.message),
+            ..e
+        })?;
+        let code = compile_module(source, name)?;
+        let op_ns = from_secs(profile.op_s).max(1);
+        let mut rt = Runtime {
+            profile: profile.clone(),
+            op_ns,
+            threads: Vec::new(),
+            processes: Vec::new(),
+            builtins: HashMap::new(),
+            modules: HashMap::new(),
+            attr_lookups: Vec::new(),
+            prelude_globals: Rc::new(RefCell::new(HashMap::new())),
+            wakes: Vec::new(),
+            task_events: Vec::new(),
+            notes: Vec::new(),
+            now: 0,
+            ops_done: 0,
+            op_budget: OP_BUDGET,
+            raise_line: None,
+            done_seq: 0,
+            process_counter: 0,
+            executor_counter: 0,
+            fatal: None,
+        };
+        install(&mut rt);
+        rt.run_prelude(prelude)?;
+        let globals: Globals = Rc::new(RefCell::new(HashMap::new()));
+        globals
+            .borrow_mut()
+            .insert(Rc::from("__name__"), Value::str("__main__"));
+        rt.processes.push(ProcessState {
+            globals: globals.clone(),
+            random: RefCell::new(Random::default()),
+            thread_counter: Cell::new(0),
+            name: "MainProcess".into(),
+        });
+        let env = Env::new(code.locals.len(), None);
+        let frame = Frame::new(code, env, globals, Caller::Base);
+        let tid = rt.new_thread(0, "MainThread".into(), false, None);
+        rt.threads[tid].frames.push(frame);
+        Ok(rt)
+    }
+
+    /// Runs the prelude's module code to define its functions (no threads involved).
+    pub(super) fn run_prelude(&mut self, code: Rc<Code>) -> Result<(), PyError> {
+        let env = Env::new(code.locals.len(), None);
+        let frame = Frame::new(code, env, self.prelude_globals.clone(), Caller::Base);
+        self.processes.push(ProcessState {
+            globals: self.prelude_globals.clone(),
+            random: RefCell::new(Random::default()),
+            thread_counter: Cell::new(0),
+            name: "prelude".into(),
+        });
+        let tid = self.new_thread(0, "prelude".into(), false, None);
+        self.threads[tid].frames.push(frame);
+        let exit = self.run_thread(tid)?;
+        if !matches!(exit, Exit::BaseReturn(_)) {
+            return Err(PyError {
+                kind: PyErrorKind::Unsupported,
+                line: 0,
+                column: 0,
+                message: "the kitchen's prelude failed to load".into(),
+            });
+        }
+        self.threads.clear();
+        self.processes.clear();
+        self.ops_done = 0;
+        self.install_prelude_exports();
+        Ok(())
+    }
+
+    /// After the prelude ran: its public functions join the builtins and the modules.
+    /// A prelude function `asyncio__gather` becomes `asyncio.gather`.
+    fn install_prelude_exports(&mut self) {
+        let items = snapshot(&self.prelude_globals);
+        for (name, value) in items {
+            match prelude_export(&name) {
+                Some((module, attr)) => {
+                    if let Some(ns) = self
+                        .modules
+                        .get(module)
+                        .and_then(|m| m.downcast::<Namespace>())
+                    {
+                        ns.attrs.borrow_mut().insert(Rc::from(attr), value);
+                    }
+                }
+                _ => {
+                    if !name.starts_with('_') {
+                        self.builtins.insert(name, value);
+                    }
+                }
+            }
+        }
+    }
+}
