@@ -301,16 +301,14 @@ fn race_lost_update(run: &Run) -> Result<Facts, String> {
     let bare_t = facts::printed_starting(t, "tally += 1:")?.0;
     let pause_t = facts::printed_starting(t, "read, serve, write:")?.0;
     let lock_t = facts::printed_starting(t, "with a lock:")?.0;
-    let chef_lanes = facts::lanes_named(t, "chef ");
-    let mut names: Vec<&str> = chef_lanes
-        .iter()
-        .map(|&l| t.lanes[l].name.as_str())
+    // The chefs of the first kitchen, named `chef N (+=)`.
+    let chef_lanes: Vec<usize> = facts::lanes_named(t, "chef ")
+        .into_iter()
+        .filter(|&l| t.lanes[l].name.ends_with("(+=)"))
         .collect();
-    names.sort_unstable();
-    names.dedup();
-    let chefs = names.len() as f64;
+    let chefs = chef_lanes.len() as f64;
     if chefs == 0.0 {
-        return Err("no chef threads".into());
+        return Err("no chef threads in the first kitchen".into());
     }
     let (pause, lock) = (pause_t - bare_t, lock_t - pause_t);
     f.count("chefs", chefs)

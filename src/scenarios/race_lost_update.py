@@ -47,10 +47,10 @@ def count_with_a_lock():
             tally = seen + 1
 
 
-def kitchen(count):
+def kitchen(count, label):
     global tally
     tally = 0
-    chefs = [threading.Thread(target=count, name=f"chef {n}") for n in range(1, CHEFS + 1)]
+    chefs = [threading.Thread(target=count, name=f"chef {n} ({label})") for n in range(1, CHEFS + 1)]
     for chef in chefs:
         chef.start()
     for chef in chefs:
@@ -58,6 +58,6 @@ def kitchen(count):
     return tally
 
 
-print(f"tally += 1: {kitchen(count_bare)} of {CHEFS * PLATES}")
-print(f"read, serve, write: {kitchen(count_with_a_pause)} of {CHEFS * ROUNDS}")
-print(f"with a lock: {kitchen(count_with_a_lock)} of {CHEFS * ROUNDS}")
+print(f"tally += 1: {kitchen(count_bare, '+=')} of {CHEFS * PLATES}")
+print(f"read, serve, write: {kitchen(count_with_a_pause, 'pause')} of {CHEFS * ROUNDS}")
+print(f"with a lock: {kitchen(count_with_a_lock, 'lock')} of {CHEFS * ROUNDS}")
