@@ -386,6 +386,12 @@ fn the_classes_tour_prints_what_cpython_prints() {
     assert_tour_prints_what_cpython_prints("classes_tour.py");
 }
 
+/// Decorators and dataclasses as tutorials write them (`tests/programs/decorators_tour.py`).
+#[test]
+fn the_decorators_tour_prints_what_cpython_prints() {
+    assert_tour_prints_what_cpython_prints("decorators_tour.py");
+}
+
 /// A huge sleep is clamped to a day, with a note in the trace, not an error or a frozen run.
 #[test]
 fn a_huge_sleep_is_clamped_with_a_note() {

@@ -158,6 +158,8 @@ pub struct ClassInfo {
 #[derive(Debug)]
 pub struct Code {
     pub name: Rc<str>,
+    /// `Outer.method`, `f.<locals>.inner`: where the code was defined.
+    pub qualname: Rc<str>,
     pub ops: Vec<Op>,
     /// Source line of each op.
     pub lines: Vec<u32>,
@@ -193,4 +195,6 @@ pub struct FunctionTemplate {
     pub has_kwdefaults: bool,
     /// Slot of `**kwargs`, if any.
     pub varkw: Option<u32>,
+    /// The docstring (`f.__doc__`): a string literal as the body's first statement.
+    pub doc: Option<Rc<str>>,
 }

@@ -174,7 +174,7 @@ class Worker(threading.Thread):
         self.results = results
 
     def run(self):
-        time.sleep(0.01 * self.n)
+        time.sleep(0.05 * self.n)
         self.results.append((self.name, self.n * self.n))
 
 
@@ -194,7 +194,7 @@ class Kitchen:
         self.log = []
 
     async def cook(self, dish, minutes):
-        await asyncio.sleep(minutes / 100)
+        await asyncio.sleep(minutes / 20)
         self.log.append(dish)
         return f"{dish} from {self.name}"
 

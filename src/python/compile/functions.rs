@@ -95,6 +95,7 @@ impl Compiler {
             kwonly,
             has_kwdefaults,
             varkw,
+            doc: super::classes::docstring(body).map(Rc::from),
         };
         self.emit(Op::MakeFunction(Rc::new(template)), line);
         Ok(())
@@ -159,6 +160,7 @@ impl Compiler {
             kwonly: Vec::new(),
             has_kwdefaults: false,
             varkw: None,
+            doc: None,
         };
         self.emit(Op::MakeFunction(Rc::new(template)), line);
         self.expr(&first.iter)?;

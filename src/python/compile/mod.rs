@@ -51,6 +51,8 @@ pub const MODULES: &[&str] = &[
     "random",
     "math",
     "queue",
+    "functools",
+    "dataclasses",
 ];
 
 /// Turns byte offsets into 1-based lines and columns.
@@ -272,7 +274,9 @@ impl Compiler {
             .iter()
             .map(|&o| self.lines.line_col(o as usize).1)
             .collect();
+        let qualname = Rc::from(self.qualname_of(&u.name).as_str());
         Rc::new(Code {
+            qualname,
             name: u.name,
             ops: u.ops,
             lines: u.lines,

@@ -6,12 +6,13 @@
 
 use std::rc::Rc;
 
-use super::build::{bound, err, native};
+use super::build::{bound, err, namespace, native};
 use crate::python::classes::{
     BuiltinClass, Class, ClassMethod, Instance, NotImplementedType, Property, StaticMethod, Super,
 };
 use crate::python::objects::Namespace;
 use crate::python::ops;
+use crate::python::runtime::object_costs;
 use crate::python::runtime::{Args, Attr, Native, NativeFn, Outcome, Runtime};
 use crate::python::value::{ExcKind, Exception, Value};
 
@@ -95,6 +96,37 @@ pub(super) fn install(rt: &mut Runtime) {
         rt.add_base_attr("BaseException", name, native(name, f));
     }
     rt.add_attributes(wrapper_attributes);
+    // Filled by the prelude (`functools__wraps`, `dataclasses__dataclass`...).
+    rt.add_module("functools", namespace("module", Vec::new()));
+    rt.add_module("dataclasses", namespace("module", Vec::new()));
+    rt.add_builtin("_exec", native("_exec", exec));
+    rt.add_builtin("_charge", native("_charge", charge));
+}
+
+/// `_exec(source, name)`: runs `source` in the prelude's globals (the prelude's `exec`, for
+/// the code `@dataclass` writes) and gives what it defined as `name`.
+fn exec(rt: &mut Runtime, a: Args) -> Outcome {
+    let (Some(Value::Str(src)), Some(Value::Str(name))) = (a.args.first(), a.args.get(1)) else {
+        return err(ExcKind::TypeError, "_exec() needs source text and a name");
+    };
+    let run = rt
+        .compile_for_prelude(src)
+        .and_then(|f| rt.call_sync(a.thread, f, Vec::new()));
+    match run {
+        Ok(_) => value(rt.prelude_fn(name)),
+        Err(e) => raised(e),
+    }
+}
+
+/// `_charge(name)`: charges what CPython spends on `name` beyond the code the prelude runs
+/// for it (see `runtime::object_costs`).
+fn charge(rt: &mut Runtime, a: Args) -> Outcome {
+    let ops = match a.args.first() {
+        Some(Value::Str(s)) if &**s == "dataclass" => object_costs::DATACLASS,
+        _ => 0,
+    };
+    rt.charge(a.thread, ops);
+    value(Value::None)
 }
 
 /// The instance a method of `object` or `BaseException` works on, and its other arguments:
@@ -217,7 +249,7 @@ fn super_new(rt: &mut Runtime, a: Args) -> Outcome {
     if class.downcast::<Class>().is_none() {
         return err(ExcKind::TypeError, "super() argument 1 must be a type");
     }
-    rt.charge(a.thread, crate::python::runtime::object_costs::SUPER);
+    rt.charge(a.thread, object_costs::SUPER);
     value(Value::object(Super {
         class: class.clone(),
         this: this.clone(),

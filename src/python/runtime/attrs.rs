@@ -58,9 +58,10 @@ impl Runtime {
                 return Ok(v.clone());
             }
             return match name {
-                "__name__" | "__qualname__" => Ok(Value::str(&f.name())),
+                "__name__" => Ok(Value::str(&f.name())),
+                "__qualname__" => Ok(Value::str(&f.qualname())),
                 "__module__" => Ok(Value::str("__main__")),
-                "__doc__" => Ok(Value::None),
+                "__doc__" => Ok(f.template.doc.as_ref().map_or(Value::None, |d| Value::Str(d.clone()))),
                 "__dict__" => {
                     let mut d = crate::python::value::Dict::new();
                     for (k, v) in f.attrs.borrow().items() {
