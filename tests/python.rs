@@ -346,8 +346,11 @@ asyncio.run(main())
 fn cpython_prints(name: &str) -> Vec<String> {
     let path = format!("{}/tests/programs/{name}", env!("CARGO_MANIFEST_DIR"));
     let python = std::env::var("KITCHEN_PYTHON").unwrap_or_else(|_| "python3".into());
+    // String hashes are random per run unless seeded: with 0, CPython orders sets of
+    // strings as the kitchen does.
     let out = std::process::Command::new(&python)
         .arg(&path)
+        .env("PYTHONHASHSEED", "0")
         .output()
         .unwrap_or_else(|e| panic!("this test needs CPython as `{python}`: {e}"));
     assert!(
@@ -390,6 +393,13 @@ fn the_classes_tour_prints_what_cpython_prints() {
 #[test]
 fn the_decorators_tour_prints_what_cpython_prints() {
     assert_tour_prints_what_cpython_prints("decorators_tour.py");
+}
+
+/// Sets (in CPython's order), bytes, starred assignment, generators driven by send/throw/
+/// close, introspection (`tests/programs/data_tour.py`).
+#[test]
+fn the_data_tour_prints_what_cpython_prints() {
+    assert_tour_prints_what_cpython_prints("data_tour.py");
 }
 
 /// A huge sleep is clamped to a day, with a note in the trace, not an error or a frozen run.

@@ -61,6 +61,12 @@ pub enum Op {
     BuildTuple(u32),
     /// `n` key-value pairs, keys first.
     BuildDict(u32),
+    /// A set of the top `n` values, added in order.
+    BuildSet(u32),
+    /// Adds TOS to the set `depth` below it (set comprehensions, `{*a, b}`).
+    SetAdd(u32),
+    /// Adds the items of the iterable TOS to the set below it (`{*a}`); may run a generator.
+    SetUpdate,
     /// Appends TOS to the list `depth` below it (list comprehensions, `[*a, b]`).
     ListAppend(u32),
     /// Extends the list below TOS with the iterable TOS (`[*a]`, `f(*a)`); may run a generator.
@@ -71,6 +77,12 @@ pub enum Op {
     DictMerge,
     ListToTuple,
     UnpackSequence(u32),
+    /// `a, *rest, z = seq`: pops the sequence; pushes (for the stores that follow, first
+    /// target on top) `before` items, a list of the middle ones, and `after` items.
+    UnpackEx {
+        before: u32,
+        after: u32,
+    },
     GetIter,
     /// Pushes the iterator's next item, or pops the iterator and jumps when it is exhausted.
     ForIter(usize),

@@ -7,8 +7,9 @@
 //!
 //! Where things are, from the bottom up: each line uses the lines above it, and no module
 //! imports one that imports it back (`tests/architecture.rs` checks that).
-//! - [`value`]: Python values; [`ops`]: arithmetic, comparison, `repr`, formatting and the
-//!   methods of plain data; [`error`]: the error a run can end in.
+//! - [`value`]: Python values, with [`set`] (sets laid out as CPython's, and its hashes)
+//!   and [`bytes`]; [`ops`]: arithmetic, comparison, `repr`, formatting and the methods of
+//!   plain data; [`error`]: the error a run can end in.
 //! - [`bytecode`] and [`compile`] (with [`fast_path`]): from source to instructions.
 //! - [`frame`] (frames and generators), [`objects`] (functions, namespaces, iterators),
 //!   [`classes`] (the program's classes, their instances, bound methods, properties),
@@ -22,6 +23,7 @@
 //! - [`run`], here: a program's whole run, from source to trace.
 
 pub mod bytecode;
+pub mod bytes;
 pub mod classes;
 pub mod compile;
 pub mod copy;
@@ -34,6 +36,7 @@ pub mod objects;
 pub mod ops;
 pub mod random;
 pub mod runtime;
+pub mod set;
 pub mod sync;
 pub mod value;
 

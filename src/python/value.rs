@@ -65,6 +65,11 @@ pub trait Object: Any {
     fn hashable(&self) -> Option<bool> {
         Some(true)
     }
+    /// The key of an object that is a dict key by its value rather than its identity
+    /// (`bytes`).
+    fn value_key(&self) -> Option<Key> {
+        None
+    }
 }
 
 impl dyn Object {
@@ -361,6 +366,8 @@ pub enum Key {
     Float(u64),
     Str(Rc<str>),
     Tuple(Vec<Key>),
+    /// Bytes hash by their contents.
+    Bytes(Vec<u8>),
     ExcType(ExcKind),
     /// Objects hash by identity.
     Identity(usize),
@@ -392,6 +399,7 @@ impl Key {
             Value::Str(s) => Key::Str(s.clone()),
             Value::Tuple(items) => Key::Tuple(items.iter().map(Key::of).collect::<Result<_, _>>()?),
             Value::ExcType(k) => Key::ExcType(*k),
+            Value::Object(o) if o.value_key().is_some() => o.value_key().expect("checked"),
             Value::Object(o) => match o.hashable() {
                 Some(true) => Key::Identity(value.identity()),
                 Some(false) => {

@@ -67,7 +67,8 @@ impl Compiler {
             List(l) => self.sequence(&l.elts, false, line)?,
             Tuple(t) => self.sequence(&t.elts, true, line)?,
             Dict(d) => self.dict(d, line)?,
-            Set(_) | SetComp(_) => return unsupported(&self.lines, e, "a set"),
+            Set(s) => self.set_display(&s.elts, line)?,
+            SetComp(s) => self.comprehension(&s.generators, Comp::Set(&s.elt), line, e)?,
             ListComp(l) => self.comprehension(&l.generators, Comp::List(&l.elt), line, e)?,
             DictComp(d) => {
                 self.comprehension(&d.generators, Comp::Dict(&d.key, &d.value), line, e)?
@@ -212,6 +213,20 @@ impl Compiler {
         Ok(())
     }
 
+    /// The value of a constant expression (a literal, or a tuple of them), if it is one.
+    fn constant_value(&self, e: &ast::Expr) -> Option<Value> {
+        match e {
+            ast::Expr::Constant(c) => self.constant(&c.value, e).ok(),
+            ast::Expr::Tuple(t) => t
+                .elts
+                .iter()
+                .map(|x| self.constant_value(x))
+                .collect::<Option<Vec<_>>>()
+                .map(Value::tuple),
+            _ => None,
+        }
+    }
+
     pub(super) fn constant(&self, c: &ast::Constant, node: &ast::Expr) -> CResult<Value> {
         Ok(match c {
             ast::Constant::None => Value::None,
@@ -225,7 +240,7 @@ impl Compiler {
                     .map(|i| self.constant(i, node))
                     .collect::<CResult<_>>()?,
             ),
-            ast::Constant::Bytes(_) => return unsupported(&self.lines, node, "bytes"),
+            ast::Constant::Bytes(b) => crate::python::bytes::new_bytes(b.clone()),
             ast::Constant::Complex { .. } => {
                 return unsupported(&self.lines, node, "complex numbers")
             }
@@ -251,6 +266,51 @@ impl Compiler {
             },
             line,
         );
+        Ok(())
+    }
+
+    /// `{a, b, *c}`. Three or more constants are a frozenset built here, as CPython's
+    /// compiler builds one (and rebuilds it from its own order when it stores the
+    /// constant), which the set starts as a copy of: that is the order CPython's set
+    /// literals print in.
+    fn set_display(&mut self, elts: &[ast::Expr], line: u32) -> CResult {
+        if elts.len() > 2 {
+            if let Some(values) = elts
+                .iter()
+                .map(|e| self.constant_value(e))
+                .collect::<Option<Vec<Value>>>()
+            {
+                let first = crate::python::set::new_set(values, true)
+                    .map_err(|e| self.error_at(elts[0].start().to_usize(), &e.message))?;
+                let order = crate::python::ops::to_vec(&first).unwrap_or_default();
+                let folded = crate::python::set::new_set(order, true)
+                    .map_err(|e| self.error_at(elts[0].start().to_usize(), &e.message))?;
+                self.emit(Op::BuildSet(0), line);
+                self.emit(Op::Const(folded), line);
+                self.emit(Op::SetUpdate, line);
+                return Ok(());
+            }
+        }
+        if !elts.iter().any(|e| e.is_starred_expr()) {
+            for e in elts {
+                self.expr(e)?;
+            }
+            self.emit(Op::BuildSet(elts.len() as u32), line);
+            return Ok(());
+        }
+        self.emit(Op::BuildSet(0), line);
+        for e in elts {
+            match e {
+                ast::Expr::Starred(s) => {
+                    self.expr(&s.value)?;
+                    self.emit(Op::SetUpdate, line);
+                }
+                other => {
+                    self.expr(other)?;
+                    self.emit(Op::SetAdd(1), line);
+                }
+            }
+        }
         Ok(())
     }
 

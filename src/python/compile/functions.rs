@@ -121,8 +121,10 @@ impl Compiler {
         let (name, kind) = match what {
             Comp::List(_) if in_coroutine => ("<listcomp>", CodeKind::Coroutine),
             Comp::Dict(..) if in_coroutine => ("<dictcomp>", CodeKind::Coroutine),
+            Comp::Set(_) if in_coroutine => ("<setcomp>", CodeKind::Coroutine),
             Comp::List(_) => ("<listcomp>", CodeKind::Function),
             Comp::Dict(..) => ("<dictcomp>", CodeKind::Function),
+            Comp::Set(_) => ("<setcomp>", CodeKind::Function),
             Comp::Gen(_) => ("<genexpr>", CodeKind::Generator),
         };
         let mut unit = Unit::new(name, kind, false);
@@ -143,6 +145,9 @@ impl Compiler {
             }
             Comp::Dict(..) => {
                 self.emit(Op::BuildDict(0), line);
+            }
+            Comp::Set(_) => {
+                self.emit(Op::BuildSet(0), line);
             }
             Comp::Gen(_) => {}
         }
@@ -197,6 +202,10 @@ impl Compiler {
                     self.expr(v)?;
                     self.emit(Op::DictSet(depth as u32 + 1), line);
                 }
+                Comp::Set(elt) => {
+                    self.expr(elt)?;
+                    self.emit(Op::SetAdd(depth as u32 + 1), line);
+                }
                 Comp::Gen(elt) => {
                     self.expr(elt)?;
                     self.emit(Op::Yield, line);
@@ -229,5 +238,6 @@ impl Compiler {
 pub(super) enum Comp<'a> {
     List(&'a ast::Expr),
     Dict(&'a ast::Expr, &'a ast::Expr),
+    Set(&'a ast::Expr),
     Gen(&'a ast::Expr),
 }

@@ -202,6 +202,19 @@ struct Compiler {
     module_binds: HashSet<String>,
 }
 
+impl Compiler {
+    /// A compile error at source offset `at` (a constant that cannot be built, say).
+    fn error_at(&self, at: usize, message: &str) -> PyError {
+        let (line, column) = self.lines.line_col(at);
+        PyError {
+            kind: PyErrorKind::Syntax,
+            line,
+            column,
+            message: message.to_string(),
+        }
+    }
+}
+
 fn unsupported<T>(lines: &Lines, node: &impl Ranged, what: &str) -> CResult<T> {
     let (line, column) = lines.line_col(node.start().to_usize());
     Err(PyError {

@@ -350,12 +350,30 @@ impl Compiler {
             }
             ast::Expr::Tuple(ast::ExprTuple { elts, .. })
             | ast::Expr::List(ast::ExprList { elts, .. }) => {
-                if let Some(star) = elts.iter().find(|e| e.is_starred_expr()) {
-                    return unsupported(&self.lines, star, "starred assignment ('a, *b = ...')");
+                let stars: Vec<usize> = (0..elts.len())
+                    .filter(|&i| elts[i].is_starred_expr())
+                    .collect();
+                match stars.as_slice() {
+                    [] => {
+                        self.emit(Op::UnpackSequence(elts.len() as u32), line);
+                    }
+                    [at] => {
+                        let (before, after) = (*at as u32, (elts.len() - at - 1) as u32);
+                        self.emit(Op::UnpackEx { before, after }, line);
+                    }
+                    [_, second, ..] => {
+                        return unsupported(
+                            &self.lines,
+                            &elts[*second],
+                            "two starred expressions in one assignment",
+                        )
+                    }
                 }
-                self.emit(Op::UnpackSequence(elts.len() as u32), line);
                 for e in elts {
-                    self.store(e)?;
+                    match e {
+                        ast::Expr::Starred(s) => self.store(&s.value)?,
+                        other => self.store(other)?,
+                    }
                 }
             }
             ast::Expr::Subscript(s) => {

@@ -19,12 +19,13 @@ use crate::python::value::{ExcKind, Value};
 const PURE: &[&str] = &[
     "len", "str", "repr", "int", "float", "bool", "abs", "round", "_min", "_max", "sum", "_sorted",
     "list", "tuple", "dict", "range", "divmod", "pow", "chr", "ord", "hex", "bin", "oct", "any",
-    "all", "reversed", "hash", "id",
+    "all", "reversed", "hash", "id", "set", "frozenset", "bytes",
 ];
 
 /// Of those, the ones that read a whole iterable.
 const READS_ITERABLES: &[&str] = &[
-    "_min", "_max", "sum", "_sorted", "list", "tuple", "dict", "any", "all", "reversed",
+    "_min", "_max", "sum", "_sorted", "list", "tuple", "dict", "any", "all", "reversed", "set",
+    "frozenset", "bytes",
 ];
 
 /// Fills in the builtins: the pure ones, the rest, and the exception classes.
@@ -38,12 +39,13 @@ pub(super) fn install(rt: &mut Runtime) {
         });
         rt.add_builtin(name, v);
     }
-    let more: [(&'static str, NativeFn); 5] = [
+    let more: [(&'static str, NativeFn); 6] = [
         ("print", print),
         ("iter", iter),
         ("type", type_of),
         ("_object", object),
         ("_is_lazy", is_lazy),
+        ("_has_next", has_next),
     ];
     for (name, f) in more {
         rt.add_builtin(name, native(name, f));
@@ -187,6 +189,13 @@ fn is_lazy(_: &mut Runtime, a: Args) -> Outcome {
         || v.downcast::<NativeIter>().is_some()
         || v.downcast::<Instance>().is_some();
     Outcome::Value(Value::Bool(lazy))
+}
+
+/// Whether `next(x)` calls `x.__next__()`: a generator or an instance with `__next__`.
+fn has_next(rt: &mut Runtime, a: Args) -> Outcome {
+    let v = a.args.first().cloned().unwrap_or(Value::None);
+    let yes = v.downcast::<Generator>().is_some() || rt.dunder_of(&v, "__next__").is_some();
+    Outcome::Value(Value::Bool(yes))
 }
 
 /// `type(x)`: an exception's class, a built-in type (`int`, `str`...) where the kitchen has

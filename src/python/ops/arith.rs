@@ -359,7 +359,10 @@ fn sequence_binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
             ),
         ),
         (BinOp::Mod, Value::Str(fmt), args) => percent_format(fmt, args),
-        _ => Err(type_err(op_sym(op), a, b)),
+        _ => match super::sets_bytes::binary(op, a, b) {
+            Some(r) => r,
+            None => Err(type_err(op_sym(op), a, b)),
+        },
     }
 }
 

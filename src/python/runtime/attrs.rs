@@ -24,6 +24,12 @@ impl Runtime {
             )
         };
         match obj {
+            Value::Object(_) if ops::has_method(obj, name) => {
+                return Ok(Value::object(BoundData {
+                    this: obj.clone(),
+                    name: Rc::from(name),
+                }))
+            }
             Value::Object(_) => {}
             Value::Exception(e) => {
                 return match name {
@@ -89,8 +95,15 @@ impl Runtime {
                 return Ok(v);
             }
         }
-        if obj.downcast::<Generator>().is_some() && name == "__name__" {
-            return Ok(Value::str(obj.type_name()));
+        if let Some(g) = obj.downcast::<Generator>() {
+            return match name {
+                "__name__" | "__qualname__" => Ok(Value::Str(g.state.name.clone())),
+                "send" | "throw" | "close" | "__next__" => Ok(Value::object(BoundData {
+                    this: obj.clone(),
+                    name: Rc::from(name),
+                })),
+                _ => Err(missing()),
+            };
         }
         if let Some(n) = obj.downcast::<Native>() {
             if name == "__name__" {

@@ -64,6 +64,15 @@ def filter(f, iterable):
 
 
 def next(it, *default):
+    if _has_next(it):
+        # A generator (its return value travels in the StopIteration) or an object with
+        # __next__ of its own.
+        try:
+            return it.__next__()
+        except StopIteration:
+            if default:
+                return default[0]
+            raise
     for x in it:
         return x
     if default:

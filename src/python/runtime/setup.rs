@@ -64,6 +64,9 @@ impl Runtime {
         globals
             .borrow_mut()
             .insert(Rc::from("__name__"), Value::str("__main__"));
+        globals
+            .borrow_mut()
+            .insert(Rc::from("__file__"), Value::str(name));
         rt.processes.push(ProcessState {
             globals: globals.clone(),
             random: RefCell::new(Random::default()),

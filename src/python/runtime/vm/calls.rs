@@ -226,6 +226,10 @@ impl Runtime {
             };
             (n.f)(self, a)
         } else if let Some(b) = callee.downcast::<BoundData>() {
+            if let Some(g) = b.this.downcast::<Generator>() {
+                let state = g.state.clone();
+                return self.generator_method(frames, state, &b.name, args, caller);
+            }
             if let Some(sort) = self.sort_with_key(b, &kwargs) {
                 // `list.sort(key=...)` calls Python code: the prelude's `_list_sort` does it.
                 let mut all = vec![b.this.clone()];
