@@ -218,6 +218,7 @@ impl Recorder {
             t_s: to_secs(now),
             lane,
             text,
+            stderr: false,
         });
     }
 

@@ -197,6 +197,9 @@ pub struct Printed {
     pub t_s: f64,
     pub lane: usize,
     pub text: String,
+    /// Written to standard error (a traceback, a warning) rather than standard output.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stderr: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -379,3 +379,27 @@ impl Object for NotImplementedType {
         self
     }
 }
+
+/// `...` (`Ellipsis`): a placeholder body (`def todo(): ...`) and a value of its own.
+pub struct EllipsisType;
+
+impl Object for EllipsisType {
+    fn type_name(&self) -> &str {
+        "ellipsis"
+    }
+    fn repr(&self) -> String {
+        "Ellipsis".into()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+thread_local! {
+    static ELLIPSIS: Value = Value::object(EllipsisType);
+}
+
+/// The one `Ellipsis` (so that `x is ...` holds).
+pub fn ellipsis() -> Value {
+    ELLIPSIS.with(|e| e.clone())
+}

@@ -315,6 +315,14 @@ impl Exception {
         }
     }
 
+    /// The name of its class (the program's own class for an instance of one).
+    pub fn class_name(&self) -> String {
+        match &self.object {
+            Some(b) => b.0.type_name().to_string(),
+            None => self.kind.name().to_string(),
+        }
+    }
+
     /// [`Exception::to_value`], without a copy.
     pub fn into_value(self) -> Value {
         match self.object {

@@ -9,7 +9,7 @@ use rustpython_parser::ast::{self, Ranged};
 
 use super::functions::Comp;
 use super::scopes::contains_yield;
-use super::{bin_op, unsupported, CResult, Compiler};
+use super::{bin_op, syntax_error, unsupported, CResult, Compiler};
 use crate::python::bytecode::{CodeKind, Op};
 use crate::python::fast_path::Poly;
 use crate::python::ops::{self, CmpOp};
@@ -45,7 +45,7 @@ impl Compiler {
             BoolOp(b) => self.bool_op(b, line)?,
             BinOp(b) => {
                 let Some(op) = bin_op(b.op) else {
-                    return unsupported(&self.lines, e, "the '@' operator");
+                    return unsupported(&self.lines, e, "the '@' operator (matrix multiplication)");
                 };
                 self.expr(&b.left)?;
                 self.expr(&b.right)?;
@@ -76,7 +76,7 @@ impl Compiler {
             GeneratorExp(g) => self.comprehension(&g.generators, Comp::Gen(&g.elt), line, e)?,
             Await(a) => {
                 if self.unit().kind != CodeKind::Coroutine {
-                    return unsupported(&self.lines, e, "'await' outside an async function");
+                    return syntax_error(&self.lines, e, "'await' outside async function");
                 }
                 self.expr(&a.value)?;
                 self.await_top(line);
@@ -84,7 +84,11 @@ impl Compiler {
             Yield(y) => self.yield_value(y, line, e)?,
             YieldFrom(y) => {
                 if self.unit().kind != CodeKind::Generator {
-                    return unsupported(&self.lines, e, "'yield from' here");
+                    return if self.unit().kind == CodeKind::Coroutine {
+                        syntax_error(&self.lines, e, "'yield from' inside async function")
+                    } else {
+                        syntax_error(&self.lines, e, "'yield from' outside function")
+                    };
                 }
                 self.expr(&y.value)?;
                 self.emit(Op::GetIter, line);
@@ -112,8 +116,13 @@ impl Compiler {
                 self.emit(Op::Subscript, line);
             }
             Slice(s) => self.slice(s, line)?,
-            Starred(_) => return unsupported(&self.lines, e, "a starred expression here"),
-            NamedExpr(_) => return unsupported(&self.lines, e, "the ':=' operator"),
+            Starred(_) => return syntax_error(&self.lines, e, "can't use starred expression here"),
+            NamedExpr(n) => {
+                // `(x := value)`: the value, also stored in `x`.
+                self.expr(&n.value)?;
+                self.emit(Op::Dup, line);
+                self.store(&n.target)?;
+            }
         }
         Ok(())
     }
@@ -187,7 +196,11 @@ impl Compiler {
 
     fn yield_value(&mut self, y: &ast::ExprYield, line: u32, e: &ast::Expr) -> CResult {
         if self.unit().kind != CodeKind::Generator {
-            return unsupported(&self.lines, e, "'yield' here");
+            return if self.unit().kind == CodeKind::Coroutine {
+                unsupported(&self.lines, e, "async generators ('yield' inside 'async def')")
+            } else {
+                syntax_error(&self.lines, e, "'yield' outside function")
+            };
         }
         match &y.value {
             Some(v) => self.expr(v)?,
@@ -244,7 +257,7 @@ impl Compiler {
             ast::Constant::Complex { .. } => {
                 return unsupported(&self.lines, node, "complex numbers")
             }
-            ast::Constant::Ellipsis => return unsupported(&self.lines, node, "'...'"),
+            ast::Constant::Ellipsis => crate::python::classes::ellipsis(),
         })
     }
 

@@ -24,7 +24,7 @@ impl Compiler {
         line: u32,
     ) -> CResult {
         if let Some(a) = args.posonlyargs.first() {
-            return unsupported(&self.lines, &a.def, "positional-only parameters");
+            return unsupported(&self.lines, &a.def, "positional-only parameters ('/')");
         }
         // Defaults are evaluated where the function is defined.
         let mut ndefaults = 0;
@@ -112,7 +112,7 @@ impl Compiler {
             return unsupported(&self.lines, node, "an empty comprehension");
         };
         if generators.iter().any(|g| g.is_async) {
-            return unsupported(&self.lines, node, "an async comprehension");
+            return unsupported(&self.lines, node, "async comprehensions ('async for' inside [...])");
         }
         // Inside `async def`, a list or dict comprehension may `await`: CPython then runs it
         // as a coroutine that the enclosing one awaits at once. Compiling every such

@@ -12,7 +12,7 @@ use crate::python::classes::{holds_instances, Instance};
 use crate::python::frame::Generator;
 use crate::python::objects::{Namespace, NativeIter};
 use crate::python::ops;
-use crate::python::runtime::{Args, Native, NativeFn, Outcome, Request, Runtime};
+use crate::python::runtime::{Args, Native, NativeFn, Outcome, Runtime};
 use crate::python::value::{ExcKind, Value};
 
 /// Builtins `ops::builtin` computes on plain data.
@@ -156,11 +156,11 @@ fn print(rt: &mut Runtime, a: Args) -> Outcome {
         }
     }
     let mut text = text.join(&sep);
-    text.push_str(end.strip_suffix('\n').unwrap_or(&end));
-    let requests = text
-        .split('\n')
-        .map(|l| Request::Print(l.to_string()))
-        .collect();
+    text.push_str(&end);
+    let requests = rt.write_stdout(a.thread, &text);
+    if requests.is_empty() {
+        return Outcome::Value(Value::None);
+    }
     Outcome::Suspend(requests, Value::None)
 }
 

@@ -303,7 +303,7 @@ fn float_pow(x: f64, y: f64) -> R<f64> {
         return raise(
             ExcKind::ValueError,
             "complex numbers (a negative number to a fractional power) are not supported by \
-             the kitchen's Python",
+             the kitchen",
         );
     }
     let r = x.powf(y);

@@ -177,7 +177,7 @@ fn chr(i: &Value) -> R<Value> {
             Some(c) => Ok(Value::str(&c.to_string())),
             None => raise(
                 ExcKind::ValueError,
-                "surrogate code points are not supported by the kitchen's Python",
+                "surrogate code points are not supported by the kitchen",
             ),
         },
         _ => raise(ExcKind::ValueError, "chr() arg not in range(0x110000)"),

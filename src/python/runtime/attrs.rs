@@ -52,7 +52,7 @@ impl Runtime {
                 if &*ns.type_name == "module" {
                     Exception::new(
                         ExcKind::AttributeError,
-                        format!("'{name}' is not supported by the kitchen's Python"),
+                        format!("'{name}' is not supported by the kitchen"),
                     )
                 } else {
                     missing()

@@ -57,6 +57,11 @@ impl Runtime {
             fatal: None,
             base_attrs: Vec::new(),
             instances_made: 0,
+            program_name: Rc::from(name),
+            program_source: Rc::from(source),
+            stderr: Vec::new(),
+            uncaught: None,
+            unawaited: Default::default(),
         };
         install(&mut rt);
         rt.run_prelude(prelude)?;
@@ -69,6 +74,7 @@ impl Runtime {
             .insert(Rc::from("__file__"), Value::str(name));
         rt.processes.push(ProcessState {
             globals: globals.clone(),
+            partial: RefCell::new(String::new()),
             random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "MainProcess".into(),
@@ -86,6 +92,7 @@ impl Runtime {
         let frame = Frame::new(code, env, self.prelude_globals.clone(), Caller::Base);
         self.processes.push(ProcessState {
             globals: self.prelude_globals.clone(),
+            partial: RefCell::new(String::new()),
             random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "prelude".into(),
@@ -94,12 +101,12 @@ impl Runtime {
         self.threads[tid].frames.push(frame);
         let exit = self.run_thread(tid)?;
         if !matches!(exit, Exit::BaseReturn(_)) {
-            return Err(PyError {
-                kind: PyErrorKind::Unsupported,
-                line: 0,
-                column: 0,
-                message: "the kitchen's prelude failed to load".into(),
-            });
+            return Err(PyError::new(
+                PyErrorKind::Unsupported,
+                0,
+                0,
+                "the kitchen's prelude failed to load",
+            ));
         }
         self.threads.clear();
         self.processes.clear();

@@ -203,6 +203,14 @@ impl Runtime {
                         done: std::cell::Cell::new(false),
                         kind: f.template.code.kind,
                         name: public_name(&f.template.code.name),
+                        unawaited: (f.template.code.kind == CodeKind::Coroutine).then(|| {
+                            let line = frames
+                                .iter()
+                                .rev()
+                                .find(|fr| self.is_user_frame(fr))
+                                .map_or(0, |fr| fr.line());
+                            (self.unawaited.clone(), line)
+                        }),
                     });
                     let gen = Value::object(Generator { state });
                     return self.give_result(frames, gen, caller);
