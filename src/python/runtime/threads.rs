@@ -31,7 +31,7 @@ impl Runtime {
                 life: Cell::new(Life::Running),
                 thread: Cell::new(Some(tid)),
                 joiners: RefCell::new(Vec::new()),
-                exitcode: Cell::new(None),
+                exitcode: Rc::new(Cell::new(None)),
                 pid: 1000 + tid as u32,
             })
         });
