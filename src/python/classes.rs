@@ -403,3 +403,26 @@ thread_local! {
 pub fn ellipsis() -> Value {
     ELLIPSIS.with(|e| e.clone())
 }
+
+/// One of the program's objects as `str.format` and `%` see it: its `str` and `repr`,
+/// computed by the runtime beforehand (the library's formatting cannot run Python code).
+pub struct Shown {
+    pub text: String,
+    pub repr: String,
+    pub type_name: String,
+}
+
+impl Object for Shown {
+    fn type_name(&self) -> &str {
+        &self.type_name
+    }
+    fn repr(&self) -> String {
+        self.repr.clone()
+    }
+    fn text(&self) -> Option<String> {
+        Some(self.text.clone())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

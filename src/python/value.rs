@@ -65,6 +65,10 @@ pub trait Object: Any {
     fn hashable(&self) -> Option<bool> {
         Some(true)
     }
+    /// What `str(x)` shows when it is not `repr(x)`.
+    fn text(&self) -> Option<String> {
+        None
+    }
     /// The key of an object that is a dict key by its value rather than its identity
     /// (`bytes`).
     fn value_key(&self) -> Option<Key> {

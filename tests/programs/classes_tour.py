@@ -210,6 +210,7 @@ if __name__ == "__main__":
     a = BankAccount("Ada", 100)
     b = SavingsAccount("Bob", 50)
     print(a, repr(a), b, repr(b))
+    print("{} / {!r} / %s / %r".format(a, b) % (b, a), "{0}: {1}".format(a.owner, a))
     print(a.deposit(25).balance, BankAccount.validate(-5), BankAccount.accounts)
     try:
         a.balance = -1

@@ -228,9 +228,12 @@ pub fn to_str_with(v: &Value, hook: &mut ShowHook) -> R<String> {
     match v {
         Value::Str(s) => Ok(s.to_string()),
         Value::Exception(e) => Ok(e.message.clone()),
-        Value::Object(_) => match hook(v, true) {
+        Value::Object(o) => match hook(v, true) {
             Some(r) => r,
-            None => repr_depth(v, 0, hook),
+            None => match o.text() {
+                Some(t) => Ok(t),
+                None => repr_depth(v, 0, hook),
+            },
         },
         other => repr_depth(other, 0, hook),
     }

@@ -35,6 +35,8 @@ impl Runtime {
                 return match name {
                     "args" => Ok(Value::tuple(vec![Value::str(&e.message)])),
                     "value" => Ok(e.value.as_ref().map_or(Value::None, |b| b.0.clone())),
+                    "__class__" => Ok(Value::ExcType(e.kind)),
+                    "__cause__" | "__context__" | "__traceback__" => Ok(Value::None),
                     _ => Err(missing()),
                 }
             }

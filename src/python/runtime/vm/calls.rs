@@ -244,6 +244,21 @@ impl Runtime {
                 all.extend(args);
                 return self.call_value(tid, frames, sort, all, kwargs, caller);
             }
+            let (args, kwargs) = match &b.this {
+                Value::Str(t) if &*b.name == "format" => {
+                    let wants_repr = t.contains("!r");
+                    let mut shown = Vec::with_capacity(args.len());
+                    for a in &args {
+                        shown.push(self.shown_for_format(tid, a, wants_repr)?);
+                    }
+                    let mut kw = Vec::with_capacity(kwargs.len());
+                    for (k, v) in kwargs {
+                        kw.push((k, self.shown_for_format(tid, &v, wants_repr)?));
+                    }
+                    (shown, kw)
+                }
+                _ => (args, kwargs),
+            };
             if let Some(r) = self.list_method_on_objects(tid, &b.this, &b.name, &args, &kwargs) {
                 return match r {
                     Ok(v) => self.give_result(frames, v, caller),

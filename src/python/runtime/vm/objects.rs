@@ -74,6 +74,9 @@ impl Runtime {
         let objectish = |k: usize| matches!(at(k), Some(Value::Object(_)));
         let hit = match op {
             Op::LoadAttr(_) | Op::StoreAttr(_) => at(1).is_some_and(is_model_object),
+            Op::Binary(BinOp::Mod) if matches!(at(2), Some(Value::Str(_))) => {
+                at(1).is_some_and(holds_instances)
+            }
             Op::Binary(_) | Op::InPlace(_) => {
                 (objectish(1) || objectish(2))
                     && (at(1).is_some_and(is_instance) || at(2).is_some_and(is_instance))
@@ -269,6 +272,12 @@ impl Runtime {
         b: &Value,
         inplace: bool,
     ) -> Result<Value, Exception> {
+        if let (BinOp::Mod, Value::Str(fmt)) = (op, a) {
+            if !is_instance(b) || self.dunder_of(b, "__rmod__").is_none() {
+                let shown = self.shown_for_format(tid, b, fmt.contains("%r"))?;
+                return ops::binary(op, a, &shown);
+            }
+        }
         let (name, rname, iname) = binary_dunders(op);
         if inplace {
             if let Some(r) = self.call_dunder(tid, a, iname, vec![b.clone()])? {
@@ -546,4 +555,38 @@ fn is_model_object(v: &Value) -> bool {
         || o.downcast::<crate::python::classes::Super>().is_some()
         || o.downcast::<crate::python::classes::BuiltinClass>().is_some()
         || o.downcast::<Function>().is_some()
+}
+
+impl Runtime {
+    /// `v` as `str.format` and `%` will show it (`wants_repr`: the template asks for a
+    /// repr too): an instance becomes its shown texts, a tuple of arguments holding
+    /// instances the same tuple of them; anything else is itself.
+    pub(crate) fn shown_for_format(
+        &mut self,
+        tid: ThreadId,
+        v: &Value,
+        wants_repr: bool,
+    ) -> Result<Value, Exception> {
+        if let Value::Tuple(items) = v {
+            let mut out = Vec::with_capacity(items.len());
+            for x in items.iter() {
+                out.push(self.shown_for_format(tid, x, wants_repr)?);
+            }
+            return Ok(Value::tuple(out));
+        }
+        if !holds_instances(v) {
+            return Ok(v.clone());
+        }
+        let text = self.str_of(tid, v)?;
+        let repr = if wants_repr {
+            self.repr_of(tid, v)?
+        } else {
+            text.clone()
+        };
+        Ok(Value::object(crate::python::classes::Shown {
+            text,
+            repr,
+            type_name: v.type_name().to_string(),
+        }))
+    }
 }
