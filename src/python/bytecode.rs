@@ -31,6 +31,8 @@ pub enum Op {
     Delete(NameRef),
     LoadAttr(Rc<str>),
     StoreAttr(Rc<str>),
+    /// `del obj.name`.
+    DeleteAttr(Rc<str>),
     Subscript,
     StoreSubscript,
     DeleteSubscript,

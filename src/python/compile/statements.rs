@@ -276,6 +276,10 @@ impl Compiler {
                     self.expr(&sub.slice)?;
                     self.emit(Op::DeleteSubscript, line);
                 }
+                ast::Expr::Attribute(a) => {
+                    self.expr(&a.value)?;
+                    self.emit(Op::DeleteAttr(Rc::from(a.attr.as_str())), line);
+                }
                 other => {
                     return unsupported(&self.lines, other, "'del' of this kind of target")
                 }
@@ -376,10 +380,10 @@ impl Compiler {
                         self.emit(Op::UnpackEx { before, after }, line);
                     }
                     [_, second, ..] => {
-                        return unsupported(
+                        return syntax_error(
                             &self.lines,
                             &elts[*second],
-                            "two starred expressions in one assignment",
+                            "multiple starred expressions in assignment",
                         )
                     }
                 }

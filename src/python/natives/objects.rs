@@ -483,23 +483,14 @@ fn setattr(rt: &mut Runtime, a: Args) -> Outcome {
     }
 }
 
-fn delattr(_: &mut Runtime, a: Args) -> Outcome {
+fn delattr(rt: &mut Runtime, a: Args) -> Outcome {
     let (obj, name) = match attr_name(&a, "delattr") {
         Ok(x) => x,
         Err(e) => return raised(e),
     };
-    let removed = match (obj.downcast::<Instance>(), obj.downcast::<Class>()) {
-        (Some(inst), _) => inst.attrs.borrow_mut().remove(&name),
-        (_, Some(cls)) => cls.attrs.borrow_mut().remove(&name),
-        _ => false,
-    };
-    if removed {
-        value(Value::None)
-    } else {
-        err(
-            ExcKind::AttributeError,
-            format!("'{}' object has no attribute '{name}'", obj.type_name()),
-        )
+    match rt.delete_attr(&obj, &name) {
+        Ok(()) => value(Value::None),
+        Err(e) => raised(e),
     }
 }
 

@@ -64,9 +64,13 @@ impl Runtime {
         };
         check_bases(&bases)?;
         let Some(mro) = c3_mro(&bases) else {
+            let names: Vec<String> = bases.iter().map(class_name).collect();
             return raise(
                 ExcKind::TypeError,
-                "Cannot create a consistent method resolution order (MRO)",
+                format!(
+                    "Cannot create a consistent method resolution order (MRO) for bases {}",
+                    names.join(", ")
+                ),
             );
         };
         let mut attrs = Attrs::default();
@@ -151,6 +155,14 @@ impl Runtime {
         if let Some(v) = self.native_attr(obj, inst, name) {
             return Ok(Attr::Value(v));
         }
+        if matches!(*inst.native.borrow(), Value::None) {
+            if let Some(b) = cls.native_base().and_then(|b| b.downcast::<BuiltinClass>()) {
+                if matches!(b.name, "Thread" | "Process") {
+                    // A subclass's __init__ that did not call the base class's.
+                    return raise(ExcKind::RuntimeError, "thread.__init__() not called");
+                }
+            }
+        }
         if let Some(getattr) = cls.lookup(&inst.class, "__getattr__", None) {
             let f = bind(getattr, obj, &inst.class);
             return Ok(Attr::Call(f, vec![Value::str(name)]));
@@ -214,6 +226,9 @@ impl Runtime {
         match name {
             "__name__" => return Ok(Value::Str(cls.name.clone())),
             "__qualname__" => return Ok(Value::Str(cls.qualname.clone())),
+            "__bases__" if cls.bases.is_empty() => {
+                return Ok(Value::tuple(self.builtin("object").into_iter().collect()))
+            }
             "__bases__" => return Ok(Value::tuple(cls.bases.clone())),
             "__mro__" => {
                 let mut all: Vec<Value> = cls.mro_with(cv).cloned().collect();
@@ -310,6 +325,28 @@ impl Runtime {
         )
     }
 
+    /// `del obj.name`: an instance's or a class's own attribute, a module's or namespace's.
+    pub fn delete_attr(&self, obj: &Value, name: &str) -> Result<(), Exception> {
+        let removed = if let Some(inst) = obj.downcast::<Instance>() {
+            inst.attrs.borrow_mut().remove(name)
+        } else if let Some(cls) = obj.downcast::<Class>() {
+            cls.attrs.borrow_mut().remove(name)
+        } else if let Some(ns) = obj.downcast::<crate::python::objects::Namespace>() {
+            ns.attrs.borrow_mut().remove(name).is_some()
+        } else if let Some(f) = obj.downcast::<Function>() {
+            f.attrs.borrow_mut().remove(name)
+        } else {
+            false
+        };
+        if removed {
+            return Ok(());
+        }
+        raise(
+            ExcKind::AttributeError,
+            format!("'{}' object has no attribute '{name}'", obj.type_name()),
+        )
+    }
+
     /// The next instance number, for default reprs.
     pub(crate) fn next_serial(&mut self) -> u64 {
         self.instances_made += 1;
@@ -317,10 +354,26 @@ impl Runtime {
     }
 }
 
+/// A class's name, for messages.
+fn class_name(c: &Value) -> String {
+    match (c.downcast::<Class>(), c.downcast::<BuiltinClass>(), c) {
+        (Some(cls), _, _) => cls.name.to_string(),
+        (_, Some(b), _) => b.name.to_string(),
+        (_, _, Value::ExcType(k)) => k.name().to_string(),
+        _ => c.type_name().to_string(),
+    }
+}
+
 /// Refuses bases the kitchen cannot derive from, with CPython's messages where it has them.
 fn check_bases(bases: &[Value]) -> Result<(), Exception> {
     let mut natives = 0;
-    for b in bases {
+    for (i, b) in bases.iter().enumerate() {
+        if bases[..i].iter().any(|a| a.is(b)) {
+            return raise(
+                ExcKind::TypeError,
+                format!("duplicate base class {}", class_name(b)),
+            );
+        }
         let is_class = b.downcast::<Class>().is_some();
         let builtin = b.downcast::<BuiltinClass>();
         if !is_class && builtin.is_none() && !matches!(b, Value::ExcType(_)) {

@@ -129,7 +129,9 @@ impl Runtime {
                 let name = obj
                     .downcast::<Instance>()
                     .map_or(e.kind.name().to_string(), |i| i.class().qualname.to_string());
-                let message = self.str_of(tid, &obj).unwrap_or_else(|_| e.message.clone());
+                let message = self
+                    .str_of(tid, &obj)
+                    .unwrap_or_else(|_| "<exception str() failed>".to_string());
                 (name, message)
             }
             None => (qualified(e.kind), e.message.clone()),

@@ -62,6 +62,7 @@ impl Runtime {
             stderr: Vec::new(),
             uncaught: None,
             unawaited: Default::default(),
+            sync_depth: 0,
         };
         install(&mut rt);
         rt.run_prelude(prelude)?;

@@ -138,6 +138,8 @@ pub struct Runtime {
     /// Coroutines dropped without being awaited (their names and lines), reported as
     /// warnings after the instruction that dropped them.
     pub(super) unawaited: Unawaited,
+    /// Functions being run on the spot within each other (see `vm::objects::call_sync`).
+    pub(super) sync_depth: u32,
 }
 
 impl Runtime {

@@ -338,7 +338,10 @@ impl Runtime {
                     .ok_or_else(|| {
                         Exception::new(
                             ExcKind::TypeError,
-                            "exceptions must be classes or instances deriving from BaseException",
+                            format!(
+                                "exceptions must be classes or instances deriving from BaseException, not {}",
+                                arg.type_name()
+                            ),
                         )
                     })?,
             ),

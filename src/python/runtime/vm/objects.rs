@@ -30,6 +30,10 @@ fn declined(v: &Value) -> bool {
     v.downcast::<NotImplementedType>().is_some()
 }
 
+/// How many functions may run on the spot within each other (see `call_sync`): enough for
+/// a `__repr__` of nested objects, few enough for the browser's 1 MB stack.
+const MAX_SYNC_DEPTH: u32 = 64;
+
 /// The dunder methods of a binary operator: `(a.__op__(b), b.__rop__(a), a.__iop__(b))`.
 fn binary_dunders(op: BinOp) -> (&'static str, &'static str, &'static str) {
     match op {
@@ -431,6 +435,27 @@ impl Runtime {
         args: Vec<Value>,
         kwargs: Vec<(std::rc::Rc<str>, Value)>,
     ) -> Result<Value, Exception> {
+        // Each level runs on the Rust stack (the interpreter's own calls do not): a
+        // `__repr__` that reprs itself must end in a RecursionError, not a crashed stack.
+        if self.sync_depth >= MAX_SYNC_DEPTH {
+            return raise(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded while calling a Python object (the kitchen allows 64 dunder methods within each other)",
+            );
+        }
+        self.sync_depth += 1;
+        let r = self.call_sync_inner(tid, callee, args, kwargs);
+        self.sync_depth -= 1;
+        r
+    }
+
+    fn call_sync_inner(
+        &mut self,
+        tid: ThreadId,
+        callee: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(std::rc::Rc<str>, Value)>,
+    ) -> Result<Value, Exception> {
         let mut frames: Vec<Frame> = Vec::new();
         match self.call_value(tid, &mut frames, callee, args, kwargs, Caller::Base)? {
             Flow::Exit(Exit::BaseReturn(v)) => return Ok(v),
@@ -500,11 +525,14 @@ impl Runtime {
         } else {
             return exception_text(v, inst, as_str).map(Ok);
         };
+        // str() of an object without __str__ is object.__str__, which calls __repr__: a bad
+        // result is then __str__'s, as CPython words it.
+        let asked = if as_str { "__str__" } else { name };
         Some(self.call_dunder(tid, v, name, Vec::new()).and_then(|r| match r {
             Some(Value::Str(s)) => Ok(s.to_string()),
             Some(other) => raise(
                 ExcKind::TypeError,
-                format!("{name} returned non-string (type {})", other.type_name()),
+                format!("{asked} returned non-string (type {})", other.type_name()),
             ),
             None => Ok(String::new()),
         }))

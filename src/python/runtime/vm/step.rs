@@ -33,6 +33,7 @@ impl Runtime {
             | Op::JumpIfTrueOrPop(_) => self.jump_op(tid, frames, op),
             Op::LoadAttr(_)
             | Op::StoreAttr(_)
+            | Op::DeleteAttr(_)
             | Op::Subscript
             | Op::StoreSubscript
             | Op::DeleteSubscript
@@ -186,6 +187,10 @@ impl Runtime {
                         )
                     }
                 }
+            }
+            Op::DeleteAttr(name) => {
+                let obj = f.pop();
+                self.delete_attr(&obj, &name)?;
             }
             Op::Subscript => {
                 let idx = f.pop();
