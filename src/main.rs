@@ -381,7 +381,7 @@ mod cli {
     fn print_lines(trace: &Trace) -> Done {
         for p in &trace.prints {
             let line = format!("{:.3}\t{}\n", p.t_s, p.text);
-            if p.stderr {
+            if !p.stream.is_stdout() {
                 note(line.trim_end_matches('\n'));
             } else {
                 say(&line)?;

@@ -399,7 +399,7 @@ fn a_coroutine_never_awaited_warns_at_its_line() {
     let lines: Vec<(bool, &str)> = trace
         .prints
         .iter()
-        .map(|p| (p.stderr, p.text.as_str()))
+        .map(|p| (!p.stream.is_stdout(), p.text.as_str()))
         .collect();
     assert_eq!(
         lines,

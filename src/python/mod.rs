@@ -45,7 +45,7 @@ pub use error::{PyError, PyErrorKind};
 use crate::core::profile::Profile;
 use crate::core::recorder::TraceHeader;
 use crate::core::simulator::{simulate, SimError};
-use crate::core::trace::{Printed, Trace};
+use crate::core::trace::{Printed, Stream, Trace};
 
 /// Runs the Python program `source` (named `name`, e.g. its file name) on the machine
 /// `profile` describes, and returns its trace.
@@ -128,7 +128,7 @@ fn add_stderr(trace: &mut Trace, rt: &runtime::Runtime, lines: Vec<runtime::ErrL
             t_s: crate::core::clock::to_secs(l.at),
             lane: lane_of(l.thread),
             text: l.text,
-            stderr: true,
+            stream: Stream::Stderr,
         })
         .collect();
     let mut all = std::mem::take(&mut trace.prints);
@@ -137,6 +137,7 @@ fn add_stderr(trace: &mut Trace, rt: &runtime::Runtime, lines: Vec<runtime::ErrL
     // was written within the instruction whose printed line the simulator time-stamps at
     // that instruction's end (a warning before the next print, a traceback before the line
     // left unfinished at exit).
-    all.sort_by(|a, b| a.t_s.total_cmp(&b.t_s).then(b.stderr.cmp(&a.stderr)));
+    let err_first = |p: &Printed| p.stream.is_stdout();
+    all.sort_by(|a, b| a.t_s.total_cmp(&b.t_s).then(err_first(a).cmp(&err_first(b))));
     trace.prints = all;
 }
