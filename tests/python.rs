@@ -336,13 +336,21 @@ fn refusals_name_the_place_and_the_feature() {
             (1, 9),
             "class keywords (metaclass=...) are not supported by the kitchen",
         ),
-        ("def f():\n    await g()\n", (2, 5), "'await' outside async function"),
+        (
+            "def f():\n    await g()\n",
+            (2, 5),
+            "'await' outside async function",
+        ),
         ("x = 1\nreturn x\n", (2, 1), "'return' outside function"),
         ("if True:\n    break\n", (2, 5), "'break' outside loop"),
     ];
     for (src, (line, column), message) in cases {
         let e = run(src, "t.py", profile(2)).expect_err(src);
-        assert_eq!((e.line, e.column, e.message.as_str()), (line, column, message), "{src}");
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (line, column, message),
+            "{src}"
+        );
     }
 }
 
@@ -359,7 +367,13 @@ fn a_runtime_error_is_reported_where_it_was_raised() {
         .map(|t| (t.line, t.function.as_str()))
         .collect();
     assert_eq!(frames, [(10, "<module>"), (8, "main"), (4, "pick")]);
-    let lines: Vec<String> = e.trace.unwrap().prints.into_iter().map(|p| p.text).collect();
+    let lines: Vec<String> = e
+        .trace
+        .unwrap()
+        .prints
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
     assert_eq!(
         lines,
         [
@@ -404,7 +418,10 @@ fn a_coroutine_never_awaited_warns_at_its_line() {
     assert_eq!(
         lines,
         [
-            (true, "t.py:4: RuntimeWarning: coroutine 'sleep' was never awaited"),
+            (
+                true,
+                "t.py:4: RuntimeWarning: coroutine 'sleep' was never awaited"
+            ),
             (true, "  asyncio.sleep(1)"),
             (
                 true,
@@ -522,10 +539,17 @@ fn the_data_tour_prints_what_cpython_prints() {
 /// library and the `^~~` markers under source lines are left out of CPython's.
 #[test]
 fn the_errors_tour_shows_what_cpythons_terminal_shows() {
-    let path = format!("{}/tests/programs/errors_tour.py", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/programs/errors_tour.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let src = std::fs::read_to_string(&path).unwrap();
     let e = run(&src, &path, profile(4)).expect_err("the tour ends in an exception");
-    assert_eq!((e.kind, e.line, e.column), (PyErrorKind::Uncaught, 20, 9), "{e}");
+    assert_eq!(
+        (e.kind, e.line, e.column),
+        (PyErrorKind::Uncaught, 20, 9),
+        "{e}"
+    );
     let functions: Vec<&str> = e.traceback.iter().map(|t| t.function.as_str()).collect();
     assert_eq!(functions, ["<module>", "main", "take_order", "check_stock"]);
     let kitchen: Vec<String> = e

@@ -371,7 +371,12 @@ mod tests {
         let e = PyError::new(PyErrorKind::Syntax, 3, 5, "invalid syntax");
         assert_eq!(describe_error(&e), "line 3, column 5: invalid syntax");
         assert_eq!(error_line(&e), Some(3));
-        let deadlock = PyError::new(PyErrorKind::Deadlock, 0, 0, "every thread waits for another");
+        let deadlock = PyError::new(
+            PyErrorKind::Deadlock,
+            0,
+            0,
+            "every thread waits for another",
+        );
         assert_eq!(describe_error(&deadlock), "every thread waits for another");
         assert_eq!(error_line(&deadlock), None);
     }

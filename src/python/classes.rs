@@ -93,7 +93,10 @@ impl Class {
 
     /// Whether this class (`this`) is `other` or derives from it.
     pub fn is_subclass(&self, this: &Value, other: &Value) -> bool {
-        if other.downcast::<BuiltinClass>().is_some_and(|b| b.name == "object") {
+        if other
+            .downcast::<BuiltinClass>()
+            .is_some_and(|b| b.name == "object")
+        {
             return true;
         }
         if let Value::ExcType(k) = other {
@@ -348,7 +351,9 @@ pub fn c3_mro(bases: &[Value]) -> Option<Vec<Value>> {
 /// A class and its method resolution order (without `object`).
 fn linearization(c: &Value) -> Vec<Value> {
     if let Some(cls) = c.downcast::<Class>() {
-        return std::iter::once(c.clone()).chain(cls.mro.iter().cloned()).collect();
+        return std::iter::once(c.clone())
+            .chain(cls.mro.iter().cloned())
+            .collect();
     }
     if let Value::ExcType(k) = c {
         let mut out = Vec::new();
@@ -359,7 +364,9 @@ fn linearization(c: &Value) -> Vec<Value> {
         }
         return out;
     }
-    if c.downcast::<BuiltinClass>().is_some_and(|b| b.name == "object") {
+    if c.downcast::<BuiltinClass>()
+        .is_some_and(|b| b.name == "object")
+    {
         return Vec::new();
     }
     vec![c.clone()]

@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::frame::{Env, Globals};
 use super::classes::{BoundMethod, Class, Instance};
+use super::frame::{Env, Globals};
 use super::objects::{Attrs, Function};
 use super::set::{new_set, set_of};
 use super::value::{raise, Dict, ExcKind, Exception, Value};

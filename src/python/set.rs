@@ -29,7 +29,11 @@ enum Slot {
     Empty,
     /// A deleted member: probing goes on past it.
     Dummy,
-    Active { hash: u64, key: Key, value: Value },
+    Active {
+        hash: u64,
+        key: Key,
+        value: Value,
+    },
 }
 
 /// A `set` or `frozenset`.
@@ -92,15 +96,19 @@ impl PySet {
             for j in i..=i + probes {
                 match &self.table[j] {
                     Slot::Empty => return (freeslot.unwrap_or(j), false),
-                    Slot::Active { hash: h, key: k, .. } if *h == hash && k == key => {
-                        return (j, true)
-                    }
+                    Slot::Active {
+                        hash: h, key: k, ..
+                    } if *h == hash && k == key => return (j, true),
                     Slot::Dummy if freeslot.is_none() => freeslot = Some(j),
                     _ => {}
                 }
             }
             perturb >>= PERTURB_SHIFT;
-            i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
         }
     }
 
@@ -155,8 +163,7 @@ impl PySet {
             .table
             .iter()
             .position(|s| matches!(s, Slot::Active { .. }))?;
-        let Slot::Active { value, .. } = std::mem::replace(&mut self.table[at], Slot::Dummy)
-        else {
+        let Slot::Active { value, .. } = std::mem::replace(&mut self.table[at], Slot::Dummy) else {
             return None;
         };
         self.used -= 1;
@@ -200,7 +207,11 @@ impl PySet {
                 }
             }
             perturb >>= PERTURB_SHIFT;
-            i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb as usize)) & mask;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
         };
         self.table[at] = Slot::Active { hash, key, value };
     }

@@ -197,7 +197,11 @@ impl Compiler {
     fn yield_value(&mut self, y: &ast::ExprYield, line: u32, e: &ast::Expr) -> CResult {
         if self.unit().kind != CodeKind::Generator {
             return if self.unit().kind == CodeKind::Coroutine {
-                unsupported(&self.lines, e, "async generators ('yield' inside 'async def')")
+                unsupported(
+                    &self.lines,
+                    e,
+                    "async generators ('yield' inside 'async def')",
+                )
             } else {
                 syntax_error(&self.lines, e, "'yield' outside function")
             };

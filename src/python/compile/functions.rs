@@ -112,7 +112,11 @@ impl Compiler {
             return unsupported(&self.lines, node, "an empty comprehension");
         };
         if generators.iter().any(|g| g.is_async) {
-            return unsupported(&self.lines, node, "async comprehensions ('async for' inside [...])");
+            return unsupported(
+                &self.lines,
+                node,
+                "async comprehensions ('async for' inside [...])",
+            );
         }
         // Inside `async def`, a list or dict comprehension may `await`: CPython then runs it
         // as a coroutine that the enclosing one awaits at once. Compiling every such

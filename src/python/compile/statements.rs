@@ -95,9 +95,7 @@ impl Compiler {
             ClassDef(c) => self.class_def(c, line)?,
             AsyncFor(_) => return unsupported(&self.lines, s, "'async for' loops"),
             Match(_) => return unsupported(&self.lines, s, "'match' statements"),
-            TryStar(_) => {
-                return unsupported(&self.lines, s, "'except*' (exception groups)")
-            }
+            TryStar(_) => return unsupported(&self.lines, s, "'except*' (exception groups)"),
             TypeAlias(_) => return unsupported(&self.lines, s, "'type' aliases"),
         }
         Ok(())
@@ -280,9 +278,7 @@ impl Compiler {
                     self.expr(&a.value)?;
                     self.emit(Op::DeleteAttr(Rc::from(a.attr.as_str())), line);
                 }
-                other => {
-                    return unsupported(&self.lines, other, "'del' of this kind of target")
-                }
+                other => return unsupported(&self.lines, other, "'del' of this kind of target"),
             }
         }
         Ok(())

@@ -17,15 +17,54 @@ use crate::python::value::{ExcKind, Value};
 
 /// Builtins `ops::builtin` computes on plain data.
 const PURE: &[&str] = &[
-    "len", "str", "repr", "int", "float", "bool", "abs", "round", "_min", "_max", "sum", "_sorted",
-    "list", "tuple", "dict", "range", "divmod", "pow", "chr", "ord", "hex", "bin", "oct", "any",
-    "all", "reversed", "hash", "id", "set", "frozenset", "bytes",
+    "len",
+    "str",
+    "repr",
+    "int",
+    "float",
+    "bool",
+    "abs",
+    "round",
+    "_min",
+    "_max",
+    "sum",
+    "_sorted",
+    "list",
+    "tuple",
+    "dict",
+    "range",
+    "divmod",
+    "pow",
+    "chr",
+    "ord",
+    "hex",
+    "bin",
+    "oct",
+    "any",
+    "all",
+    "reversed",
+    "hash",
+    "id",
+    "set",
+    "frozenset",
+    "bytes",
 ];
 
 /// Of those, the ones that read a whole iterable.
 const READS_ITERABLES: &[&str] = &[
-    "_min", "_max", "sum", "_sorted", "list", "tuple", "dict", "any", "all", "reversed", "set",
-    "frozenset", "bytes",
+    "_min",
+    "_max",
+    "sum",
+    "_sorted",
+    "list",
+    "tuple",
+    "dict",
+    "any",
+    "all",
+    "reversed",
+    "set",
+    "frozenset",
+    "bytes",
 ];
 
 /// Fills in the builtins: the pure ones, the rest, and the exception classes.
@@ -76,7 +115,10 @@ fn pure_builtin(rt: &mut Runtime, a: Args) -> Outcome {
 /// some): `str`, `repr` and `len` ask the object; `None` for everything else.
 fn object_builtin(rt: &mut Runtime, name: &str, a: &Args) -> Option<Outcome> {
     let x = a.args.first()?;
-    if !matches!(x, Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)) {
+    if !matches!(
+        x,
+        Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)
+    ) {
         return None;
     }
     let text = |r: Result<String, crate::python::value::Exception>| match r {
@@ -93,7 +135,10 @@ fn object_builtin(rt: &mut Runtime, name: &str, a: &Args) -> Option<Outcome> {
                 Ok(items) => items,
                 Err(e) => return Some(Outcome::Raise(e)),
             };
-            let reverse = a.kwargs.iter().any(|(k, v)| &**k == "reverse" && ops::truthy(v));
+            let reverse = a
+                .kwargs
+                .iter()
+                .any(|(k, v)| &**k == "reverse" && ops::truthy(v));
             Some(listed(match name {
                 "sorted" => rt.sort_values(a.thread, items, reverse).map(Value::list),
                 _ => rt.pick_value(a.thread, &items, name == "max"),
@@ -123,7 +168,9 @@ fn instance_builtin(rt: &mut Runtime, name: &str, tid: usize, x: &Value) -> Outc
         "bool" => rt.truth(tid, x).map(Value::Bool),
         _ => match rt.call_dunder(tid, x, "__hash__", Vec::new()) {
             Ok(Some(h)) => Ok(h),
-            Ok(None) => crate::python::value::Key::of(x).map(|_| Value::Int((x.identity() >> 4) as i64)),
+            Ok(None) => {
+                crate::python::value::Key::of(x).map(|_| Value::Int((x.identity() >> 4) as i64))
+            }
             Err(e) => Err(e),
         },
     };
@@ -165,7 +212,11 @@ fn print(rt: &mut Runtime, a: Args) -> Outcome {
 }
 
 fn iter(rt: &mut Runtime, a: Args) -> Outcome {
-    if let Some(v) = a.args.first().filter(|v| v.downcast::<Instance>().is_some()) {
+    if let Some(v) = a
+        .args
+        .first()
+        .filter(|v| v.downcast::<Instance>().is_some())
+    {
         return match rt.dunder_of(v, "__iter__") {
             Some(m) => Outcome::Call(m, Vec::new(), Vec::new()),
             None => err(

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use super::build::{bound, err};
 use crate::core::interpreter::By;
 use crate::core::trace::WaitOn;
-use crate::python::copy::Copier;
 use crate::python::classes::Instance;
+use crate::python::copy::Copier;
 use crate::python::objects::Function;
 use crate::python::ops;
 use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall};
@@ -115,10 +115,14 @@ pub(super) fn subclass_init(rt: &mut Runtime, mut a: Args, is_process: bool) -> 
         None => return err(ExcKind::TypeError, "__init__() needs the instance"),
     };
     let Some(inst) = this.downcast::<Instance>() else {
-        return err(ExcKind::TypeError, "__init__() needs an instance of a subclass");
+        return err(
+            ExcKind::TypeError,
+            "__init__() needs an instance of a subclass",
+        );
     };
     if let Some(run) = rt.dunder_of(&this, "run") {
-        a.kwargs.retain(|(k, _)| !matches!(&**k, "target" | "args" | "kwargs"));
+        a.kwargs
+            .retain(|(k, _)| !matches!(&**k, "target" | "args" | "kwargs"));
         a.kwargs.push((Rc::from("target"), run));
     }
     let named = a

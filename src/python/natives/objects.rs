@@ -268,7 +268,10 @@ fn property_new(_: &mut Runtime, a: Args) -> Outcome {
 fn staticmethod_new(_: &mut Runtime, a: Args) -> Outcome {
     match a.args.first() {
         Some(f) => value(Value::object(StaticMethod(f.clone()))),
-        None => err(ExcKind::TypeError, "staticmethod expected 1 argument, got 0"),
+        None => err(
+            ExcKind::TypeError,
+            "staticmethod expected 1 argument, got 0",
+        ),
     }
 }
 
@@ -397,7 +400,11 @@ fn issubclass(_: &mut Runtime, a: Args) -> Outcome {
         }
         match (c, t) {
             (Value::ExcType(k), Value::ExcType(j)) => j.catches(*k),
-            _ => c.is(t) || t.downcast::<BuiltinClass>().is_some_and(|b| b.name == "object"),
+            _ => {
+                c.is(t)
+                    || t.downcast::<BuiltinClass>()
+                        .is_some_and(|b| b.name == "object")
+            }
         }
     });
     value(Value::Bool(hit))
@@ -405,7 +412,10 @@ fn issubclass(_: &mut Runtime, a: Args) -> Outcome {
 
 fn callable(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(x) = a.args.first() else {
-        return err(ExcKind::TypeError, "callable() takes exactly one argument (0 given)");
+        return err(
+            ExcKind::TypeError,
+            "callable() takes exactly one argument (0 given)",
+        );
     };
     let yes = match x {
         Value::ExcType(_) => true,
@@ -427,14 +437,14 @@ fn attr_name(a: &Args, which: &str) -> Result<(Value, Rc<str>), Exception> {
         (Some(obj), Some(Value::Str(n))) => Ok((obj.clone(), n.clone())),
         (Some(_), Some(other)) => Err(Exception::new(
             ExcKind::TypeError,
-            format!(
-                "attribute name must be string, not '{}'",
-                other.type_name()
-            ),
+            format!("attribute name must be string, not '{}'", other.type_name()),
         )),
         _ => Err(Exception::new(
             ExcKind::TypeError,
-            format!("{which} expected at least 2 arguments, got {}", a.args.len()),
+            format!(
+                "{which} expected at least 2 arguments, got {}",
+                a.args.len()
+            ),
         )),
     }
 }
@@ -459,9 +469,7 @@ fn getattr(rt: &mut Runtime, a: Args) -> Outcome {
     match rt.lookup_attr(&obj, &name) {
         Ok(Attr::Value(v)) | Ok(Attr::ClassValue(v)) => value(v),
         Ok(Attr::Call(f, args)) => Outcome::Call(f, args, Vec::new()),
-        Err(e) if e.kind == ExcKind::AttributeError && a.args.len() > 2 => {
-            value(a.args[2].clone())
-        }
+        Err(e) if e.kind == ExcKind::AttributeError && a.args.len() > 2 => value(a.args[2].clone()),
         Err(e) => raised(e),
     }
 }
@@ -496,7 +504,10 @@ fn delattr(rt: &mut Runtime, a: Args) -> Outcome {
 
 fn vars(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(obj) = a.args.first() else {
-        return err(ExcKind::TypeError, "vars() without an argument is not supported by the kitchen");
+        return err(
+            ExcKind::TypeError,
+            "vars() without an argument is not supported by the kitchen",
+        );
     };
     match rt.lookup_attr(obj, "__dict__") {
         Ok(Attr::Value(v)) => value(v),
@@ -511,12 +522,21 @@ fn vars(rt: &mut Runtime, a: Args) -> Outcome {
 /// of plain classes and for modules.
 fn dir(_: &mut Runtime, a: Args) -> Outcome {
     let Some(obj) = a.args.first() else {
-        return err(ExcKind::TypeError, "dir() without an argument is not supported by the kitchen");
+        return err(
+            ExcKind::TypeError,
+            "dir() without an argument is not supported by the kitchen",
+        );
     };
     let mut names: Vec<String> = Vec::new();
     let class_value = match obj.downcast::<Instance>() {
         Some(inst) => {
-            names.extend(inst.attrs.borrow().items().iter().map(|(k, _)| k.to_string()));
+            names.extend(
+                inst.attrs
+                    .borrow()
+                    .items()
+                    .iter()
+                    .map(|(k, _)| k.to_string()),
+            );
             Some(inst.class.clone())
         }
         None => obj.downcast::<Class>().map(|_| obj.clone()),
@@ -536,7 +556,10 @@ fn dir(_: &mut Runtime, a: Args) -> Outcome {
     } else {
         return err(
             ExcKind::TypeError,
-            format!("dir() of '{}' objects is not supported by the kitchen", obj.type_name()),
+            format!(
+                "dir() of '{}' objects is not supported by the kitchen",
+                obj.type_name()
+            ),
         );
     }
     names.sort();

@@ -189,4 +189,3 @@ fn sets_bytes_compare(op: CmpOp, a: &Value, b: &Value) -> Option<R<bool>> {
         CmpOp::NotEq => o != Ordering::Equal,
     }))
 }
-

@@ -403,7 +403,6 @@ pub(super) fn sets_bytes_items(v: &Value) -> Option<Vec<Value>> {
     bytes_of(v).map(|d| d.iter().map(|&b| Value::Int(b as i64)).collect())
 }
 
-
 /// `b[i]` (an int) and `b[i:j]` (bytes).
 fn bytes_get_item(container: &Value, idx: &Value) -> Option<R<Value>> {
     let data = bytes_of(container)?;
@@ -412,4 +411,3 @@ fn bytes_get_item(container: &Value, idx: &Value) -> Option<R<Value>> {
         i => index(data.len(), i, Seq::Bytes).map(|k| Value::Int(data[k] as i64)),
     })
 }
-

@@ -144,8 +144,14 @@ pub(super) fn set_method(this: &Value, name: &str, call: &Call) -> R<Value> {
     let frozen = cell.borrow().frozen;
     let changes = !matches!(
         name,
-        "copy" | "union" | "intersection" | "difference" | "symmetric_difference"
-            | "issubset" | "issuperset" | "isdisjoint"
+        "copy"
+            | "union"
+            | "intersection"
+            | "difference"
+            | "symmetric_difference"
+            | "issubset"
+            | "issuperset"
+            | "isdisjoint"
     );
     if frozen && changes {
         return raise(
@@ -283,8 +289,8 @@ pub(super) fn bytes_method(data: &[u8], name: &str, call: &Call) -> R<Value> {
         }
         _ => {
             let sub = other(0)?;
-            let at = (0..=data.len().saturating_sub(sub.len()))
-                .find(|&i| data[i..].starts_with(&sub));
+            let at =
+                (0..=data.len().saturating_sub(sub.len())).find(|&i| data[i..].starts_with(&sub));
             Value::Int(at.map_or(-1, |i| i as i64))
         }
     })
@@ -349,7 +355,11 @@ pub(super) fn encode(s: &str, encoding: &str) -> R<Value> {
     match encoding.to_ascii_lowercase().replace('_', "-").as_str() {
         "utf-8" | "utf8" => Ok(new_bytes(s.as_bytes().to_vec())),
         "ascii" | "latin-1" | "latin1" | "iso-8859-1" => {
-            let limit = if encoding.eq_ignore_ascii_case("ascii") { 0x80 } else { 0x100 };
+            let limit = if encoding.eq_ignore_ascii_case("ascii") {
+                0x80
+            } else {
+                0x100
+            };
             let mut out = Vec::with_capacity(s.len());
             for (i, c) in s.chars().enumerate() {
                 if (c as u32) < limit {
@@ -401,4 +411,3 @@ pub(super) fn construct(name: &str, args: &[Value]) -> R<Value> {
         }
     }
 }
-

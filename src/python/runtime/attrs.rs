@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use super::classes::Attr;
 use super::native::Native;
-use crate::python::classes::{Class, Instance, Super};
 use super::state::Runtime;
+use crate::python::classes::{Class, Instance, Super};
 use crate::python::frame::Generator;
 use crate::python::objects::{BoundData, Function, Namespace};
 use crate::python::ops;
@@ -69,7 +69,11 @@ impl Runtime {
                 "__name__" => Ok(Value::str(&f.name())),
                 "__qualname__" => Ok(Value::str(&f.qualname())),
                 "__module__" => Ok(Value::str("__main__")),
-                "__doc__" => Ok(f.template.doc.as_ref().map_or(Value::None, |d| Value::Str(d.clone()))),
+                "__doc__" => Ok(f
+                    .template
+                    .doc
+                    .as_ref()
+                    .map_or(Value::None, |d| Value::Str(d.clone()))),
                 "__dict__" => {
                     let mut d = crate::python::value::Dict::new();
                     for (k, v) in f.attrs.borrow().items() {

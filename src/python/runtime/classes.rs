@@ -16,8 +16,7 @@ use super::object_costs;
 use super::state::Runtime;
 use crate::python::bytecode::ClassInfo;
 use crate::python::classes::{
-    c3_mro, BoundMethod, BuiltinClass, Class, ClassMethod, Instance, Property, StaticMethod,
-    Super,
+    c3_mro, BoundMethod, BuiltinClass, Class, ClassMethod, Instance, Property, StaticMethod, Super,
 };
 use crate::python::frame::Frame;
 use crate::python::objects::{Attrs, Function};
@@ -265,7 +264,10 @@ impl Runtime {
             None => (s.this.clone(), None),
         };
         let Some(cls) = class_value.downcast::<Class>() else {
-            return raise(ExcKind::TypeError, "super(type, obj): obj must be an instance or subtype of type");
+            return raise(
+                ExcKind::TypeError,
+                "super(type, obj): obj must be an instance or subtype of type",
+            );
         };
         if let Some(v) = cls.lookup(&class_value, name, Some(&s.class)) {
             if let Some(p) = v.downcast::<Property>() {
@@ -321,7 +323,10 @@ impl Runtime {
         }
         raise(
             ExcKind::AttributeError,
-            format!("'{}' object attribute '{name}' is read-only", obj.type_name()),
+            format!(
+                "'{}' object attribute '{name}' is read-only",
+                obj.type_name()
+            ),
         )
     }
 
@@ -405,7 +410,10 @@ fn property_get(p: &Property, obj: &Value, name: &str) -> Result<Attr, Exception
     if matches!(p.fget, Value::None) {
         return raise(
             ExcKind::AttributeError,
-            format!("property '{name}' of '{}' object has no getter", obj.type_name()),
+            format!(
+                "property '{name}' of '{}' object has no getter",
+                obj.type_name()
+            ),
         );
     }
     Ok(Attr::Call(p.fget.clone(), vec![obj.clone()]))

@@ -41,7 +41,7 @@ mod vm;
 mod waits;
 
 pub use crate::python::sync::ThreadId;
-pub use native::{Args, Native, NativeFn, Outcome};
 pub use classes::Attr;
+pub use native::{Args, Native, NativeFn, Outcome};
 pub use state::{AttrLookup, ErrLine, Request, Runtime, StartCall, OP_BUDGET};
 pub use waits::waiting_for;

@@ -128,7 +128,9 @@ impl Runtime {
             Some(obj) => {
                 let name = obj
                     .downcast::<Instance>()
-                    .map_or(e.kind.name().to_string(), |i| i.class().qualname.to_string());
+                    .map_or(e.kind.name().to_string(), |i| {
+                        i.class().qualname.to_string()
+                    });
                 let message = self
                     .str_of(tid, &obj)
                     .unwrap_or_else(|_| "<exception str() failed>".to_string());
@@ -153,7 +155,9 @@ impl Runtime {
         let (line, column) = e
             .traceback
             .first()
-            .map_or((self.raise_line.unwrap_or(0), 1), |t| (t.line, t.column.max(1)));
+            .map_or((self.raise_line.unwrap_or(0), 1), |t| {
+                (t.line, t.column.max(1))
+            });
         let mut err = PyError::new(
             PyErrorKind::Uncaught,
             line,

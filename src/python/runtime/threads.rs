@@ -137,7 +137,8 @@ impl Runtime {
                     .map(|t| t.line)
                     .or(self.raise_line)
                     .map_or(String::new(), |l| format!(" (line {l})"));
-                self.notes.push(format!("Exception in {name}{at}: {message}"));
+                self.notes
+                    .push(format!("Exception in {name}{at}: {message}"));
             }
             self.threads[tid].handle.exitcode.set(Some(1));
         } else if self.threads[tid].handle.exitcode.get().is_none() {

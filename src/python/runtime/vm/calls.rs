@@ -458,6 +458,9 @@ fn missing_args(f: &Function, kind: &str, names: &[Rc<str>]) -> Exception {
     let s = if names.len() == 1 { "" } else { "s" };
     bad_call(
         f,
-        format!("missing {} required {kind} argument{s}: {list}", names.len()),
+        format!(
+            "missing {} required {kind} argument{s}: {list}",
+            names.len()
+        ),
     )
 }

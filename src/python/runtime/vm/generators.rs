@@ -5,10 +5,10 @@
 
 use std::rc::Rc;
 
-use crate::python::classes::is_instance;
 use super::top_frame;
 use super::{Exit, Flow, Step};
 use crate::python::bytecode::{CodeKind, Op};
+use crate::python::classes::is_instance;
 use crate::python::frame::{Caller, Frame, GenState, Generator};
 use crate::python::futures::{FutState, FutureObj, SleepAwaitable};
 use crate::python::objects::NativeIter;

@@ -58,12 +58,7 @@ impl Runtime {
         }
     }
 
-    pub(super) fn for_iter(
-        &mut self,
-        tid: ThreadId,
-        frames: &mut Vec<Frame>,
-        exit: usize,
-    ) -> Step {
+    pub(super) fn for_iter(&mut self, tid: ThreadId, frames: &mut Vec<Frame>, exit: usize) -> Step {
         let f = top_frame(frames);
         let it = f.top();
         if let Some(n) = it.downcast::<NativeIter>() {
@@ -92,7 +87,14 @@ impl Runtime {
         }
         if let Some(next) = self.dunder_of(&it, "__next__") {
             self.charge(tid, object_costs::DUNDER_CALL);
-            return self.call_value(tid, frames, next, Vec::new(), Vec::new(), Caller::ForNext { exit });
+            return self.call_value(
+                tid,
+                frames,
+                next,
+                Vec::new(),
+                Vec::new(),
+                Caller::ForNext { exit },
+            );
         }
         raise(
             ExcKind::TypeError,

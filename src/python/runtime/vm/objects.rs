@@ -85,7 +85,9 @@ impl Runtime {
                 (objectish(1) || objectish(2))
                     && (at(1).is_some_and(is_instance) || at(2).is_some_and(is_instance))
             }
-            Op::Compare(_) => at(1).is_some_and(holds_instances) || at(2).is_some_and(holds_instances),
+            Op::Compare(_) => {
+                at(1).is_some_and(holds_instances) || at(2).is_some_and(holds_instances)
+            }
             Op::Unary(_) => at(1).is_some_and(is_instance),
             Op::Contains(_) => {
                 at(1).is_some_and(is_instance)
@@ -388,7 +390,10 @@ impl Runtime {
                 Value::Bool(b) => Ok(b),
                 other => raise(
                     ExcKind::TypeError,
-                    format!("__bool__ should return bool, returned {}", other.type_name()),
+                    format!(
+                        "__bool__ should return bool, returned {}",
+                        other.type_name()
+                    ),
                 ),
             };
         }
@@ -515,7 +520,12 @@ impl Runtime {
 
     /// How `v` is shown inside `repr` (`as_str`: by `str`), if it is an instance of the
     /// program's classes: its `__repr__` (or `__str__`), else the library's default for it.
-    fn show_instance(&mut self, tid: ThreadId, v: &Value, as_str: bool) -> Option<Result<String, Exception>> {
+    fn show_instance(
+        &mut self,
+        tid: ThreadId,
+        v: &Value,
+        as_str: bool,
+    ) -> Option<Result<String, Exception>> {
         let inst = v.downcast::<Instance>()?;
         let cls = inst.class();
         let name = if as_str && cls.lookup(&inst.class, "__str__", None).is_some() {
@@ -528,19 +538,25 @@ impl Runtime {
         // str() of an object without __str__ is object.__str__, which calls __repr__: a bad
         // result is then __str__'s, as CPython words it.
         let asked = if as_str { "__str__" } else { name };
-        Some(self.call_dunder(tid, v, name, Vec::new()).and_then(|r| match r {
-            Some(Value::Str(s)) => Ok(s.to_string()),
-            Some(other) => raise(
-                ExcKind::TypeError,
-                format!("{asked} returned non-string (type {})", other.type_name()),
-            ),
-            None => Ok(String::new()),
-        }))
+        Some(
+            self.call_dunder(tid, v, name, Vec::new())
+                .and_then(|r| match r {
+                    Some(Value::Str(s)) => Ok(s.to_string()),
+                    Some(other) => raise(
+                        ExcKind::TypeError,
+                        format!("{asked} returned non-string (type {})", other.type_name()),
+                    ),
+                    None => Ok(String::new()),
+                }),
+        )
     }
 
     /// `repr(v)`, with the program's objects shown by their `__repr__`.
     pub fn repr_of(&mut self, tid: ThreadId, v: &Value) -> Result<String, Exception> {
-        if !matches!(v, Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)) {
+        if !matches!(
+            v,
+            Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)
+        ) {
             return Ok(ops::repr(v));
         }
         ops::repr_with(v, &mut |x: &Value, s: bool| self.show_instance(tid, x, s))
@@ -548,7 +564,10 @@ impl Runtime {
 
     /// `str(v)`, with the program's objects shown by their `__str__` (or `__repr__`).
     pub fn str_of(&mut self, tid: ThreadId, v: &Value) -> Result<String, Exception> {
-        if !matches!(v, Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)) {
+        if !matches!(
+            v,
+            Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)
+        ) {
             return Ok(ops::to_str(v));
         }
         ops::to_str_with(v, &mut |x: &Value, s: bool| self.show_instance(tid, x, s))
@@ -568,7 +587,10 @@ fn exception_text(v: &Value, inst: &Instance, as_str: bool) -> Option<String> {
         [one] => ops::repr(one),
         many => {
             let t = ops::repr(&Value::tuple(many.to_vec()));
-            t.trim_start_matches('(').trim_end_matches(')').trim_end_matches(',').to_string()
+            t.trim_start_matches('(')
+                .trim_end_matches(')')
+                .trim_end_matches(',')
+                .to_string()
         }
     };
     Some(format!("{}({shown})", inst.class().name))
@@ -581,7 +603,8 @@ fn is_model_object(v: &Value) -> bool {
     o.downcast::<Instance>().is_some()
         || o.downcast::<Class>().is_some()
         || o.downcast::<crate::python::classes::Super>().is_some()
-        || o.downcast::<crate::python::classes::BuiltinClass>().is_some()
+        || o.downcast::<crate::python::classes::BuiltinClass>()
+            .is_some()
         || o.downcast::<Function>().is_some()
 }
 

@@ -123,7 +123,11 @@ impl Runtime {
 
     /// One instruction of jumps.
     pub(super) fn jump_op(&mut self, tid: ThreadId, frames: &mut [Frame], op: Op) -> Step {
-        if top_frame(frames).stack.last().is_some_and(crate::python::classes::is_instance) {
+        if top_frame(frames)
+            .stack
+            .last()
+            .is_some_and(crate::python::classes::is_instance)
+        {
             return self.object_jump(tid, frames, op);
         }
         let f = top_frame(frames);
