@@ -330,19 +330,18 @@ mod cli {
                 profile,
                 json,
             } => {
-                let trace = simulated_program(&file, cores, profile.as_deref())?;
+                let (trace, failed) = run_program(&file, cores, profile.as_deref())?;
                 for n in &trace.notes {
                     note(&format!("note: {n}"));
                 }
                 if json {
-                    say(&(trace.to_json() + "\n"))
+                    say(&(trace.to_json() + "\n"))?;
                 } else {
-                    let lines: String = trace
-                        .prints
-                        .iter()
-                        .map(|p| format!("{:.3}\t{}\n", p.t_s, p.text))
-                        .collect();
-                    say(&lines)
+                    print_lines(&trace)?;
+                }
+                match failed {
+                    Some(why) => Err(Failure::Message(why)),
+                    None => Ok(()),
                 }
             }
             Command::Calibrate { out, python } => calibrate(out, &python),
@@ -426,11 +425,47 @@ mod cli {
 
     /// `kitchen run` and `export --file`: a program on the simulated clock; errors as
     /// `FILE:line:column: message`.
-    fn simulated_program(
+    /// A program's printed lines, each after its time: standard output to standard output,
+    /// standard error (tracebacks, warnings) to standard error, as a terminal would see them.
+    fn print_lines(trace: &Trace) -> Done {
+        for p in &trace.prints {
+            let line = format!("{:.3}\t{}\n", p.t_s, p.text);
+            if !p.stream.is_stdout() {
+                note(line.trim_end_matches('\n'));
+            } else {
+                say(&line)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A Python program's run: its trace, and, when it ended in an uncaught exception, what
+    /// to say about it (the trace is then the run's, the traceback among its standard error
+    /// lines, as CPython's terminal shows it). Other failures are failures.
+    fn run_program(
         file: &Path,
         cores: Option<u32>,
         profile_file: Option<&Path>,
-    ) -> Result<Trace, Failure> {
+    ) -> Result<(Trace, Option<String>), Failure> {
+        let (source, name, profile) = program_input(file, cores, profile_file)?;
+        match kitchen::python::run(&source, &name, profile) {
+            Ok(trace) => Ok((trace, None)),
+            Err(e) => {
+                let why = format!("{name}:{}:{}: {}", e.line, e.column, e.message);
+                match e.trace {
+                    Some(t) => Ok((*t, Some(why))),
+                    None => Err(Failure::Message(why)),
+                }
+            }
+        }
+    }
+
+    /// A program's source, name and machine, from the command line.
+    fn program_input(
+        file: &Path,
+        cores: Option<u32>,
+        profile_file: Option<&Path>,
+    ) -> Result<(String, String, Profile), Failure> {
         let source = read_limited(file)?;
         let mut profile = match profile_file {
             Some(p) => load_profile(p)?,
@@ -439,7 +474,15 @@ mod cli {
         if let Some(c) = cores {
             profile.cores = c;
         }
-        let name = file.display().to_string();
+        Ok((source, file.display().to_string(), profile))
+    }
+
+    fn simulated_program(
+        file: &Path,
+        cores: Option<u32>,
+        profile_file: Option<&Path>,
+    ) -> Result<Trace, Failure> {
+        let (source, name, profile) = program_input(file, cores, profile_file)?;
         Ok(kitchen::python::run(&source, &name, profile)
             .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?)
     }

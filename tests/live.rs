@@ -73,7 +73,13 @@ fn run_virtually(mut d: Driver<Runtime>) -> Result<Trace, LiveError> {
             }
         }
         if d.is_done() {
-            return Ok(d.finish(now).0);
+            // A program that ended in an uncaught exception ran to its end (its other
+            // threads too, as CPython's do); the runtime keeps the exception.
+            let (trace, mut rt) = d.finish(now);
+            if rt.take_uncaught().is_some() {
+                return Err(LiveError::ProgramFailed);
+            }
+            return Ok(trace);
         }
         let next = queue.peek().map(|Reverse((at, _, _))| *at);
         let deadline = d.next_deadline();

@@ -8,11 +8,14 @@
 //! program runs once in CPython and once in the kitchen, and the outputs are compared row by
 //! row; a failure lists every row that differs, with both outputs.
 //!
-//! The kitchen has no `type()`, so an exception's type name comes from the program's `_kind`,
-//! which asks `isinstance` from the most specific type to the least.
+//! An exception's type name comes from the program's `_kind`, which asks `isinstance` from
+//! the most specific type to the least.
 //!
-//! Left out because the kitchen's Python does not have them: sets, classes, starred
-//! assignment, bytes, complex numbers (so also a negative float to a fractional power), the
+//! Sets are compared in CPython's order: ints and tuples always, strings with
+//! `PYTHONHASHSEED=0` (set for CPython here), under which CPython's string hashes are the
+//! kitchen's.
+//!
+//! Left out because the kitchen's Python does not have them: complex numbers (so also a negative float to a fractional power), the
 //! builtins `type()` and `format()` (format specs are tested through f-strings),
 //! `list.sort(key=...)` (a `TypeError` in the kitchen; `sorted(..., key=...)` is tested), the
 //! `repr` of dict views and iterators (`keys()` and `reversed()` give lists in the kitchen),
@@ -1091,6 +1094,117 @@ d",
     "undefined_name",
     "[][0]",
     "len(None)",
+    // ----- sets (in CPython's table order; strings under PYTHONHASHSEED=0) -----
+    "{3, 1, 2}",
+    "{10, 1}",
+    "{8, 1}",
+    "{5, 13, 21}",
+    "{9, 17, 1, 33}",
+    "x = 9\n{x, 17, 1, 33}",
+    "set([9, 17, 1, 33])",
+    "set(range(20))",
+    "{-1, -2, 0}",
+    "{1.5, 2, 0.5}",
+    "{(1, 2), (0, 1), (3, 4)}",
+    "{True, 2, 0}",
+    "{1, 1.0, True}",
+    "{'apple', 'banana', 'cherry'}",
+    "set('mississippi')",
+    "s = {9, 17, 1, 33}\ns.discard(17)\ns.add(25)\ns",
+    "s = {1, 2, 3}\ns.update([10, 20], {30})\ns.remove(2)\ns",
+    "{1, 2, 3} | {9, 8}",
+    "{1, 2, 3, 4, 5} & {5, 3, 9}",
+    "{1, 2, 3, 4} - {2}",
+    "set(range(40)) - {1, 2}",
+    "{1, 2, 3} ^ {3, 4, 5}",
+    "{1, 2}.union([7, 3], (0,))",
+    "{5, 6, 7}.intersection([7, 5, 99])",
+    "{5, 6, 7}.difference([6])",
+    "{5, 6}.symmetric_difference([6, 8])",
+    "{x % 7 for x in range(30)}",
+    "{*range(3), *[7, 8]}",
+    "set()",
+    "frozenset([3, 3, 1])",
+    "frozenset()",
+    "len({1, 2, 2})",
+    "2 in {1, 2}",
+    "[] in {1}",
+    "{1, 2} <= {1, 2, 3}",
+    "{1, 2} < {1, 2}",
+    "{1, 2, 3} >= {3}",
+    "{1} == {1.0}",
+    "{1, 2} == frozenset({2, 1})",
+    "{1, 2}.issubset(range(5))",
+    "{1, 2}.isdisjoint([3])",
+    "sorted({3, 1, 2}, reverse=True)",
+    "{3, 1}.pop()",
+    "set().pop()",
+    "{1}.remove(2)",
+    "{[1]}",
+    "{1} + {2}",
+    "bool(set())",
+    "hash(1.5)",
+    "hash(-1)",
+    "hash((1, 2))",
+    "hash(2 ** 61)",
+    "hash(-2 ** 61 + 1)",
+    "hash(0.1)",
+    "hash(1e300)",
+    "hash('a')",
+    "hash('héllo')",
+    "hash('€uro')",
+    "hash(b'ab')",
+    "hash([])",
+    // ----- bytes -----
+    "b'hello'",
+    "b\"it's\"",
+    "b'say \"hi\"'",
+    "b'\\x00\\x7f\\n\\t\\\\'",
+    "len(b'hello')",
+    "b'hello'[0]",
+    "b'hello'[-1]",
+    "b'hello'[1:3]",
+    "b'hello'[9]",
+    "b'hello'['a']",
+    "b'ab' + b'cd'",
+    "b'-' * 3",
+    "b'ab' + 'cd'",
+    "b'el' in b'hello'",
+    "104 in b'hi'",
+    "list(b'hi')",
+    "bytes([65, 66])",
+    "bytes(3)",
+    "bytes('hé', 'utf-8')",
+    "bytes([300])",
+    "b'hello'.decode()",
+    "b'caf\\xc3\\xa9'.decode('utf-8')",
+    "b'\\xff'.decode()",
+    "b'\\xe9'.decode('latin-1')",
+    "'café'.encode()",
+    "'café'.encode('ascii')",
+    "'abc'.encode('ascii')",
+    "b','.join([b'a', b'b'])",
+    "b''.join([b'a', 'b'])",
+    "b'GET / HTTP'.split()",
+    "b'a,b,,c'.split(b',')",
+    "b'hello'.hex()",
+    "b'Hi'.upper()",
+    "b' x '.strip()",
+    "b'abc'.startswith(b'ab')",
+    "b'hello'.find(b'l')",
+    "b'hello'.count(b'l')",
+    "b'a' == b'a'",
+    "b'a' < b'b'",
+    "b'a' == 'a'",
+    "{b'k': 1}[b'k']",
+    "bool(b'')",
+    // ----- starred assignment -----
+    "first, *middle, last = [1, 2, 3, 4, 5]\n(first, middle, last)",
+    "*init, tail = 'abc'\n(init, tail)",
+    "head, *rest = (42,)\n(head, rest)",
+    "(a, b), *others = [(1, 2), (3, 4)]\n(a, b, others)",
+    "x, *y, z = [1]\n(x, y, z)",
+    "a, *b = 5\n(a, b)",
 ];
 
 /// Exception types from the most specific to the least: the first that matches names it.
@@ -1130,6 +1244,7 @@ fn run_cpython(src: &str) -> Vec<String> {
     let python = python();
     let mut child = Command::new(&python)
         .args(["-X", "utf8", "-"])
+        .env("PYTHONHASHSEED", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -301,6 +301,137 @@ fn errors_name_the_place_and_never_panic() {
     }
 }
 
+/// What the kitchen still refuses, it refuses with the line, the column and the feature's
+/// name; what CPython itself refuses is CPython's SyntaxError, with its message.
+#[test]
+fn refusals_name_the_place_and_the_feature() {
+    let cases = [
+        (
+            "x = 1\nmatch x:\n    case 1:\n        pass\n",
+            (2, 1),
+            "'match' statements are not supported by the kitchen",
+        ),
+        (
+            "async def f():\n    async for x in y:\n        pass\n",
+            (2, 5),
+            "'async for' loops are not supported by the kitchen",
+        ),
+        (
+            "async def g():\n    yield 1\n",
+            (1, 1),
+            "async generators ('yield' inside 'async def') are not supported by the kitchen",
+        ),
+        (
+            "import socket\n",
+            (1, 1),
+            "the module 'socket' is not supported by the kitchen",
+        ),
+        (
+            "from . import x\n",
+            (1, 1),
+            "relative imports ('from . import x') are not supported by the kitchen",
+        ),
+        (
+            "class A(metaclass=M):\n    pass\n",
+            (1, 9),
+            "class keywords (metaclass=...) are not supported by the kitchen",
+        ),
+        (
+            "def f():\n    await g()\n",
+            (2, 5),
+            "'await' outside async function",
+        ),
+        ("x = 1\nreturn x\n", (2, 1), "'return' outside function"),
+        ("if True:\n    break\n", (2, 5), "'break' outside loop"),
+    ];
+    for (src, (line, column), message) in cases {
+        let e = run(src, "t.py", profile(2)).expect_err(src);
+        assert_eq!(
+            (e.line, e.column, e.message.as_str()),
+            (line, column, message),
+            "{src}"
+        );
+    }
+}
+
+/// A runtime error is reported where it was raised: its line, its column, and the frames it
+/// went through (not the `asyncio.run` line of the coroutine it was raised in).
+#[test]
+fn a_runtime_error_is_reported_where_it_was_raised() {
+    let src = "import asyncio\n\ndef pick(xs):\n    return xs[3]\n\nasync def main():\n    print('before')\n    return pick([1, 2])\n\nasyncio.run(main())\n";
+    let e = run(src, "t.py", profile(2)).expect_err("an IndexError");
+    assert_eq!((e.kind, e.line, e.column), (PyErrorKind::Uncaught, 4, 12));
+    let frames: Vec<(u32, &str)> = e
+        .traceback
+        .iter()
+        .map(|t| (t.line, t.function.as_str()))
+        .collect();
+    assert_eq!(frames, [(10, "<module>"), (8, "main"), (4, "pick")]);
+    let lines: Vec<String> = e
+        .trace
+        .unwrap()
+        .prints
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "before",
+            "Traceback (most recent call last):",
+            "  File \"t.py\", line 10, in <module>",
+            "    asyncio.run(main())",
+            "  File \"t.py\", line 8, in main",
+            "    return pick([1, 2])",
+            "  File \"t.py\", line 4, in pick",
+            "    return xs[3]",
+            "IndexError: list index out of range",
+        ]
+    );
+}
+
+/// Text printed without a newline joins the rest of its line, as on a terminal; a line left
+/// unfinished is printed when the program ends.
+#[test]
+fn partial_lines_join_as_on_a_terminal() {
+    let src = "import time\nfor i in range(3):\n    print(i, end=' ')\n    time.sleep(0.1)\nprint('go')\nprint('a', 'b', sep='-', end='!')\n";
+    let p = prints(src);
+    assert_eq!(
+        p.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>(),
+        ["0 1 2 go", "a-b!"]
+    );
+    // The line is printed when its newline is: after the three sleeps.
+    assert!(p[0].0 > 0.3 - 1e-9, "{p:?}");
+}
+
+/// A coroutine called but never awaited: CPython's RuntimeWarning, at its line, on
+/// standard error (the run goes on).
+#[test]
+fn a_coroutine_never_awaited_warns_at_its_line() {
+    let src = "import asyncio\n\nasync def main():\n    asyncio.sleep(1)\n    print('done')\n\nasyncio.run(main())\n";
+    let trace = run(src, "t.py", profile(2)).unwrap();
+    let lines: Vec<(bool, &str)> = trace
+        .prints
+        .iter()
+        .map(|p| (!p.stream.is_stdout(), p.text.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                true,
+                "t.py:4: RuntimeWarning: coroutine 'sleep' was never awaited"
+            ),
+            (true, "  asyncio.sleep(1)"),
+            (
+                true,
+                "RuntimeWarning: Enable tracemalloc to get the object allocation traceback"
+            ),
+            (false, "done"),
+        ]
+    );
+}
+
 #[test]
 fn a_program_is_deterministic() {
     let src = "import asyncio\nasync def a(k):\n    await asyncio.sleep(k / 10)\n    print(k)\nasync def main():\n    await asyncio.gather(*(a(k) for k in range(5, 0, -1)))\nasyncio.run(main())\n";
@@ -346,8 +477,11 @@ asyncio.run(main())
 fn cpython_prints(name: &str) -> Vec<String> {
     let path = format!("{}/tests/programs/{name}", env!("CARGO_MANIFEST_DIR"));
     let python = std::env::var("KITCHEN_PYTHON").unwrap_or_else(|_| "python3".into());
+    // String hashes are random per run unless seeded: with 0, CPython orders sets of
+    // strings as the kitchen does.
     let out = std::process::Command::new(&python)
         .arg(&path)
+        .env("PYTHONHASHSEED", "0")
         .output()
         .unwrap_or_else(|e| panic!("this test needs CPython as `{python}`: {e}"));
     assert!(
@@ -384,6 +518,69 @@ fn the_subset_tour_prints_what_cpython_prints() {
 #[test]
 fn the_classes_tour_prints_what_cpython_prints() {
     assert_tour_prints_what_cpython_prints("classes_tour.py");
+}
+
+/// Decorators and dataclasses as tutorials write them (`tests/programs/decorators_tour.py`).
+#[test]
+fn the_decorators_tour_prints_what_cpython_prints() {
+    assert_tour_prints_what_cpython_prints("decorators_tour.py");
+}
+
+/// Sets (in CPython's order), bytes, starred assignment, generators driven by send/throw/
+/// close, introspection (`tests/programs/data_tour.py`).
+#[test]
+fn the_data_tour_prints_what_cpython_prints() {
+    assert_tour_prints_what_cpython_prints("data_tour.py");
+}
+
+/// What a terminal shows for a program that fails (`tests/programs/errors_tour.py`): its
+/// output and CPython's are the same, line for line, standard error included (tracebacks,
+/// a thread's exception, a coroutine never awaited), once the frames of CPython's own
+/// library and the `^~~` markers under source lines are left out of CPython's.
+#[test]
+fn the_errors_tour_shows_what_cpythons_terminal_shows() {
+    let path = format!(
+        "{}/tests/programs/errors_tour.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let src = std::fs::read_to_string(&path).unwrap();
+    let e = run(&src, &path, profile(4)).expect_err("the tour ends in an exception");
+    assert_eq!(
+        (e.kind, e.line, e.column),
+        (PyErrorKind::Uncaught, 20, 9),
+        "{e}"
+    );
+    let functions: Vec<&str> = e.traceback.iter().map(|t| t.function.as_str()).collect();
+    assert_eq!(functions, ["<module>", "main", "take_order", "check_stock"]);
+    let kitchen: Vec<String> = e
+        .trace
+        .expect("the run's trace")
+        .prints
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
+    let python = std::env::var("KITCHEN_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{python} -u \"$0\" 2>&1"))
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("this test needs CPython as `{python}`: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut cpython = Vec::new();
+    let mut skip_source = false;
+    for line in text.lines() {
+        let markers = !line.trim().is_empty() && line.trim().chars().all(|c| "^~".contains(c));
+        if markers || (skip_source && line.starts_with("    ")) {
+            skip_source = false;
+            continue;
+        }
+        skip_source = line.starts_with("  File \"") && !line.contains(&path);
+        if !skip_source {
+            cpython.push(line.to_string());
+        }
+    }
+    assert_eq!(kitchen, cpython);
 }
 
 /// A huge sleep is clamped to a day, with a note in the trace, not an error or a frozen run.

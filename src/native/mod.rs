@@ -189,9 +189,8 @@ pub fn measure(program: &Program, options: &Options, exe: &Path) -> Result<Trace
     };
     match executor::run(&mut driver, setup) {
         Ok(end) => {
-            let (mut trace, mut runtime) = driver.finish(end);
-            trace.notes.append(&mut runtime.take_notes());
-            Ok(trace)
+            let (trace, mut runtime) = driver.finish(end);
+            crate::python::finish_run(&mut runtime, trace).map_err(MeasureError::Program)
         }
         Err(executor::RunError::Live(LiveError::ProgramFailed)) => {
             let runtime = driver.interpreter_mut();

@@ -368,20 +368,15 @@ mod tests {
 
     #[test]
     fn errors_read_line_column_message() {
-        let e = PyError {
-            kind: PyErrorKind::Syntax,
-            line: 3,
-            column: 5,
-            message: "invalid syntax".into(),
-        };
+        let e = PyError::new(PyErrorKind::Syntax, 3, 5, "invalid syntax");
         assert_eq!(describe_error(&e), "line 3, column 5: invalid syntax");
         assert_eq!(error_line(&e), Some(3));
-        let deadlock = PyError {
-            kind: PyErrorKind::Deadlock,
-            line: 0,
-            column: 0,
-            message: "every thread waits for another".into(),
-        };
+        let deadlock = PyError::new(
+            PyErrorKind::Deadlock,
+            0,
+            0,
+            "every thread waits for another",
+        );
         assert_eq!(describe_error(&deadlock), "every thread waits for another");
         assert_eq!(error_line(&deadlock), None);
     }

@@ -31,6 +31,8 @@ pub enum Op {
     Delete(NameRef),
     LoadAttr(Rc<str>),
     StoreAttr(Rc<str>),
+    /// `del obj.name`.
+    DeleteAttr(Rc<str>),
     Subscript,
     StoreSubscript,
     DeleteSubscript,
@@ -61,6 +63,12 @@ pub enum Op {
     BuildTuple(u32),
     /// `n` key-value pairs, keys first.
     BuildDict(u32),
+    /// A set of the top `n` values, added in order.
+    BuildSet(u32),
+    /// Adds TOS to the set `depth` below it (set comprehensions, `{*a, b}`).
+    SetAdd(u32),
+    /// Adds the items of the iterable TOS to the set below it (`{*a}`); may run a generator.
+    SetUpdate,
     /// Appends TOS to the list `depth` below it (list comprehensions, `[*a, b]`).
     ListAppend(u32),
     /// Extends the list below TOS with the iterable TOS (`[*a]`, `f(*a)`); may run a generator.
@@ -71,6 +79,12 @@ pub enum Op {
     DictMerge,
     ListToTuple,
     UnpackSequence(u32),
+    /// `a, *rest, z = seq`: pops the sequence; pushes (for the stores that follow, first
+    /// target on top) `before` items, a list of the middle ones, and `after` items.
+    UnpackEx {
+        before: u32,
+        after: u32,
+    },
     GetIter,
     /// Pushes the iterator's next item, or pops the iterator and jumps when it is exhausted.
     ForIter(usize),
@@ -158,6 +172,8 @@ pub struct ClassInfo {
 #[derive(Debug)]
 pub struct Code {
     pub name: Rc<str>,
+    /// `Outer.method`, `f.<locals>.inner`: where the code was defined.
+    pub qualname: Rc<str>,
     pub ops: Vec<Op>,
     /// Source line of each op.
     pub lines: Vec<u32>,
@@ -193,4 +209,6 @@ pub struct FunctionTemplate {
     pub has_kwdefaults: bool,
     /// Slot of `**kwargs`, if any.
     pub varkw: Option<u32>,
+    /// The docstring (`f.__doc__`): a string literal as the body's first statement.
+    pub doc: Option<Rc<str>>,
 }

@@ -93,7 +93,10 @@ impl Class {
 
     /// Whether this class (`this`) is `other` or derives from it.
     pub fn is_subclass(&self, this: &Value, other: &Value) -> bool {
-        if other.downcast::<BuiltinClass>().is_some_and(|b| b.name == "object") {
+        if other
+            .downcast::<BuiltinClass>()
+            .is_some_and(|b| b.name == "object")
+        {
             return true;
         }
         if let Value::ExcType(k) = other {
@@ -348,7 +351,9 @@ pub fn c3_mro(bases: &[Value]) -> Option<Vec<Value>> {
 /// A class and its method resolution order (without `object`).
 fn linearization(c: &Value) -> Vec<Value> {
     if let Some(cls) = c.downcast::<Class>() {
-        return std::iter::once(c.clone()).chain(cls.mro.iter().cloned()).collect();
+        return std::iter::once(c.clone())
+            .chain(cls.mro.iter().cloned())
+            .collect();
     }
     if let Value::ExcType(k) = c {
         let mut out = Vec::new();
@@ -359,7 +364,9 @@ fn linearization(c: &Value) -> Vec<Value> {
         }
         return out;
     }
-    if c.downcast::<BuiltinClass>().is_some_and(|b| b.name == "object") {
+    if c.downcast::<BuiltinClass>()
+        .is_some_and(|b| b.name == "object")
+    {
         return Vec::new();
     }
     vec![c.clone()]
@@ -374,6 +381,53 @@ impl Object for NotImplementedType {
     }
     fn repr(&self) -> String {
         "NotImplemented".into()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `...` (`Ellipsis`): a placeholder body (`def todo(): ...`) and a value of its own.
+pub struct EllipsisType;
+
+impl Object for EllipsisType {
+    fn type_name(&self) -> &str {
+        "ellipsis"
+    }
+    fn repr(&self) -> String {
+        "Ellipsis".into()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+thread_local! {
+    static ELLIPSIS: Value = Value::object(EllipsisType);
+}
+
+/// The one `Ellipsis` (so that `x is ...` holds).
+pub fn ellipsis() -> Value {
+    ELLIPSIS.with(|e| e.clone())
+}
+
+/// One of the program's objects as `str.format` and `%` see it: its `str` and `repr`,
+/// computed by the runtime beforehand (the library's formatting cannot run Python code).
+pub struct Shown {
+    pub text: String,
+    pub repr: String,
+    pub type_name: String,
+}
+
+impl Object for Shown {
+    fn type_name(&self) -> &str {
+        &self.type_name
+    }
+    fn repr(&self) -> String {
+        self.repr.clone()
+    }
+    fn text(&self) -> Option<String> {
+        Some(self.text.clone())
     }
     fn as_any(&self) -> &dyn Any {
         self

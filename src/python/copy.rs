@@ -10,8 +10,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::classes::{BoundMethod, Class, Instance};
 use super::frame::{Env, Globals};
-use super::objects::Function;
+use super::objects::{Attrs, Function};
+use super::set::{new_set, set_of};
 use super::value::{raise, Dict, ExcKind, Exception, Value};
 
 /// Copies values from one process's memory into another's.
@@ -91,9 +93,10 @@ impl Copier {
             }
             Value::Object(_) => match v.downcast::<Function>() {
                 Some(f) => self.copy_function(f)?,
-                // Everything else (queues, locks, handles) stands for something shared
-                // outside the process's memory, or is too rare to matter: kept as is.
-                None => v.clone(),
+                // The program's classes and objects, sets; everything else (queues, locks,
+                // handles) stands for something shared outside the process's memory, or is
+                // too rare to matter: kept as is.
+                None => return self.copy_object(v),
             },
             other => other.clone(),
         };
@@ -164,6 +167,84 @@ impl Copier {
             });
         }
         *new.slots.borrow_mut() = out;
+        Ok(new)
+    }
+}
+
+impl Copier {
+    /// A copy of one of the program's classes, instances, bound methods or sets (anything
+    /// else is itself). A forked child gets its own copy of a class (its methods then see
+    /// the child's globals); pickling sends a class by name, as it sends functions.
+    fn copy_object(&mut self, v: &Value) -> Result<Value, Exception> {
+        let id = v.identity();
+        if let Some(cls) = v.downcast::<Class>() {
+            if self.pickle {
+                return Ok(match self.to.borrow().get(&cls.name) {
+                    Some(found) if found.downcast::<Class>().is_some() => found.clone(),
+                    _ => v.clone(),
+                });
+            }
+            return self.copy_class(v, cls);
+        }
+        if let Some(inst) = v.downcast::<Instance>() {
+            let new = Value::object(Instance::new(self.copy(&inst.class)?, inst.serial));
+            self.memo.insert(id, new.clone());
+            let attrs = inst.attrs.borrow().clone();
+            let native = inst.native.borrow().clone();
+            let n = new.downcast::<Instance>().expect("an instance");
+            for (k, x) in attrs.items() {
+                let x = self.copy(x)?;
+                n.attrs.borrow_mut().set(k.clone(), x);
+            }
+            *n.native.borrow_mut() = self.copy(&native)?;
+            return Ok(new);
+        }
+        if let Some(m) = v.downcast::<BoundMethod>() {
+            return Ok(Value::object(BoundMethod {
+                this: self.copy(&m.this)?,
+                func: self.copy(&m.func)?,
+            }));
+        }
+        if let Some(s) = set_of(v) {
+            let (items, frozen) = {
+                let s = s.borrow();
+                (s.items(), s.frozen)
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for x in &items {
+                out.push(self.copy(x)?);
+            }
+            return new_set(out, frozen);
+        }
+        Ok(v.clone())
+    }
+
+    /// A forked copy of a class: its bases first (they cannot lead back to it), then the
+    /// class, then its attributes (which may: a method's defaults, an instance of itself).
+    fn copy_class(&mut self, v: &Value, cls: &Class) -> Result<Value, Exception> {
+        let mut bases = Vec::with_capacity(cls.bases.len());
+        for b in &cls.bases {
+            bases.push(self.copy(b)?);
+        }
+        let mut mro = Vec::with_capacity(cls.mro.len());
+        for c in &cls.mro {
+            mro.push(self.copy(c)?);
+        }
+        let new = Value::object(Class {
+            name: cls.name.clone(),
+            qualname: cls.qualname.clone(),
+            bases,
+            mro,
+            attrs: RefCell::new(Attrs::default()),
+        });
+        self.memo.insert(v.identity(), new.clone());
+        let attrs = cls.attrs.borrow().clone();
+        for (k, x) in attrs.items() {
+            let x = self.copy(x)?;
+            if let Some(c) = new.downcast::<Class>() {
+                c.attrs.borrow_mut().set(k.clone(), x);
+            }
+        }
         Ok(new)
     }
 }

@@ -1,5 +1,10 @@
 //! The one error a program's run can end in, with the place in the source it concerns: what
-//! the command line prints and the page's code panel marks.
+//! the command line prints and the page's code panel marks. An uncaught exception also
+//! carries its traceback (the frames it went through, as CPython prints them) and the run up
+//! to its end: CPython's terminal shows what the program printed, then the traceback, and
+//! the kitchen keeps both.
+
+use crate::core::trace::Trace;
 
 /// Why a program could not be run to the end, with the place in the source it concerns.
 #[derive(Clone, Debug, PartialEq)]
@@ -10,6 +15,23 @@ pub struct PyError {
     /// 1-based column.
     pub column: u32,
     pub message: String,
+    /// For an uncaught exception: the frames of the program it went through, outermost
+    /// first, as CPython's `Traceback (most recent call last):` lists them.
+    pub traceback: Vec<TracebackEntry>,
+    /// For an uncaught exception: the run, to the end of the threads that went on after it
+    /// (as CPython's do): what it printed (the traceback itself among its stderr lines, at
+    /// the moment the exception ended the main thread), its lanes and times.
+    pub trace: Option<Box<Trace>>,
+}
+
+/// One frame of a traceback: `File "t.py", line 7, in main` and that line's text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TracebackEntry {
+    pub file: String,
+    pub line: u32,
+    pub function: String,
+    /// The source line, without its indentation.
+    pub source: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +46,48 @@ pub enum PyErrorKind {
     StepBudget,
     /// Every thread waits for another.
     Deadlock,
+}
+
+impl PyError {
+    /// An error at `line`, `column`, without a traceback or a run.
+    pub fn new(kind: PyErrorKind, line: u32, column: u32, message: impl Into<String>) -> PyError {
+        PyError {
+            kind,
+            line,
+            column,
+            message: message.into(),
+            traceback: Vec::new(),
+            trace: None,
+        }
+    }
+
+    /// What CPython's terminal would show for the error: for an uncaught exception, every
+    /// line the program printed (stdout and stderr, the traceback among them); else the
+    /// error's place and message.
+    pub fn terminal_lines(&self) -> Vec<String> {
+        match &self.trace {
+            Some(t) if self.kind == PyErrorKind::Uncaught => {
+                t.prints.iter().map(|p| p.text.clone()).collect()
+            }
+            _ => vec![self.to_string()],
+        }
+    }
+}
+
+/// The lines of CPython's traceback for `entries` ending in `exception` (`ValueError: x`).
+pub fn traceback_lines(entries: &[TracebackEntry], exception: &str) -> Vec<String> {
+    let mut out = vec!["Traceback (most recent call last):".to_string()];
+    for e in entries {
+        out.push(format!(
+            "  File \"{}\", line {}, in {}",
+            e.file, e.line, e.function
+        ));
+        if !e.source.is_empty() {
+            out.push(format!("    {}", e.source));
+        }
+    }
+    out.push(exception.to_string());
+    out
 }
 
 impl std::fmt::Display for PyError {

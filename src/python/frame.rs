@@ -145,6 +145,23 @@ pub struct GenState {
     pub done: Cell<bool>,
     pub kind: CodeKind,
     pub name: Rc<str>,
+    /// For a coroutine made by the program: where to say so if it is dropped without
+    /// ever being awaited, and the line it was made on.
+    pub unawaited: Option<(Unawaited, u32)>,
+}
+
+/// Where dropped coroutines that were never awaited are listed (name, line), for the
+/// runtime to warn about as CPython does.
+pub type Unawaited = Rc<RefCell<Vec<(Rc<str>, u32)>>>;
+
+impl Drop for GenState {
+    fn drop(&mut self) {
+        if let Some((sink, line)) = &self.unawaited {
+            if !self.started.get() && !self.done.get() {
+                sink.borrow_mut().push((self.name.clone(), *line));
+            }
+        }
+    }
 }
 
 impl Object for Generator {

@@ -25,6 +25,15 @@ pub struct Function {
 }
 
 impl Function {
+    /// `f.__qualname__`: where it was defined (`Order.__init__`), unless the program (or
+    /// `functools.wraps`) changed it.
+    pub fn qualname(&self) -> String {
+        match self.attrs.borrow().get("__qualname__") {
+            Some(Value::Str(s)) => s.to_string(),
+            _ => self.template.code.qualname.to_string(),
+        }
+    }
+
     /// `f.__name__`: the name it was defined with, unless the program changed it.
     pub fn name(&self) -> String {
         match self.attrs.borrow().get("__name__") {

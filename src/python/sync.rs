@@ -31,7 +31,9 @@ pub struct Handle {
     pub life: Cell<Life>,
     pub thread: Cell<Option<ThreadId>>,
     pub joiners: RefCell<Vec<ThreadId>>,
-    pub exitcode: Cell<Option<i64>>,
+    /// Shared by the handle the program holds and the one its thread runs with, so that
+    /// `p.exitcode` reads what the child's end set.
+    pub exitcode: Rc<Cell<Option<i64>>>,
     pub pid: u32,
 }
 

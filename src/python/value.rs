@@ -65,6 +65,15 @@ pub trait Object: Any {
     fn hashable(&self) -> Option<bool> {
         Some(true)
     }
+    /// What `str(x)` shows when it is not `repr(x)`.
+    fn text(&self) -> Option<String> {
+        None
+    }
+    /// The key of an object that is a dict key by its value rather than its identity
+    /// (`bytes`).
+    fn value_key(&self) -> Option<Key> {
+        None
+    }
 }
 
 impl dyn Object {
@@ -126,6 +135,12 @@ pub enum ExcKind {
     ValueError,
     OSError,
     TimeoutError,
+    ConnectionError,
+    ConnectionRefusedError,
+    ConnectionResetError,
+    BrokenPipeError,
+    FileNotFoundError,
+    PermissionError,
     KeyboardInterrupt,
     SystemExit,
     GeneratorExit,
@@ -162,6 +177,12 @@ impl ExcKind {
         ExcKind::ValueError,
         ExcKind::OSError,
         ExcKind::TimeoutError,
+        ExcKind::ConnectionError,
+        ExcKind::ConnectionRefusedError,
+        ExcKind::ConnectionResetError,
+        ExcKind::BrokenPipeError,
+        ExcKind::FileNotFoundError,
+        ExcKind::PermissionError,
         ExcKind::KeyboardInterrupt,
         ExcKind::SystemExit,
         ExcKind::GeneratorExit,
@@ -200,6 +221,12 @@ impl ExcKind {
                     ExcKind::ValueError => "ValueError",
                     ExcKind::OSError => "OSError",
                     ExcKind::TimeoutError => "TimeoutError",
+                    ExcKind::ConnectionError => "ConnectionError",
+                    ExcKind::ConnectionRefusedError => "ConnectionRefusedError",
+                    ExcKind::ConnectionResetError => "ConnectionResetError",
+                    ExcKind::BrokenPipeError => "BrokenPipeError",
+                    ExcKind::FileNotFoundError => "FileNotFoundError",
+                    ExcKind::PermissionError => "PermissionError",
                     ExcKind::KeyboardInterrupt => "KeyboardInterrupt",
                     ExcKind::SystemExit => "SystemExit",
                     ExcKind::GeneratorExit => "GeneratorExit",
@@ -223,7 +250,8 @@ impl ExcKind {
             IndexError | KeyError => LookupError,
             UnboundLocalError => NameError,
             NotImplementedError | RecursionError => RuntimeError,
-            TimeoutError => OSError,
+            TimeoutError | ConnectionError | FileNotFoundError | PermissionError => OSError,
+            ConnectionRefusedError | ConnectionResetError | BrokenPipeError => ConnectionError,
             _ => Exception,
         })
     }
@@ -291,6 +319,14 @@ impl Exception {
         }
     }
 
+    /// The name of its class (the program's own class for an instance of one).
+    pub fn class_name(&self) -> String {
+        match &self.object {
+            Some(b) => b.0.type_name().to_string(),
+            None => self.kind.name().to_string(),
+        }
+    }
+
     /// [`Exception::to_value`], without a copy.
     pub fn into_value(self) -> Value {
         match self.object {
@@ -342,6 +378,8 @@ pub enum Key {
     Float(u64),
     Str(Rc<str>),
     Tuple(Vec<Key>),
+    /// Bytes hash by their contents.
+    Bytes(Vec<u8>),
     ExcType(ExcKind),
     /// Objects hash by identity.
     Identity(usize),
@@ -373,6 +411,7 @@ impl Key {
             Value::Str(s) => Key::Str(s.clone()),
             Value::Tuple(items) => Key::Tuple(items.iter().map(Key::of).collect::<Result<_, _>>()?),
             Value::ExcType(k) => Key::ExcType(*k),
+            Value::Object(o) if o.value_key().is_some() => o.value_key().expect("checked"),
             Value::Object(o) => match o.hashable() {
                 Some(true) => Key::Identity(value.identity()),
                 Some(false) => {

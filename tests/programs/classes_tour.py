@@ -174,7 +174,7 @@ class Worker(threading.Thread):
         self.results = results
 
     def run(self):
-        time.sleep(0.01 * self.n)
+        time.sleep(0.05 * self.n)
         self.results.append((self.name, self.n * self.n))
 
 
@@ -194,7 +194,7 @@ class Kitchen:
         self.log = []
 
     async def cook(self, dish, minutes):
-        await asyncio.sleep(minutes / 100)
+        await asyncio.sleep(minutes / 20)
         self.log.append(dish)
         return f"{dish} from {self.name}"
 
@@ -210,6 +210,7 @@ if __name__ == "__main__":
     a = BankAccount("Ada", 100)
     b = SavingsAccount("Bob", 50)
     print(a, repr(a), b, repr(b))
+    print("{} / {!r} / %s / %r".format(a, b) % (b, a), "{0}: {1}".format(a.owner, a))
     print(a.deposit(25).balance, BankAccount.validate(-5), BankAccount.accounts)
     try:
         a.balance = -1
@@ -267,7 +268,8 @@ if __name__ == "__main__":
         w.start()
     for w in workers:
         w.join()
-    print(results, [w.is_alive() for w in workers], workers[0].name)
+    # Sorted: on a busy machine CPython may start a thread late enough to change who ends first.
+    print(sorted(results), [w.is_alive() for w in workers], workers[0].name)
 
     q = CountingQueue()
     for item in ("a", "b", "c"):
@@ -275,4 +277,4 @@ if __name__ == "__main__":
     print(q.count, [q.get() for _ in range(3)], q.empty(), isinstance(q, queue.Queue))
 
     k = Kitchen("Luigi's")
-    print(asyncio.run(k.serve()), k.log)
+    print(asyncio.run(k.serve()), sorted(k.log))

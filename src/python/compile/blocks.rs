@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use rustpython_parser::ast;
 
-use super::{unsupported, CResult, Compiler, FBlock};
+use super::{syntax_error, CResult, Compiler, FBlock};
 use crate::python::bytecode::Op;
 
 impl Compiler {
@@ -58,8 +58,12 @@ impl Compiler {
             .iter()
             .rposition(|b| matches!(b, FBlock::For { .. } | FBlock::While { .. }))
         else {
-            let what = if is_break { "'break'" } else { "'continue'" };
-            return unsupported(&self.lines, s, &format!("{what} outside a loop"));
+            let what = if is_break {
+                "'break' outside loop"
+            } else {
+                "'continue' not properly in loop"
+            };
+            return syntax_error(&self.lines, s, what);
         };
         for b in blocks[loop_at + 1..].iter().rev() {
             self.unwind(b, false, line)?;
@@ -130,7 +134,7 @@ impl Compiler {
             let hline = self.line_of(h);
             let mut next = None;
             if let Some(ty) = &h.type_ {
-                self.emit(Op::Dup, hline);
+                // `MatchExc` reads the exception below the type without popping it.
                 self.expr(ty)?;
                 self.emit(Op::MatchExc, hline);
                 next = Some(self.emit(Op::JumpIfFalse(0), hline));

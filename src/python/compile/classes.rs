@@ -33,7 +33,7 @@ impl Compiler {
         for d in &c.decorator_list {
             self.expr(d)?;
         }
-        let qualname = self.qualname(c.name.as_str());
+        let qualname = self.qualname_of(c.name.as_str());
         let mut unit = Unit::new(c.name.as_str(), CodeKind::Function, false);
         unit.is_class = true;
         unit.add_local(".bases");
@@ -75,6 +75,7 @@ impl Compiler {
             kwonly: Vec::new(),
             has_kwdefaults: false,
             varkw: None,
+            doc: None,
         };
         self.emit(Op::MakeFunction(Rc::new(template)), line);
         for b in &c.bases {
@@ -99,7 +100,7 @@ impl Compiler {
     }
 
     /// `Outer.Inner` or `f.<locals>.Name` for `name` defined in the current unit.
-    fn qualname(&self, name: &str) -> String {
+    pub(super) fn qualname_of(&self, name: &str) -> String {
         let mut parts: Vec<String> = Vec::new();
         for u in self.units.iter().filter(|u| !u.is_module) {
             if u.is_class {
@@ -156,7 +157,7 @@ fn call(argc: u32) -> Op {
 }
 
 /// The body's docstring: a string literal as its first statement.
-fn docstring(body: &[ast::Stmt]) -> Option<&str> {
+pub(super) fn docstring(body: &[ast::Stmt]) -> Option<&str> {
     let ast::Stmt::Expr(e) = body.first()? else {
         return None;
     };

@@ -9,7 +9,7 @@ use rustpython_parser::ast::{self, Ranged};
 
 use super::functions::Comp;
 use super::scopes::contains_yield;
-use super::{bin_op, unsupported, CResult, Compiler};
+use super::{bin_op, syntax_error, unsupported, CResult, Compiler};
 use crate::python::bytecode::{CodeKind, Op};
 use crate::python::fast_path::Poly;
 use crate::python::ops::{self, CmpOp};
@@ -45,7 +45,7 @@ impl Compiler {
             BoolOp(b) => self.bool_op(b, line)?,
             BinOp(b) => {
                 let Some(op) = bin_op(b.op) else {
-                    return unsupported(&self.lines, e, "the '@' operator");
+                    return unsupported(&self.lines, e, "the '@' operator (matrix multiplication)");
                 };
                 self.expr(&b.left)?;
                 self.expr(&b.right)?;
@@ -67,7 +67,8 @@ impl Compiler {
             List(l) => self.sequence(&l.elts, false, line)?,
             Tuple(t) => self.sequence(&t.elts, true, line)?,
             Dict(d) => self.dict(d, line)?,
-            Set(_) | SetComp(_) => return unsupported(&self.lines, e, "a set"),
+            Set(s) => self.set_display(&s.elts, line)?,
+            SetComp(s) => self.comprehension(&s.generators, Comp::Set(&s.elt), line, e)?,
             ListComp(l) => self.comprehension(&l.generators, Comp::List(&l.elt), line, e)?,
             DictComp(d) => {
                 self.comprehension(&d.generators, Comp::Dict(&d.key, &d.value), line, e)?
@@ -75,7 +76,7 @@ impl Compiler {
             GeneratorExp(g) => self.comprehension(&g.generators, Comp::Gen(&g.elt), line, e)?,
             Await(a) => {
                 if self.unit().kind != CodeKind::Coroutine {
-                    return unsupported(&self.lines, e, "'await' outside an async function");
+                    return syntax_error(&self.lines, e, "'await' outside async function");
                 }
                 self.expr(&a.value)?;
                 self.await_top(line);
@@ -83,7 +84,11 @@ impl Compiler {
             Yield(y) => self.yield_value(y, line, e)?,
             YieldFrom(y) => {
                 if self.unit().kind != CodeKind::Generator {
-                    return unsupported(&self.lines, e, "'yield from' here");
+                    return if self.unit().kind == CodeKind::Coroutine {
+                        syntax_error(&self.lines, e, "'yield from' inside async function")
+                    } else {
+                        syntax_error(&self.lines, e, "'yield from' outside function")
+                    };
                 }
                 self.expr(&y.value)?;
                 self.emit(Op::GetIter, line);
@@ -111,8 +116,13 @@ impl Compiler {
                 self.emit(Op::Subscript, line);
             }
             Slice(s) => self.slice(s, line)?,
-            Starred(_) => return unsupported(&self.lines, e, "a starred expression here"),
-            NamedExpr(_) => return unsupported(&self.lines, e, "the ':=' operator"),
+            Starred(_) => return syntax_error(&self.lines, e, "can't use starred expression here"),
+            NamedExpr(n) => {
+                // `(x := value)`: the value, also stored in `x`.
+                self.expr(&n.value)?;
+                self.emit(Op::Dup, line);
+                self.store(&n.target)?;
+            }
         }
         Ok(())
     }
@@ -186,7 +196,15 @@ impl Compiler {
 
     fn yield_value(&mut self, y: &ast::ExprYield, line: u32, e: &ast::Expr) -> CResult {
         if self.unit().kind != CodeKind::Generator {
-            return unsupported(&self.lines, e, "'yield' here");
+            return if self.unit().kind == CodeKind::Coroutine {
+                unsupported(
+                    &self.lines,
+                    e,
+                    "async generators ('yield' inside 'async def')",
+                )
+            } else {
+                syntax_error(&self.lines, e, "'yield' outside function")
+            };
         }
         match &y.value {
             Some(v) => self.expr(v)?,
@@ -212,6 +230,20 @@ impl Compiler {
         Ok(())
     }
 
+    /// The value of a constant expression (a literal, or a tuple of them), if it is one.
+    fn constant_value(&self, e: &ast::Expr) -> Option<Value> {
+        match e {
+            ast::Expr::Constant(c) => self.constant(&c.value, e).ok(),
+            ast::Expr::Tuple(t) => t
+                .elts
+                .iter()
+                .map(|x| self.constant_value(x))
+                .collect::<Option<Vec<_>>>()
+                .map(Value::tuple),
+            _ => None,
+        }
+    }
+
     pub(super) fn constant(&self, c: &ast::Constant, node: &ast::Expr) -> CResult<Value> {
         Ok(match c {
             ast::Constant::None => Value::None,
@@ -225,11 +257,11 @@ impl Compiler {
                     .map(|i| self.constant(i, node))
                     .collect::<CResult<_>>()?,
             ),
-            ast::Constant::Bytes(_) => return unsupported(&self.lines, node, "bytes"),
+            ast::Constant::Bytes(b) => crate::python::bytes::new_bytes(b.clone()),
             ast::Constant::Complex { .. } => {
                 return unsupported(&self.lines, node, "complex numbers")
             }
-            ast::Constant::Ellipsis => return unsupported(&self.lines, node, "'...'"),
+            ast::Constant::Ellipsis => crate::python::classes::ellipsis(),
         })
     }
 
@@ -251,6 +283,51 @@ impl Compiler {
             },
             line,
         );
+        Ok(())
+    }
+
+    /// `{a, b, *c}`. Three or more constants are a frozenset built here, as CPython's
+    /// compiler builds one (and rebuilds it from its own order when it stores the
+    /// constant), which the set starts as a copy of: that is the order CPython's set
+    /// literals print in.
+    fn set_display(&mut self, elts: &[ast::Expr], line: u32) -> CResult {
+        if elts.len() > 2 {
+            if let Some(values) = elts
+                .iter()
+                .map(|e| self.constant_value(e))
+                .collect::<Option<Vec<Value>>>()
+            {
+                let first = crate::python::set::new_set(values, true)
+                    .map_err(|e| self.error_at(elts[0].start().to_usize(), &e.message))?;
+                let order = crate::python::ops::to_vec(&first).unwrap_or_default();
+                let folded = crate::python::set::new_set(order, true)
+                    .map_err(|e| self.error_at(elts[0].start().to_usize(), &e.message))?;
+                self.emit(Op::BuildSet(0), line);
+                self.emit(Op::Const(folded), line);
+                self.emit(Op::SetUpdate, line);
+                return Ok(());
+            }
+        }
+        if !elts.iter().any(|e| e.is_starred_expr()) {
+            for e in elts {
+                self.expr(e)?;
+            }
+            self.emit(Op::BuildSet(elts.len() as u32), line);
+            return Ok(());
+        }
+        self.emit(Op::BuildSet(0), line);
+        for e in elts {
+            match e {
+                ast::Expr::Starred(s) => {
+                    self.expr(&s.value)?;
+                    self.emit(Op::SetUpdate, line);
+                }
+                other => {
+                    self.expr(other)?;
+                    self.emit(Op::SetAdd(1), line);
+                }
+            }
+        }
         Ok(())
     }
 

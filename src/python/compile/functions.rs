@@ -24,7 +24,7 @@ impl Compiler {
         line: u32,
     ) -> CResult {
         if let Some(a) = args.posonlyargs.first() {
-            return unsupported(&self.lines, &a.def, "positional-only parameters");
+            return unsupported(&self.lines, &a.def, "positional-only parameters ('/')");
         }
         // Defaults are evaluated where the function is defined.
         let mut ndefaults = 0;
@@ -95,6 +95,7 @@ impl Compiler {
             kwonly,
             has_kwdefaults,
             varkw,
+            doc: super::classes::docstring(body).map(Rc::from),
         };
         self.emit(Op::MakeFunction(Rc::new(template)), line);
         Ok(())
@@ -111,7 +112,11 @@ impl Compiler {
             return unsupported(&self.lines, node, "an empty comprehension");
         };
         if generators.iter().any(|g| g.is_async) {
-            return unsupported(&self.lines, node, "an async comprehension");
+            return unsupported(
+                &self.lines,
+                node,
+                "async comprehensions ('async for' inside [...])",
+            );
         }
         // Inside `async def`, a list or dict comprehension may `await`: CPython then runs it
         // as a coroutine that the enclosing one awaits at once. Compiling every such
@@ -120,8 +125,10 @@ impl Compiler {
         let (name, kind) = match what {
             Comp::List(_) if in_coroutine => ("<listcomp>", CodeKind::Coroutine),
             Comp::Dict(..) if in_coroutine => ("<dictcomp>", CodeKind::Coroutine),
+            Comp::Set(_) if in_coroutine => ("<setcomp>", CodeKind::Coroutine),
             Comp::List(_) => ("<listcomp>", CodeKind::Function),
             Comp::Dict(..) => ("<dictcomp>", CodeKind::Function),
+            Comp::Set(_) => ("<setcomp>", CodeKind::Function),
             Comp::Gen(_) => ("<genexpr>", CodeKind::Generator),
         };
         let mut unit = Unit::new(name, kind, false);
@@ -143,6 +150,9 @@ impl Compiler {
             Comp::Dict(..) => {
                 self.emit(Op::BuildDict(0), line);
             }
+            Comp::Set(_) => {
+                self.emit(Op::BuildSet(0), line);
+            }
             Comp::Gen(_) => {}
         }
         self.comp_loop(generators, 0, &what, line)?;
@@ -159,6 +169,7 @@ impl Compiler {
             kwonly: Vec::new(),
             has_kwdefaults: false,
             varkw: None,
+            doc: None,
         };
         self.emit(Op::MakeFunction(Rc::new(template)), line);
         self.expr(&first.iter)?;
@@ -195,6 +206,10 @@ impl Compiler {
                     self.expr(v)?;
                     self.emit(Op::DictSet(depth as u32 + 1), line);
                 }
+                Comp::Set(elt) => {
+                    self.expr(elt)?;
+                    self.emit(Op::SetAdd(depth as u32 + 1), line);
+                }
                 Comp::Gen(elt) => {
                     self.expr(elt)?;
                     self.emit(Op::Yield, line);
@@ -227,5 +242,6 @@ impl Compiler {
 pub(super) enum Comp<'a> {
     List(&'a ast::Expr),
     Dict(&'a ast::Expr, &'a ast::Expr),
+    Set(&'a ast::Expr),
     Gen(&'a ast::Expr),
 }

@@ -51,6 +51,8 @@ pub const MODULES: &[&str] = &[
     "random",
     "math",
     "queue",
+    "functools",
+    "dataclasses",
 ];
 
 /// Turns byte offsets into 1-based lines and columns.
@@ -92,12 +94,12 @@ pub fn compile_module(source: &str, name: &str) -> Result<Rc<Code>, PyError> {
     let lines = Lines::new(source);
     let suite = ast::Suite::parse(source, name).map_err(|e| {
         let (line, column) = lines.line_col(e.offset.to_usize());
-        PyError {
-            kind: PyErrorKind::Syntax,
+        PyError::new(
+            PyErrorKind::Syntax,
             line,
             column,
-            message: format!("invalid syntax: {}", e.error),
-        }
+            format!("invalid syntax: {}", e.error),
+        )
     })?;
     let mut module_binds = HashSet::new();
     let mut ignore = (HashSet::new(), HashSet::new());
@@ -200,14 +202,35 @@ struct Compiler {
     module_binds: HashSet<String>,
 }
 
+impl Compiler {
+    /// A compile error at source offset `at` (a constant that cannot be built, say).
+    fn error_at(&self, at: usize, message: &str) -> PyError {
+        let (line, column) = self.lines.line_col(at);
+        PyError::new(PyErrorKind::Syntax, line, column, message)
+    }
+}
+
+/// CPython's own `SyntaxError` for valid-looking code in the wrong place (`'return'
+/// outside function`, `'await' outside async function`).
+fn syntax_error<T>(lines: &Lines, node: &impl Ranged, message: &str) -> CResult<T> {
+    let (line, column) = lines.line_col(node.start().to_usize());
+    Err(PyError::new(PyErrorKind::Syntax, line, column, message))
+}
+
+/// Valid Python the kitchen does not run, named: `'match' statements are not supported by
+/// the kitchen`.
 fn unsupported<T>(lines: &Lines, node: &impl Ranged, what: &str) -> CResult<T> {
     let (line, column) = lines.line_col(node.start().to_usize());
-    Err(PyError {
-        kind: PyErrorKind::Unsupported,
+    // "'match' statements are ...", "the module 'socket' is ...".
+    let head = what.split(" (").next().unwrap_or(what);
+    let plural = head.ends_with('s') && !head.ends_with("'s");
+    let verb = if plural { "are" } else { "is" };
+    Err(PyError::new(
+        PyErrorKind::Unsupported,
         line,
         column,
-        message: format!("{what} is not supported by the kitchen"),
-    })
+        format!("{what} {verb} not supported by the kitchen"),
+    ))
 }
 
 fn bin_op(op: ast::Operator) -> Option<BinOp> {
@@ -272,7 +295,9 @@ impl Compiler {
             .iter()
             .map(|&o| self.lines.line_col(o as usize).1)
             .collect();
+        let qualname = Rc::from(self.qualname_of(&u.name).as_str());
         Rc::new(Code {
+            qualname,
             name: u.name,
             ops: u.ops,
             lines: u.lines,

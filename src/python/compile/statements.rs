@@ -8,7 +8,7 @@ use std::rc::Rc;
 use rustpython_parser::ast::{self, Ranged};
 
 use super::scopes::contains_yield;
-use super::{bin_op, unsupported, CResult, Compiler, FBlock, MODULES};
+use super::{bin_op, syntax_error, unsupported, CResult, Compiler, FBlock, MODULES};
 use crate::python::bytecode::{CodeKind, Op};
 use crate::python::fast_path::Poly;
 use crate::python::value::Value;
@@ -66,7 +66,11 @@ impl Compiler {
             }
             AsyncFunctionDef(f) => {
                 if contains_yield(&f.body) {
-                    return unsupported(&self.lines, s, "async generators");
+                    return unsupported(
+                        &self.lines,
+                        s,
+                        "async generators ('yield' inside 'async def')",
+                    );
                 }
                 self.decorators(&f.decorator_list)?;
                 self.function(f.name.as_str(), &f.args, &f.body, CodeKind::Coroutine, line)?;
@@ -78,7 +82,7 @@ impl Compiler {
             With(w) => self.with_stmt(&w.items, &w.body, false, line)?,
             AsyncWith(w) => {
                 if self.unit().kind != CodeKind::Coroutine {
-                    return unsupported(&self.lines, s, "'async with' outside an async function");
+                    return syntax_error(&self.lines, s, "'async with' outside async function");
                 }
                 self.with_stmt(&w.items, &w.body, true, line)?
             }
@@ -89,9 +93,9 @@ impl Compiler {
             Global(_) | Nonlocal(_) => {}
             Delete(d) => self.delete(d, line)?,
             ClassDef(c) => self.class_def(c, line)?,
-            AsyncFor(_) => return unsupported(&self.lines, s, "'async for'"),
-            Match(_) => return unsupported(&self.lines, s, "'match'"),
-            TryStar(_) => return unsupported(&self.lines, s, "'except*'"),
+            AsyncFor(_) => return unsupported(&self.lines, s, "'async for' loops"),
+            Match(_) => return unsupported(&self.lines, s, "'match' statements"),
+            TryStar(_) => return unsupported(&self.lines, s, "'except*' (exception groups)"),
             TypeAlias(_) => return unsupported(&self.lines, s, "'type' aliases"),
         }
         Ok(())
@@ -153,7 +157,7 @@ impl Compiler {
     /// `return`: the value goes on the stack, then every open block is unwound around it.
     fn return_stmt(&mut self, r: &ast::StmtReturn, line: u32, s: &ast::Stmt) -> CResult {
         if self.unit().is_module || self.unit().is_class {
-            return unsupported(&self.lines, s, "'return' outside a function");
+            return syntax_error(&self.lines, s, "'return' outside function");
         }
         match &r.value {
             Some(v) => self.expr(v)?,
@@ -240,15 +244,15 @@ impl Compiler {
 
     fn import_from(&mut self, i: &ast::StmtImportFrom, line: u32, s: &ast::Stmt) -> CResult {
         let Some(module) = &i.module else {
-            return unsupported(&self.lines, s, "a relative import");
+            return unsupported(&self.lines, s, "relative imports ('from . import x')");
         };
         if i.level.is_some_and(|l| l.to_u32() > 0) {
-            return unsupported(&self.lines, s, "a relative import");
+            return unsupported(&self.lines, s, "relative imports ('from . import x')");
         }
         self.check_module(module.as_str(), s)?;
         for a in &i.names {
             if a.name.as_str() == "*" {
-                return unsupported(&self.lines, s, "'import *'");
+                return unsupported(&self.lines, s, "'from ... import *'");
             }
             self.emit(Op::Import(Rc::from(module.as_str())), line);
             self.emit(Op::LoadAttr(Rc::from(a.name.as_str())), line);
@@ -270,7 +274,11 @@ impl Compiler {
                     self.expr(&sub.slice)?;
                     self.emit(Op::DeleteSubscript, line);
                 }
-                other => return unsupported(&self.lines, other, "this kind of 'del'"),
+                ast::Expr::Attribute(a) => {
+                    self.expr(&a.value)?;
+                    self.emit(Op::DeleteAttr(Rc::from(a.attr.as_str())), line);
+                }
+                other => return unsupported(&self.lines, other, "'del' of this kind of target"),
             }
         }
         Ok(())
@@ -280,7 +288,7 @@ impl Compiler {
         if MODULES.contains(&module) {
             Ok(())
         } else {
-            unsupported(&self.lines, s, &format!("module '{module}'"))
+            unsupported(&self.lines, s, &format!("the module '{module}'"))
         }
     }
 
@@ -296,7 +304,7 @@ impl Compiler {
     pub(super) fn aug_assign(&mut self, a: &ast::StmtAugAssign) -> CResult {
         let line = self.line_of(a);
         let Some(op) = bin_op(a.op) else {
-            return unsupported(&self.lines, a, "the '@' operator");
+            return unsupported(&self.lines, a, "the '@=' operator (matrix multiplication)");
         };
         match &*a.target {
             ast::Expr::Name(n) => {
@@ -335,7 +343,13 @@ impl Compiler {
                 self.emit(Op::Rot2, line);
                 self.emit(Op::StoreAttr(Rc::from(at.attr.as_str())), line);
             }
-            other => return unsupported(&self.lines, other, "this augmented assignment target"),
+            other => {
+                return syntax_error(
+                    &self.lines,
+                    other,
+                    "'expression' is an illegal expression for augmented assignment",
+                )
+            }
         }
         Ok(())
     }
@@ -350,12 +364,30 @@ impl Compiler {
             }
             ast::Expr::Tuple(ast::ExprTuple { elts, .. })
             | ast::Expr::List(ast::ExprList { elts, .. }) => {
-                if let Some(star) = elts.iter().find(|e| e.is_starred_expr()) {
-                    return unsupported(&self.lines, star, "starred assignment ('a, *b = ...')");
+                let stars: Vec<usize> = (0..elts.len())
+                    .filter(|&i| elts[i].is_starred_expr())
+                    .collect();
+                match stars.as_slice() {
+                    [] => {
+                        self.emit(Op::UnpackSequence(elts.len() as u32), line);
+                    }
+                    [at] => {
+                        let (before, after) = (*at as u32, (elts.len() - at - 1) as u32);
+                        self.emit(Op::UnpackEx { before, after }, line);
+                    }
+                    [_, second, ..] => {
+                        return syntax_error(
+                            &self.lines,
+                            &elts[*second],
+                            "multiple starred expressions in assignment",
+                        )
+                    }
                 }
-                self.emit(Op::UnpackSequence(elts.len() as u32), line);
                 for e in elts {
-                    self.store(e)?;
+                    match e {
+                        ast::Expr::Starred(s) => self.store(&s.value)?,
+                        other => self.store(other)?,
+                    }
                 }
             }
             ast::Expr::Subscript(s) => {
@@ -367,7 +399,7 @@ impl Compiler {
                 self.expr(&a.value)?;
                 self.emit(Op::StoreAttr(Rc::from(a.attr.as_str())), line);
             }
-            other => return unsupported(&self.lines, other, "this assignment target"),
+            other => return syntax_error(&self.lines, other, "cannot assign to expression"),
         }
         Ok(())
     }

@@ -12,19 +12,59 @@ use crate::python::classes::{holds_instances, Instance};
 use crate::python::frame::Generator;
 use crate::python::objects::{Namespace, NativeIter};
 use crate::python::ops;
-use crate::python::runtime::{Args, Native, NativeFn, Outcome, Request, Runtime};
+use crate::python::runtime::{Args, Native, NativeFn, Outcome, Runtime};
 use crate::python::value::{ExcKind, Value};
 
 /// Builtins `ops::builtin` computes on plain data.
 const PURE: &[&str] = &[
-    "len", "str", "repr", "int", "float", "bool", "abs", "round", "_min", "_max", "sum", "_sorted",
-    "list", "tuple", "dict", "range", "divmod", "pow", "chr", "ord", "hex", "bin", "oct", "any",
-    "all", "reversed", "hash", "id",
+    "len",
+    "str",
+    "repr",
+    "int",
+    "float",
+    "bool",
+    "abs",
+    "round",
+    "_min",
+    "_max",
+    "sum",
+    "_sorted",
+    "list",
+    "tuple",
+    "dict",
+    "range",
+    "divmod",
+    "pow",
+    "chr",
+    "ord",
+    "hex",
+    "bin",
+    "oct",
+    "any",
+    "all",
+    "reversed",
+    "hash",
+    "id",
+    "set",
+    "frozenset",
+    "bytes",
 ];
 
 /// Of those, the ones that read a whole iterable.
 const READS_ITERABLES: &[&str] = &[
-    "_min", "_max", "sum", "_sorted", "list", "tuple", "dict", "any", "all", "reversed",
+    "_min",
+    "_max",
+    "sum",
+    "_sorted",
+    "list",
+    "tuple",
+    "dict",
+    "any",
+    "all",
+    "reversed",
+    "set",
+    "frozenset",
+    "bytes",
 ];
 
 /// Fills in the builtins: the pure ones, the rest, and the exception classes.
@@ -38,12 +78,13 @@ pub(super) fn install(rt: &mut Runtime) {
         });
         rt.add_builtin(name, v);
     }
-    let more: [(&'static str, NativeFn); 5] = [
+    let more: [(&'static str, NativeFn); 6] = [
         ("print", print),
         ("iter", iter),
         ("type", type_of),
         ("_object", object),
         ("_is_lazy", is_lazy),
+        ("_has_next", has_next),
     ];
     for (name, f) in more {
         rt.add_builtin(name, native(name, f));
@@ -74,7 +115,10 @@ fn pure_builtin(rt: &mut Runtime, a: Args) -> Outcome {
 /// some): `str`, `repr` and `len` ask the object; `None` for everything else.
 fn object_builtin(rt: &mut Runtime, name: &str, a: &Args) -> Option<Outcome> {
     let x = a.args.first()?;
-    if !matches!(x, Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)) {
+    if !matches!(
+        x,
+        Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)
+    ) {
         return None;
     }
     let text = |r: Result<String, crate::python::value::Exception>| match r {
@@ -91,7 +135,10 @@ fn object_builtin(rt: &mut Runtime, name: &str, a: &Args) -> Option<Outcome> {
                 Ok(items) => items,
                 Err(e) => return Some(Outcome::Raise(e)),
             };
-            let reverse = a.kwargs.iter().any(|(k, v)| &**k == "reverse" && ops::truthy(v));
+            let reverse = a
+                .kwargs
+                .iter()
+                .any(|(k, v)| &**k == "reverse" && ops::truthy(v));
             Some(listed(match name {
                 "sorted" => rt.sort_values(a.thread, items, reverse).map(Value::list),
                 _ => rt.pick_value(a.thread, &items, name == "max"),
@@ -121,7 +168,9 @@ fn instance_builtin(rt: &mut Runtime, name: &str, tid: usize, x: &Value) -> Outc
         "bool" => rt.truth(tid, x).map(Value::Bool),
         _ => match rt.call_dunder(tid, x, "__hash__", Vec::new()) {
             Ok(Some(h)) => Ok(h),
-            Ok(None) => crate::python::value::Key::of(x).map(|_| Value::Int((x.identity() >> 4) as i64)),
+            Ok(None) => {
+                crate::python::value::Key::of(x).map(|_| Value::Int((x.identity() >> 4) as i64))
+            }
             Err(e) => Err(e),
         },
     };
@@ -154,16 +203,20 @@ fn print(rt: &mut Runtime, a: Args) -> Outcome {
         }
     }
     let mut text = text.join(&sep);
-    text.push_str(end.strip_suffix('\n').unwrap_or(&end));
-    let requests = text
-        .split('\n')
-        .map(|l| Request::Print(l.to_string()))
-        .collect();
+    text.push_str(&end);
+    let requests = rt.write_stdout(a.thread, &text);
+    if requests.is_empty() {
+        return Outcome::Value(Value::None);
+    }
     Outcome::Suspend(requests, Value::None)
 }
 
 fn iter(rt: &mut Runtime, a: Args) -> Outcome {
-    if let Some(v) = a.args.first().filter(|v| v.downcast::<Instance>().is_some()) {
+    if let Some(v) = a
+        .args
+        .first()
+        .filter(|v| v.downcast::<Instance>().is_some())
+    {
         return match rt.dunder_of(v, "__iter__") {
             Some(m) => Outcome::Call(m, Vec::new(), Vec::new()),
             None => err(
@@ -187,6 +240,13 @@ fn is_lazy(_: &mut Runtime, a: Args) -> Outcome {
         || v.downcast::<NativeIter>().is_some()
         || v.downcast::<Instance>().is_some();
     Outcome::Value(Value::Bool(lazy))
+}
+
+/// Whether `next(x)` calls `x.__next__()`: a generator or an instance with `__next__`.
+fn has_next(rt: &mut Runtime, a: Args) -> Outcome {
+    let v = a.args.first().cloned().unwrap_or(Value::None);
+    let yes = v.downcast::<Generator>().is_some() || rt.dunder_of(&v, "__next__").is_some();
+    Outcome::Value(Value::Bool(yes))
 }
 
 /// `type(x)`: an exception's class, a built-in type (`int`, `str`...) where the kitchen has

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use super::build::{bound, err};
 use crate::core::interpreter::By;
 use crate::core::trace::WaitOn;
-use crate::python::copy::Copier;
 use crate::python::classes::Instance;
+use crate::python::copy::Copier;
 use crate::python::objects::Function;
 use crate::python::ops;
 use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall};
@@ -99,7 +99,7 @@ pub(super) fn make_handle(rt: &mut Runtime, a: Args, is_process: bool) -> Outcom
         life: Cell::new(Life::Created),
         thread: Cell::new(None),
         joiners: RefCell::new(Vec::new()),
-        exitcode: Cell::new(None),
+        exitcode: Rc::new(Cell::new(None)),
         pid: 0,
     }))
 }
@@ -115,11 +115,24 @@ pub(super) fn subclass_init(rt: &mut Runtime, mut a: Args, is_process: bool) -> 
         None => return err(ExcKind::TypeError, "__init__() needs the instance"),
     };
     let Some(inst) = this.downcast::<Instance>() else {
-        return err(ExcKind::TypeError, "__init__() needs an instance of a subclass");
+        return err(
+            ExcKind::TypeError,
+            "__init__() needs an instance of a subclass",
+        );
     };
     if let Some(run) = rt.dunder_of(&this, "run") {
-        a.kwargs.retain(|(k, _)| !matches!(&**k, "target" | "args" | "kwargs"));
+        a.kwargs
+            .retain(|(k, _)| !matches!(&**k, "target" | "args" | "kwargs"));
         a.kwargs.push((Rc::from("target"), run));
+    }
+    let named = a
+        .kwargs
+        .iter()
+        .any(|(k, v)| &**k == "name" && !matches!(v, Value::None));
+    if is_process && !named {
+        // multiprocessing names a process after its class: `Job-1` for `class Job(Process)`.
+        let name = format!("{}-{}", inst.class().name, rt.next_process_number());
+        a.kwargs.push((Rc::from("name"), Value::str(&name)));
     }
     match make_handle(rt, a, is_process) {
         Outcome::Value(handle) => {
@@ -192,7 +205,7 @@ fn handle_start(rt: &mut Runtime, a: Args) -> Outcome {
         life: Cell::new(Life::Running),
         thread: Cell::new(None),
         joiners: RefCell::new(Vec::new()),
-        exitcode: Cell::new(None),
+        exitcode: h.exitcode.clone(),
         pid: 0,
     });
     let tid = rt.new_thread(process, name, h.is_process, Some(handle));

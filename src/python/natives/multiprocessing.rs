@@ -4,8 +4,8 @@
 
 use super::build::{namespace, native};
 use super::handles::{make_handle, subclass_init};
-use crate::python::classes::BuiltinClass;
 use super::queue::process_queue;
+use crate::python::classes::BuiltinClass;
 use crate::python::runtime::{Args, Outcome, Runtime};
 use crate::python::value::Value;
 

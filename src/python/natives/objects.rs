@@ -6,12 +6,13 @@
 
 use std::rc::Rc;
 
-use super::build::{bound, err, native};
+use super::build::{bound, err, namespace, native};
 use crate::python::classes::{
     BuiltinClass, Class, ClassMethod, Instance, NotImplementedType, Property, StaticMethod, Super,
 };
 use crate::python::objects::Namespace;
 use crate::python::ops;
+use crate::python::runtime::object_costs;
 use crate::python::runtime::{Args, Attr, Native, NativeFn, Outcome, Runtime};
 use crate::python::value::{ExcKind, Exception, Value};
 
@@ -95,6 +96,37 @@ pub(super) fn install(rt: &mut Runtime) {
         rt.add_base_attr("BaseException", name, native(name, f));
     }
     rt.add_attributes(wrapper_attributes);
+    // Filled by the prelude (`functools__wraps`, `dataclasses__dataclass`...).
+    rt.add_module("functools", namespace("module", Vec::new()));
+    rt.add_module("dataclasses", namespace("module", Vec::new()));
+    rt.add_builtin("_exec", native("_exec", exec));
+    rt.add_builtin("_charge", native("_charge", charge));
+}
+
+/// `_exec(source, name)`: runs `source` in the prelude's globals (the prelude's `exec`, for
+/// the code `@dataclass` writes) and gives what it defined as `name`.
+fn exec(rt: &mut Runtime, a: Args) -> Outcome {
+    let (Some(Value::Str(src)), Some(Value::Str(name))) = (a.args.first(), a.args.get(1)) else {
+        return err(ExcKind::TypeError, "_exec() needs source text and a name");
+    };
+    let run = rt
+        .compile_for_prelude(src)
+        .and_then(|f| rt.call_sync(a.thread, f, Vec::new()));
+    match run {
+        Ok(_) => value(rt.prelude_fn(name)),
+        Err(e) => raised(e),
+    }
+}
+
+/// `_charge(name)`: charges what CPython spends on `name` beyond the code the prelude runs
+/// for it (see `runtime::object_costs`).
+fn charge(rt: &mut Runtime, a: Args) -> Outcome {
+    let ops = match a.args.first() {
+        Some(Value::Str(s)) if &**s == "dataclass" => object_costs::DATACLASS,
+        _ => 0,
+    };
+    rt.charge(a.thread, ops);
+    value(Value::None)
 }
 
 /// The instance a method of `object` or `BaseException` works on, and its other arguments:
@@ -217,7 +249,7 @@ fn super_new(rt: &mut Runtime, a: Args) -> Outcome {
     if class.downcast::<Class>().is_none() {
         return err(ExcKind::TypeError, "super() argument 1 must be a type");
     }
-    rt.charge(a.thread, crate::python::runtime::object_costs::SUPER);
+    rt.charge(a.thread, object_costs::SUPER);
     value(Value::object(Super {
         class: class.clone(),
         this: this.clone(),
@@ -236,7 +268,10 @@ fn property_new(_: &mut Runtime, a: Args) -> Outcome {
 fn staticmethod_new(_: &mut Runtime, a: Args) -> Outcome {
     match a.args.first() {
         Some(f) => value(Value::object(StaticMethod(f.clone()))),
-        None => err(ExcKind::TypeError, "staticmethod expected 1 argument, got 0"),
+        None => err(
+            ExcKind::TypeError,
+            "staticmethod expected 1 argument, got 0",
+        ),
     }
 }
 
@@ -365,7 +400,11 @@ fn issubclass(_: &mut Runtime, a: Args) -> Outcome {
         }
         match (c, t) {
             (Value::ExcType(k), Value::ExcType(j)) => j.catches(*k),
-            _ => c.is(t) || t.downcast::<BuiltinClass>().is_some_and(|b| b.name == "object"),
+            _ => {
+                c.is(t)
+                    || t.downcast::<BuiltinClass>()
+                        .is_some_and(|b| b.name == "object")
+            }
         }
     });
     value(Value::Bool(hit))
@@ -373,7 +412,10 @@ fn issubclass(_: &mut Runtime, a: Args) -> Outcome {
 
 fn callable(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(x) = a.args.first() else {
-        return err(ExcKind::TypeError, "callable() takes exactly one argument (0 given)");
+        return err(
+            ExcKind::TypeError,
+            "callable() takes exactly one argument (0 given)",
+        );
     };
     let yes = match x {
         Value::ExcType(_) => true,
@@ -395,14 +437,14 @@ fn attr_name(a: &Args, which: &str) -> Result<(Value, Rc<str>), Exception> {
         (Some(obj), Some(Value::Str(n))) => Ok((obj.clone(), n.clone())),
         (Some(_), Some(other)) => Err(Exception::new(
             ExcKind::TypeError,
-            format!(
-                "attribute name must be string, not '{}'",
-                other.type_name()
-            ),
+            format!("attribute name must be string, not '{}'", other.type_name()),
         )),
         _ => Err(Exception::new(
             ExcKind::TypeError,
-            format!("{which} expected at least 2 arguments, got {}", a.args.len()),
+            format!(
+                "{which} expected at least 2 arguments, got {}",
+                a.args.len()
+            ),
         )),
     }
 }
@@ -427,9 +469,7 @@ fn getattr(rt: &mut Runtime, a: Args) -> Outcome {
     match rt.lookup_attr(&obj, &name) {
         Ok(Attr::Value(v)) | Ok(Attr::ClassValue(v)) => value(v),
         Ok(Attr::Call(f, args)) => Outcome::Call(f, args, Vec::new()),
-        Err(e) if e.kind == ExcKind::AttributeError && a.args.len() > 2 => {
-            value(a.args[2].clone())
-        }
+        Err(e) if e.kind == ExcKind::AttributeError && a.args.len() > 2 => value(a.args[2].clone()),
         Err(e) => raised(e),
     }
 }
@@ -451,29 +491,23 @@ fn setattr(rt: &mut Runtime, a: Args) -> Outcome {
     }
 }
 
-fn delattr(_: &mut Runtime, a: Args) -> Outcome {
+fn delattr(rt: &mut Runtime, a: Args) -> Outcome {
     let (obj, name) = match attr_name(&a, "delattr") {
         Ok(x) => x,
         Err(e) => return raised(e),
     };
-    let removed = match (obj.downcast::<Instance>(), obj.downcast::<Class>()) {
-        (Some(inst), _) => inst.attrs.borrow_mut().remove(&name),
-        (_, Some(cls)) => cls.attrs.borrow_mut().remove(&name),
-        _ => false,
-    };
-    if removed {
-        value(Value::None)
-    } else {
-        err(
-            ExcKind::AttributeError,
-            format!("'{}' object has no attribute '{name}'", obj.type_name()),
-        )
+    match rt.delete_attr(&obj, &name) {
+        Ok(()) => value(Value::None),
+        Err(e) => raised(e),
     }
 }
 
 fn vars(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(obj) = a.args.first() else {
-        return err(ExcKind::TypeError, "vars() without an argument is not supported by the kitchen");
+        return err(
+            ExcKind::TypeError,
+            "vars() without an argument is not supported by the kitchen",
+        );
     };
     match rt.lookup_attr(obj, "__dict__") {
         Ok(Attr::Value(v)) => value(v),
@@ -488,12 +522,21 @@ fn vars(rt: &mut Runtime, a: Args) -> Outcome {
 /// of plain classes and for modules.
 fn dir(_: &mut Runtime, a: Args) -> Outcome {
     let Some(obj) = a.args.first() else {
-        return err(ExcKind::TypeError, "dir() without an argument is not supported by the kitchen");
+        return err(
+            ExcKind::TypeError,
+            "dir() without an argument is not supported by the kitchen",
+        );
     };
     let mut names: Vec<String> = Vec::new();
     let class_value = match obj.downcast::<Instance>() {
         Some(inst) => {
-            names.extend(inst.attrs.borrow().items().iter().map(|(k, _)| k.to_string()));
+            names.extend(
+                inst.attrs
+                    .borrow()
+                    .items()
+                    .iter()
+                    .map(|(k, _)| k.to_string()),
+            );
             Some(inst.class.clone())
         }
         None => obj.downcast::<Class>().map(|_| obj.clone()),
@@ -513,7 +556,10 @@ fn dir(_: &mut Runtime, a: Args) -> Outcome {
     } else {
         return err(
             ExcKind::TypeError,
-            format!("dir() of '{}' objects is not supported by the kitchen", obj.type_name()),
+            format!(
+                "dir() of '{}' objects is not supported by the kitchen",
+                obj.type_name()
+            ),
         );
     }
     names.sort();

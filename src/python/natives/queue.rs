@@ -100,7 +100,10 @@ fn queue_init(_: &mut Runtime, a: Args) -> Outcome {
             *inst.native.borrow_mut() = new_channel(false);
             Outcome::Value(Value::None)
         }
-        None => err(ExcKind::TypeError, "Queue.__init__() needs an instance of a subclass"),
+        None => err(
+            ExcKind::TypeError,
+            "Queue.__init__() needs an instance of a subclass",
+        ),
     }
 }
 

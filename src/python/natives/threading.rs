@@ -5,9 +5,9 @@
 
 use super::build::{bound, err, namespace, native};
 use super::handles::{make_handle, subclass_init};
-use crate::python::classes::BuiltinClass;
 use crate::core::interpreter::By;
 use crate::core::trace::WaitOn;
+use crate::python::classes::BuiltinClass;
 use crate::python::ops;
 use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Runtime};
 use crate::python::sync::Lock;

@@ -303,7 +303,7 @@ fn float_pow(x: f64, y: f64) -> R<f64> {
         return raise(
             ExcKind::ValueError,
             "complex numbers (a negative number to a fractional power) are not supported by \
-             the kitchen's Python",
+             the kitchen",
         );
     }
     let r = x.powf(y);
@@ -359,7 +359,10 @@ fn sequence_binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
             ),
         ),
         (BinOp::Mod, Value::Str(fmt), args) => percent_format(fmt, args),
-        _ => Err(type_err(op_sym(op), a, b)),
+        _ => match super::sets_bytes::binary(op, a, b) {
+            Some(r) => r,
+            None => Err(type_err(op_sym(op), a, b)),
+        },
     }
 }
 

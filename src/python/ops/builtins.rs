@@ -6,7 +6,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive};
 
-use crate::python::value::{raise, Dict, ExcKind, Exception, Key, Range, Value};
+use crate::python::value::{raise, Dict, ExcKind, Exception, Range, Value};
 
 use super::arith::{binary, divmod, pow_mod, round};
 use super::call_args::{kw, not_an_int};
@@ -177,7 +177,7 @@ fn chr(i: &Value) -> R<Value> {
             Some(c) => Ok(Value::str(&c.to_string())),
             None => raise(
                 ExcKind::ValueError,
-                "surrogate code points are not supported by the kitchen's Python",
+                "surrogate code points are not supported by the kitchen",
             ),
         },
         _ => raise(ExcKind::ValueError, "chr() arg not in range(0x110000)"),
@@ -245,7 +245,8 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
             v.reverse();
             Value::list(v)
         }),
-        "hash" => Key::of(&arg(0)).map(|_| Value::Int(0)),
+        "hash" => crate::python::set::hash(&arg(0)).map(Value::Int),
+        "set" | "frozenset" | "bytes" => super::sets_bytes::construct(name, args),
         "id" => Ok(Value::Int(arg(0).identity() as i64)),
         _ => return None,
     })
@@ -258,10 +259,13 @@ fn len(v: &Value) -> R<Value> {
         Value::Tuple(t) => Ok(Value::Int(t.len() as i64)),
         Value::Dict(d) => Ok(Value::Int(d.borrow().len() as i64)),
         Value::Range(r) => Ok(Value::Int(r.len() as i64)),
-        other => raise(
-            ExcKind::TypeError,
-            format!("object of type '{}' has no len()", other.type_name()),
-        ),
+        other => match super::sets_bytes::len(other) {
+            Some(n) => Ok(Value::Int(n as i64)),
+            None => raise(
+                ExcKind::TypeError,
+                format!("object of type '{}' has no len()", other.type_name()),
+            ),
+        },
     }
 }
 

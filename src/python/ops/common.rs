@@ -76,6 +76,10 @@ pub fn truthy(v: &Value) -> bool {
         Value::Tuple(t) => !t.is_empty(),
         Value::Dict(d) => !d.borrow().is_empty(),
         Value::Range(r) => !r.is_empty(),
+        Value::Object(_) => match crate::python::set::set_of(v) {
+            Some(s) => !s.borrow().is_empty(),
+            None => crate::python::bytes::bytes_of(v).is_none_or(|b| !b.is_empty()),
+        },
         _ => true,
     }
 }

@@ -6,6 +6,8 @@ use std::cmp::Ordering;
 use num_bigint::BigInt;
 use num_traits::FromPrimitive;
 
+use crate::python::bytes::bytes_of;
+use crate::python::set::{set_of, subset};
 use crate::python::value::{raise, ExcKind, Value};
 
 use super::common::{big, small, CmpOp, R};
@@ -64,6 +66,9 @@ pub fn eq(a: &Value, b: &Value) -> bool {
         }
         (Value::Range(x), Value::Range(y)) => x == y,
         (Value::ExcType(x), Value::ExcType(y)) => x == y,
+        (Value::Object(_), _) | (_, Value::Object(_)) => {
+            sets_bytes_eq(a, b).unwrap_or_else(|| a.is(b))
+        }
         _ => a.is(b),
     }
 }
@@ -102,6 +107,11 @@ fn order(a: &Value, b: &Value, op: CmpOp) -> R<Option<Ordering>> {
 /// `a op b` for comparisons.
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> R<bool> {
     use Ordering::*;
+    if matches!(a, Value::Object(_)) && !matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+        if let Some(r) = sets_bytes_compare(op, a, b) {
+            return r;
+        }
+    }
     Ok(match op {
         CmpOp::Eq => eq(a, b),
         CmpOp::NotEq => !eq(a, b),
@@ -141,4 +151,41 @@ pub(super) fn sorted(mut items: Vec<Value>, reverse: bool) -> R<Vec<Value>> {
         items = out;
     }
     Ok(items)
+}
+
+/// `a == b` for sets and bytes; `None` when they are not both one.
+fn sets_bytes_eq(a: &Value, b: &Value) -> Option<bool> {
+    if let (Some(x), Some(y)) = (set_of(a), set_of(b)) {
+        let (x, y) = (x.borrow(), y.borrow());
+        return Some(x.len() == y.len() && subset(&x, &y).unwrap_or(false));
+    }
+    match (bytes_of(a), bytes_of(b)) {
+        (Some(x), Some(y)) => Some(x == y),
+        _ => None,
+    }
+}
+
+/// `a op b` for the orders: subsets for sets, bytewise for bytes.
+fn sets_bytes_compare(op: CmpOp, a: &Value, b: &Value) -> Option<R<bool>> {
+    if let (Some(x), Some(y)) = (set_of(a), set_of(b)) {
+        let (x, y) = (x.borrow(), y.borrow());
+        let r = match op {
+            CmpOp::LtE => subset(&x, &y),
+            CmpOp::Lt => subset(&x, &y).map(|s| s && x.len() < y.len()),
+            CmpOp::GtE => subset(&y, &x),
+            CmpOp::Gt => subset(&y, &x).map(|s| s && y.len() < x.len()),
+            _ => return None,
+        };
+        return Some(r);
+    }
+    let (x, y) = (bytes_of(a)?, bytes_of(b)?);
+    let o = x.cmp(y);
+    Some(Ok(match op {
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::LtE => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        CmpOp::GtE => o != Ordering::Less,
+        CmpOp::Eq => o == Ordering::Equal,
+        CmpOp::NotEq => o != Ordering::Equal,
+    }))
 }

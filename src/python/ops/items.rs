@@ -3,6 +3,8 @@
 
 use num_traits::Signed;
 
+use crate::python::bytes::{bytes_of, new_bytes};
+use crate::python::set::set_of;
 use crate::python::value::{raise, ExcKind, Exception, Range, Value};
 
 use super::common::{is_int, small, MAX_ITEMS, R};
@@ -31,10 +33,13 @@ pub fn contains(container: &Value, item: &Value) -> R<bool> {
             // Other values (`3.0 in range(5)`) are compared with each number, as in Python.
             None => Ok(to_vec(&Value::Range(*r))?.iter().any(|x| eq(x, item))),
         },
-        other => raise(
-            ExcKind::TypeError,
-            format!("argument of type '{}' is not iterable", other.type_name()),
-        ),
+        other => match sets_bytes_contains(other, item) {
+            Some(r) => r,
+            None => raise(
+                ExcKind::TypeError,
+                format!("argument of type '{}' is not iterable", other.type_name()),
+            ),
+        },
     }
 }
 
@@ -61,6 +66,7 @@ pub(super) enum Seq {
     Tuple,
     Str,
     Range,
+    Bytes,
 }
 
 impl Seq {
@@ -72,6 +78,7 @@ impl Seq {
             }
             Seq::Tuple => format!("tuple indices must be integers or slices, not {t}"),
             Seq::Range => format!("range indices must be integers or slices, not {t}"),
+            Seq::Bytes => format!("byte indices must be integers or slices, not {t}"),
             Seq::Str => format!("string indices must be integers, not '{t}'"),
             Seq::ListPop => format!("'{t}' object cannot be interpreted as an integer"),
         };
@@ -86,6 +93,7 @@ impl Seq {
             Seq::Tuple => "tuple index out of range",
             Seq::Str => "string index out of range",
             Seq::Range => "range object index out of range",
+            Seq::Bytes => "index out of range",
         };
         Exception::new(ExcKind::IndexError, message)
     }
@@ -246,10 +254,13 @@ pub fn get_item(container: &Value, idx: &Value) -> R<Value> {
             let n = usize::try_from(r.len()).unwrap_or(usize::MAX);
             Ok(Value::Int(r.get(index(n, i, Seq::Range)? as u64)))
         }
-        (c, _) => raise(
-            ExcKind::TypeError,
-            format!("'{}' object is not subscriptable", c.type_name()),
-        ),
+        (c, i) => match bytes_get_item(c, i) {
+            Some(r) => r,
+            None => raise(
+                ExcKind::TypeError,
+                format!("'{}' object is not subscriptable", c.type_name()),
+            ),
+        },
     }
 }
 
@@ -355,9 +366,48 @@ pub fn to_vec(v: &Value) -> R<Vec<Value>> {
             }
             Ok((0..r.len()).map(|i| Value::Int(r.get(i))).collect())
         }
-        other => raise(
-            ExcKind::TypeError,
-            format!("'{}' object is not iterable", other.type_name()),
-        ),
+        other => sets_bytes_items(other).ok_or_else(|| {
+            Exception::new(
+                ExcKind::TypeError,
+                format!("'{}' object is not iterable", other.type_name()),
+            )
+        }),
     }
+}
+
+/// `item in container` for sets and bytes.
+fn sets_bytes_contains(container: &Value, item: &Value) -> Option<R<bool>> {
+    if let Some(s) = set_of(container) {
+        return Some(s.borrow().contains(item));
+    }
+    let data = bytes_of(container)?;
+    Some(match (bytes_of(item), small(item)) {
+        (Some(sub), _) => Ok(sub.is_empty() || data.windows(sub.len()).any(|w| w == sub)),
+        (None, Some(i)) if (0..256).contains(&i) => Ok(data.contains(&(i as u8))),
+        (None, Some(_)) => raise(ExcKind::ValueError, "byte must be in range(0, 256)"),
+        (None, None) => raise(
+            ExcKind::TypeError,
+            format!(
+                "a bytes-like object is required, not '{}'",
+                item.type_name()
+            ),
+        ),
+    })
+}
+
+/// The items of a set (in its table's order) or of bytes (as ints).
+pub(super) fn sets_bytes_items(v: &Value) -> Option<Vec<Value>> {
+    if let Some(s) = set_of(v) {
+        return Some(s.borrow().items());
+    }
+    bytes_of(v).map(|d| d.iter().map(|&b| Value::Int(b as i64)).collect())
+}
+
+/// `b[i]` (an int) and `b[i:j]` (bytes).
+fn bytes_get_item(container: &Value, idx: &Value) -> Option<R<Value>> {
+    let data = bytes_of(container)?;
+    Some(match idx {
+        Value::Slice(s) => slice_of(data, s).map(new_bytes),
+        i => index(data.len(), i, Seq::Bytes).map(|k| Value::Int(data[k] as i64)),
+    })
 }

@@ -74,7 +74,7 @@ pub(super) fn list_method(l: &RefCell<Vec<Value>>, name: &str, call: &Call) -> O
                 // A key function is Python code, which this module cannot call.
                 return Some(raise(
                     ExcKind::TypeError,
-                    "list.sort(key=...) is not supported by the kitchen's Python; use \
+                    "list.sort(key=...) is not supported by the kitchen; use \
                      items = sorted(items, key=...)",
                 ));
             }

@@ -9,7 +9,10 @@ use super::call_args::{position, Call};
 use super::common::{big, is_int, R};
 use super::compare::eq;
 use super::list_dict_methods::{dict_method, list_method};
+use super::sets_bytes::{bytes_method, encode, set_method, BYTES_METHODS, SET_METHODS};
 use super::str_methods::str_method;
+use crate::python::bytes::bytes_of;
+use crate::python::set::set_of;
 
 const STR_METHODS: &[&str] = &[
     "upper",
@@ -48,6 +51,7 @@ const STR_METHODS: &[&str] = &[
     "rpartition",
     "removeprefix",
     "removesuffix",
+    "encode",
 ];
 const LIST_METHODS: &[&str] = &[
     "append", "extend", "insert", "pop", "remove", "index", "count", "reverse", "copy", "clear",
@@ -77,6 +81,8 @@ pub fn has_method(this: &Value, name: &str) -> bool {
         Value::Tuple(_) => TUPLE_METHODS,
         Value::Float(_) => &["is_integer"],
         v if is_int(v) => &["bit_length"],
+        Value::Object(_) if set_of(this).is_some() => SET_METHODS,
+        Value::Object(_) if bytes_of(this).is_some() => BYTES_METHODS,
         _ => &[],
     };
     table.contains(&name)
@@ -99,7 +105,17 @@ pub fn call_method(
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect(),
     };
+    if set_of(this).is_some() {
+        return Some(set_method(this, name, &call));
+    }
+    if let Some(data) = bytes_of(this) {
+        return Some(bytes_method(data, name, &call));
+    }
     match this {
+        Value::Str(s) if name == "encode" => {
+            let enc = call.get(0, "encoding").map(super::repr::to_str);
+            Some(encode(s, enc.as_deref().unwrap_or("utf-8")))
+        }
         Value::Str(s) => str_method(s, name, &call),
         Value::List(l) => list_method(l, name, &call),
         Value::Dict(d) => dict_method(d, name, &call),

@@ -18,6 +18,8 @@
 //!   share; it sits below them so that `methods` can dispatch to them without a circle.
 //! - `str_methods`, `list_dict_methods`: the methods of `str`, and of `list` and `dict`.
 //! - `builtins`: builtin functions over plain data (`len`, `int`, `min`, `sum`, ...).
+//! - `sets_bytes`: what the language does with sets and bytes (operators, membership,
+//!   items, methods), whose tables are `python::set` and `python::bytes`.
 //!
 //! - `common`: what all of them use: the conversions between Python's number types,
 //!   truthiness, and the operator enums that the compiler and the VM share.
@@ -36,6 +38,7 @@ mod list_dict_methods;
 mod methods;
 mod percent;
 mod repr;
+mod sets_bytes;
 mod str_format;
 mod str_methods;
 

@@ -1,6 +1,7 @@
 //! `repr` and `str` of values: CPython's shortest float repr, and its quoting and escapes
 //! for strings.
 
+use crate::python::set::set_of;
 use crate::python::value::Value;
 
 use super::common::R;
@@ -71,6 +72,15 @@ fn is_printable(c: char) -> bool {
                 | 0xf0000..
         )
         || u & 0xfffe == 0xfffe)
+}
+
+/// `c` as codec errors show it: `'\xe9'`, ASCII as itself.
+pub(super) fn char_escape(c: char) -> String {
+    if c.is_ascii() {
+        str_repr(&c.to_string())
+    } else {
+        format!("'{}'", escape(c))
+    }
 }
 
 /// `c` as a `\x`, `\u` or `\U` escape.
@@ -182,10 +192,15 @@ fn repr_depth(v: &Value, depth: u32, hook: &mut ShowHook) -> R<String> {
                 str_repr(&e.message)
             }
         ),
-        Value::Object(o) => match hook(v, false) {
-            Some(r) => r?,
-            None => o.repr(),
-        },
+        Value::Object(o) => {
+            if let Some(r) = set_repr(v, &mut |x| repr_depth(x, depth + 1, hook)) {
+                return r;
+            }
+            match hook(v, false) {
+                Some(r) => r?,
+                None => o.repr(),
+            }
+        }
     })
 }
 
@@ -215,7 +230,10 @@ pub fn to_str_with(v: &Value, hook: &mut ShowHook) -> R<String> {
         Value::Exception(e) => Ok(e.message.clone()),
         Value::Object(o) => match hook(v, true) {
             Some(r) => r,
-            None => Ok(o.repr()),
+            None => match o.text() {
+                Some(t) => Ok(t),
+                None => repr_depth(v, 0, hook),
+            },
         },
         other => repr_depth(other, 0, hook),
     }
@@ -227,4 +245,30 @@ impl std::fmt::Debug for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&repr(self))
     }
+}
+
+/// The repr of a set: `{1, 2}`, `set()`, `frozenset({1, 2})`, with `item` showing each member.
+fn set_repr(v: &Value, item: &mut dyn FnMut(&Value) -> R<String>) -> Option<R<String>> {
+    let s = set_of(v)?;
+    let (items, frozen) = {
+        let s = s.borrow();
+        (s.items(), s.frozen)
+    };
+    let name = if frozen { "frozenset" } else { "set" };
+    if items.is_empty() {
+        return Some(Ok(format!("{name}()")));
+    }
+    let mut parts = Vec::with_capacity(items.len());
+    for x in &items {
+        match item(x) {
+            Ok(p) => parts.push(p),
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    let body = format!("{{{}}}", parts.join(", "));
+    Some(Ok(if frozen {
+        format!("frozenset({body})")
+    } else {
+        body
+    }))
 }

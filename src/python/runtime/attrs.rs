@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use super::classes::Attr;
 use super::native::Native;
-use crate::python::classes::{Class, Instance, Super};
 use super::state::Runtime;
+use crate::python::classes::{Class, Instance, Super};
 use crate::python::frame::Generator;
 use crate::python::objects::{BoundData, Function, Namespace};
 use crate::python::ops;
@@ -24,11 +24,19 @@ impl Runtime {
             )
         };
         match obj {
+            Value::Object(_) if ops::has_method(obj, name) => {
+                return Ok(Value::object(BoundData {
+                    this: obj.clone(),
+                    name: Rc::from(name),
+                }))
+            }
             Value::Object(_) => {}
             Value::Exception(e) => {
                 return match name {
                     "args" => Ok(Value::tuple(vec![Value::str(&e.message)])),
                     "value" => Ok(e.value.as_ref().map_or(Value::None, |b| b.0.clone())),
+                    "__class__" => Ok(Value::ExcType(e.kind)),
+                    "__cause__" | "__context__" | "__traceback__" => Ok(Value::None),
                     _ => Err(missing()),
                 }
             }
@@ -46,7 +54,7 @@ impl Runtime {
                 if &*ns.type_name == "module" {
                     Exception::new(
                         ExcKind::AttributeError,
-                        format!("'{name}' is not supported by the kitchen's Python"),
+                        format!("'{name}' is not supported by the kitchen"),
                     )
                 } else {
                     missing()
@@ -58,9 +66,14 @@ impl Runtime {
                 return Ok(v.clone());
             }
             return match name {
-                "__name__" | "__qualname__" => Ok(Value::str(&f.name())),
+                "__name__" => Ok(Value::str(&f.name())),
+                "__qualname__" => Ok(Value::str(&f.qualname())),
                 "__module__" => Ok(Value::str("__main__")),
-                "__doc__" => Ok(Value::None),
+                "__doc__" => Ok(f
+                    .template
+                    .doc
+                    .as_ref()
+                    .map_or(Value::None, |d| Value::Str(d.clone()))),
                 "__dict__" => {
                     let mut d = crate::python::value::Dict::new();
                     for (k, v) in f.attrs.borrow().items() {
@@ -88,8 +101,15 @@ impl Runtime {
                 return Ok(v);
             }
         }
-        if obj.downcast::<Generator>().is_some() && name == "__name__" {
-            return Ok(Value::str(obj.type_name()));
+        if let Some(g) = obj.downcast::<Generator>() {
+            return match name {
+                "__name__" | "__qualname__" => Ok(Value::Str(g.state.name.clone())),
+                "send" | "throw" | "close" | "__next__" => Ok(Value::object(BoundData {
+                    this: obj.clone(),
+                    name: Rc::from(name),
+                })),
+                _ => Err(missing()),
+            };
         }
         if let Some(n) = obj.downcast::<Native>() {
             if name == "__name__" {

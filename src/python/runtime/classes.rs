@@ -16,8 +16,7 @@ use super::object_costs;
 use super::state::Runtime;
 use crate::python::bytecode::ClassInfo;
 use crate::python::classes::{
-    c3_mro, BoundMethod, BuiltinClass, Class, ClassMethod, Instance, Property, StaticMethod,
-    Super,
+    c3_mro, BoundMethod, BuiltinClass, Class, ClassMethod, Instance, Property, StaticMethod, Super,
 };
 use crate::python::frame::Frame;
 use crate::python::objects::{Attrs, Function};
@@ -64,9 +63,13 @@ impl Runtime {
         };
         check_bases(&bases)?;
         let Some(mro) = c3_mro(&bases) else {
+            let names: Vec<String> = bases.iter().map(class_name).collect();
             return raise(
                 ExcKind::TypeError,
-                "Cannot create a consistent method resolution order (MRO)",
+                format!(
+                    "Cannot create a consistent method resolution order (MRO) for bases {}",
+                    names.join(", ")
+                ),
             );
         };
         let mut attrs = Attrs::default();
@@ -151,6 +154,14 @@ impl Runtime {
         if let Some(v) = self.native_attr(obj, inst, name) {
             return Ok(Attr::Value(v));
         }
+        if matches!(*inst.native.borrow(), Value::None) {
+            if let Some(b) = cls.native_base().and_then(|b| b.downcast::<BuiltinClass>()) {
+                if matches!(b.name, "Thread" | "Process") {
+                    // A subclass's __init__ that did not call the base class's.
+                    return raise(ExcKind::RuntimeError, "thread.__init__() not called");
+                }
+            }
+        }
         if let Some(getattr) = cls.lookup(&inst.class, "__getattr__", None) {
             let f = bind(getattr, obj, &inst.class);
             return Ok(Attr::Call(f, vec![Value::str(name)]));
@@ -214,6 +225,9 @@ impl Runtime {
         match name {
             "__name__" => return Ok(Value::Str(cls.name.clone())),
             "__qualname__" => return Ok(Value::Str(cls.qualname.clone())),
+            "__bases__" if cls.bases.is_empty() => {
+                return Ok(Value::tuple(self.builtin("object").into_iter().collect()))
+            }
             "__bases__" => return Ok(Value::tuple(cls.bases.clone())),
             "__mro__" => {
                 let mut all: Vec<Value> = cls.mro_with(cv).cloned().collect();
@@ -250,7 +264,10 @@ impl Runtime {
             None => (s.this.clone(), None),
         };
         let Some(cls) = class_value.downcast::<Class>() else {
-            return raise(ExcKind::TypeError, "super(type, obj): obj must be an instance or subtype of type");
+            return raise(
+                ExcKind::TypeError,
+                "super(type, obj): obj must be an instance or subtype of type",
+            );
         };
         if let Some(v) = cls.lookup(&class_value, name, Some(&s.class)) {
             if let Some(p) = v.downcast::<Property>() {
@@ -306,7 +323,32 @@ impl Runtime {
         }
         raise(
             ExcKind::AttributeError,
-            format!("'{}' object attribute '{name}' is read-only", obj.type_name()),
+            format!(
+                "'{}' object attribute '{name}' is read-only",
+                obj.type_name()
+            ),
+        )
+    }
+
+    /// `del obj.name`: an instance's or a class's own attribute, a module's or namespace's.
+    pub fn delete_attr(&self, obj: &Value, name: &str) -> Result<(), Exception> {
+        let removed = if let Some(inst) = obj.downcast::<Instance>() {
+            inst.attrs.borrow_mut().remove(name)
+        } else if let Some(cls) = obj.downcast::<Class>() {
+            cls.attrs.borrow_mut().remove(name)
+        } else if let Some(ns) = obj.downcast::<crate::python::objects::Namespace>() {
+            ns.attrs.borrow_mut().remove(name).is_some()
+        } else if let Some(f) = obj.downcast::<Function>() {
+            f.attrs.borrow_mut().remove(name)
+        } else {
+            false
+        };
+        if removed {
+            return Ok(());
+        }
+        raise(
+            ExcKind::AttributeError,
+            format!("'{}' object has no attribute '{name}'", obj.type_name()),
         )
     }
 
@@ -317,10 +359,26 @@ impl Runtime {
     }
 }
 
+/// A class's name, for messages.
+fn class_name(c: &Value) -> String {
+    match (c.downcast::<Class>(), c.downcast::<BuiltinClass>(), c) {
+        (Some(cls), _, _) => cls.name.to_string(),
+        (_, Some(b), _) => b.name.to_string(),
+        (_, _, Value::ExcType(k)) => k.name().to_string(),
+        _ => c.type_name().to_string(),
+    }
+}
+
 /// Refuses bases the kitchen cannot derive from, with CPython's messages where it has them.
 fn check_bases(bases: &[Value]) -> Result<(), Exception> {
     let mut natives = 0;
-    for b in bases {
+    for (i, b) in bases.iter().enumerate() {
+        if bases[..i].iter().any(|a| a.is(b)) {
+            return raise(
+                ExcKind::TypeError,
+                format!("duplicate base class {}", class_name(b)),
+            );
+        }
         let is_class = b.downcast::<Class>().is_some();
         let builtin = b.downcast::<BuiltinClass>();
         if !is_class && builtin.is_none() && !matches!(b, Value::ExcType(_)) {
@@ -352,7 +410,10 @@ fn property_get(p: &Property, obj: &Value, name: &str) -> Result<Attr, Exception
     if matches!(p.fget, Value::None) {
         return raise(
             ExcKind::AttributeError,
-            format!("property '{name}' of '{}' object has no getter", obj.type_name()),
+            format!(
+                "property '{name}' of '{}' object has no getter",
+                obj.type_name()
+            ),
         );
     }
     Ok(Attr::Call(p.fget.clone(), vec![obj.clone()]))

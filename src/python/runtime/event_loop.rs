@@ -305,7 +305,7 @@ impl Runtime {
                 self.notes.push(format!(
                     "Task {} raised {}: {}",
                     t.name,
-                    e.kind.name(),
+                    e.class_name(),
                     e.message
                 ));
             }

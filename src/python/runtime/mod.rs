@@ -15,6 +15,8 @@
 //! - `attrs`: `obj.name`, with the library's objects' attributes as the natives registered;
 //! - `classes`: the object model — making a class, the attributes of instances, classes and
 //!   `super()`; `object_costs`: what CPython charges for it beyond the instructions;
+//! - `output`: standard output kept as terminal lines, tracebacks and warnings on standard
+//!   error;
 //! - `prelude`: `prelude.py`, the library CPython writes in Python, and where its
 //!   functions go;
 //! - `setup`: building a runtime for a program (the prelude loaded, the main thread ready).
@@ -29,6 +31,7 @@ mod event_loop;
 mod loop_state;
 mod native;
 pub mod object_costs;
+mod output;
 mod prelude;
 mod scheduling;
 mod setup;
@@ -38,7 +41,7 @@ mod vm;
 mod waits;
 
 pub use crate::python::sync::ThreadId;
-pub use native::{Args, Native, NativeFn, Outcome};
 pub use classes::Attr;
-pub use state::{AttrLookup, Request, Runtime, StartCall, OP_BUDGET};
+pub use native::{Args, Native, NativeFn, Outcome};
+pub use state::{AttrLookup, ErrLine, Request, Runtime, StartCall, OP_BUDGET};
 pub use waits::waiting_for;

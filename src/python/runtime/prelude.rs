@@ -2,13 +2,48 @@
 //! ported so that they cost and schedule as there. Its naming convention decides where each
 //! function goes (`asyncio__gather` is `asyncio.gather`); [`super::setup`] loads it.
 
+use std::rc::Rc;
+
 use super::state::Runtime;
-use crate::python::value::Value;
+use crate::python::bytecode::FunctionTemplate;
+use crate::python::compile::compile_module;
+use crate::python::objects::Function;
+use crate::python::value::{ExcKind, Exception, Value};
 
 /// The prelude's source.
 pub(super) const PRELUDE: &str = include_str!("prelude.py");
 
 impl Runtime {
+    /// Python source written at run time by the prelude (what `@dataclass` generates, as
+    /// CPython's `exec` runs it), compiled into a function that runs it in the prelude's
+    /// globals: calling it defines what the source defines there.
+    pub fn compile_for_prelude(&self, source: &str) -> Result<Value, Exception> {
+        let code = compile_module(source, "<string>").map_err(|e| {
+            Exception::new(
+                ExcKind::RuntimeError,
+                format!("generated code does not compile: {e}"),
+            )
+        })?;
+        let template = FunctionTemplate {
+            code,
+            params: Vec::new(),
+            ndefaults: 0,
+            varargs: None,
+            kwonly: Vec::new(),
+            has_kwdefaults: false,
+            varkw: None,
+            doc: None,
+        };
+        Ok(Value::object(Function {
+            template: Rc::new(template),
+            defaults: Vec::new(),
+            kwdefaults: Vec::new(),
+            env: None,
+            globals: self.prelude_globals.clone(),
+            attrs: Default::default(),
+        }))
+    }
+
     /// A function defined by the prelude.
     pub fn prelude_fn(&self, name: &str) -> Value {
         self.prelude_globals
@@ -21,7 +56,8 @@ impl Runtime {
 }
 
 /// Where a prelude function is exported (see `prelude.py`): `asyncio__gather` is
-/// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing. `None` for
+/// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing (and
+/// `functools__`, `dataclasses__` their modules). `None` for
 /// the prelude's builtins and private helpers.
 pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {
     let (prefix, attr) = name.split_once("__")?;
@@ -29,6 +65,8 @@ pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {
         "asyncio" => "asyncio",
         "futures" => "concurrent.futures",
         "mp" => "multiprocessing",
+        "functools" => "functools",
+        "dataclasses" => "dataclasses",
         _ => return None,
     };
     (!attr.is_empty()).then_some((module, attr))

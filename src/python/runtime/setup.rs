@@ -57,6 +57,12 @@ impl Runtime {
             fatal: None,
             base_attrs: Vec::new(),
             instances_made: 0,
+            program_name: Rc::from(name),
+            program_source: Rc::from(source),
+            stderr: Vec::new(),
+            uncaught: None,
+            unawaited: Default::default(),
+            sync_depth: 0,
         };
         install(&mut rt);
         rt.run_prelude(prelude)?;
@@ -64,8 +70,12 @@ impl Runtime {
         globals
             .borrow_mut()
             .insert(Rc::from("__name__"), Value::str("__main__"));
+        globals
+            .borrow_mut()
+            .insert(Rc::from("__file__"), Value::str(name));
         rt.processes.push(ProcessState {
             globals: globals.clone(),
+            partial: RefCell::new(String::new()),
             random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "MainProcess".into(),
@@ -83,6 +93,7 @@ impl Runtime {
         let frame = Frame::new(code, env, self.prelude_globals.clone(), Caller::Base);
         self.processes.push(ProcessState {
             globals: self.prelude_globals.clone(),
+            partial: RefCell::new(String::new()),
             random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "prelude".into(),
@@ -91,12 +102,12 @@ impl Runtime {
         self.threads[tid].frames.push(frame);
         let exit = self.run_thread(tid)?;
         if !matches!(exit, Exit::BaseReturn(_)) {
-            return Err(PyError {
-                kind: PyErrorKind::Unsupported,
-                line: 0,
-                column: 0,
-                message: "the kitchen's prelude failed to load".into(),
-            });
+            return Err(PyError::new(
+                PyErrorKind::Unsupported,
+                0,
+                0,
+                "the kitchen's prelude failed to load",
+            ));
         }
         self.threads.clear();
         self.processes.clear();

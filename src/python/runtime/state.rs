@@ -13,7 +13,7 @@ use crate::core::interpreter::{TaskEvent, WaitingFor};
 use crate::core::profile::CheckedProfile;
 use crate::core::trace::WaitOn;
 use crate::python::error::PyError;
-use crate::python::frame::{Frame, Globals};
+use crate::python::frame::{Frame, Globals, Unawaited};
 use crate::python::random::Random;
 use crate::python::sync::{Handle, ThreadId};
 use crate::python::value::{Exception, Value};
@@ -43,6 +43,14 @@ pub enum Request {
     StartProcess {
         child: ThreadId,
     },
+}
+
+/// A line written to standard error: when, by which thread, what.
+#[derive(Clone, Debug)]
+pub struct ErrLine {
+    pub at: Nanos,
+    pub thread: ThreadId,
+    pub text: String,
 }
 
 /// What a new thread or process calls first: `target(*args, **kwargs)`.
@@ -82,6 +90,8 @@ pub(super) struct PyThread {
 /// One process's interpreter state.
 pub(super) struct ProcessState {
     pub(super) globals: Globals,
+    /// Standard output printed since the last newline (see `output`).
+    pub(super) partial: RefCell<String>,
     pub(super) random: RefCell<Random>,
     /// Counter for `Thread-N` names.
     pub(super) thread_counter: Cell<u64>,
@@ -118,6 +128,18 @@ pub struct Runtime {
     pub(super) base_attrs: Vec<(&'static str, &'static str, Value)>,
     /// Instances made so far (their numbers give their default reprs' addresses).
     pub(super) instances_made: u64,
+    /// The program's file name and source, for tracebacks and warnings.
+    pub(super) program_name: Rc<str>,
+    pub(super) program_source: Rc<str>,
+    /// What the run wrote to standard error (see `output`).
+    pub(super) stderr: Vec<ErrLine>,
+    /// The exception the main thread ended in, once it did.
+    pub(super) uncaught: Option<PyError>,
+    /// Coroutines dropped without being awaited (their names and lines), reported as
+    /// warnings after the instruction that dropped them.
+    pub(super) unawaited: Unawaited,
+    /// Functions being run on the spot within each other (see `vm::objects::call_sync`).
+    pub(super) sync_depth: u32,
 }
 
 impl Runtime {
@@ -217,6 +239,7 @@ impl Runtime {
         let random = self.random_of(parent).borrow().clone();
         self.processes.push(ProcessState {
             globals: Rc::new(RefCell::new(HashMap::new())),
+            partial: RefCell::new(String::new()),
             random: RefCell::new(random),
             thread_counter: Cell::new(0),
             name,

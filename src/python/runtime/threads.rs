@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use super::state::{PyThread, Runtime};
-use crate::python::error::{PyError, PyErrorKind};
+use crate::python::error::PyError;
 use crate::python::frame::Caller;
 use crate::python::sync::{Handle, Life, ThreadId};
 use crate::python::value::{Exception, Value};
@@ -31,7 +31,7 @@ impl Runtime {
                 life: Cell::new(Life::Running),
                 thread: Cell::new(Some(tid)),
                 joiners: RefCell::new(Vec::new()),
-                exitcode: Cell::new(None),
+                exitcode: Rc::new(Cell::new(None)),
                 pid: 1000 + tid as u32,
             })
         });
@@ -125,27 +125,27 @@ impl Runtime {
         result: Result<Value, Exception>,
     ) -> Result<(), PyError> {
         if let Err(e) = &result {
-            let is_main_thread = tid == 0;
-            let message = format!("{}: {}", e.kind.name(), e.message);
-            if is_main_thread {
-                return Err(PyError {
-                    kind: PyErrorKind::Uncaught,
-                    line: self.raise_line.unwrap_or(0),
-                    column: 1,
-                    message: format!("uncaught exception: {message}"),
-                });
+            if tid == 0 {
+                self.main_thread_failed(tid, e);
+            } else {
+                self.thread_failed(tid, e);
+                let message = format!("{}: {}", e.class_name(), e.message);
+                let name = self.threads[tid].name.clone();
+                let at = e
+                    .traceback
+                    .first()
+                    .map(|t| t.line)
+                    .or(self.raise_line)
+                    .map_or(String::new(), |l| format!(" (line {l})"));
+                self.notes
+                    .push(format!("Exception in {name}{at}: {message}"));
             }
-            let name = self.threads[tid].name.clone();
-            let at = self
-                .raise_line
-                .map_or(String::new(), |l| format!(" (line {l})"));
-            self.notes
-                .push(format!("Exception in {name}{at}: {message}"));
             self.threads[tid].handle.exitcode.set(Some(1));
         } else if self.threads[tid].handle.exitcode.get().is_none() {
             self.threads[tid].handle.exitcode.set(Some(0));
         }
         self.raise_line = None;
+        self.flush_stdout(tid);
         let t = &mut self.threads[tid];
         t.done = true;
         t.frames.clear();

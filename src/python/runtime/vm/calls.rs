@@ -99,7 +99,8 @@ impl Runtime {
         Ok(Flow::Next)
     }
 
-    /// Makes the frame for calling a Python function, binding its arguments.
+    /// Makes the frame for calling a Python function, binding its arguments (with CPython's
+    /// messages when they do not fit).
     pub fn function_frame(
         &self,
         f: &Function,
@@ -110,19 +111,11 @@ impl Runtime {
         let t = &f.template;
         let code = &t.code;
         let env = Env::new(code.locals.len(), f.env.clone());
-        let name = &code.name;
         {
             let mut slots = env.slots.borrow_mut();
             let np = t.params.len();
             if args.len() > np && t.varargs.is_none() {
-                return raise(
-                    ExcKind::TypeError,
-                    format!(
-                        "{name}() takes {np} positional argument{} but {} were given",
-                        if np == 1 { "" } else { "s" },
-                        args.len()
-                    ),
-                );
+                return Err(too_many(f, args.len()));
             }
             let extra: Vec<Value> = if args.len() > np {
                 args.split_off(np)
@@ -139,10 +132,10 @@ impl Runtime {
             for (k, v) in kwargs {
                 if let Some(i) = t.params.iter().position(|p| **p == *k) {
                     if slots[i].is_some() {
-                        return raise(
-                            ExcKind::TypeError,
-                            format!("{name}() got multiple values for argument '{k}'"),
-                        );
+                        return Err(bad_call(
+                            f,
+                            format!("got multiple values for argument '{k}'"),
+                        ));
                     }
                     slots[i] = Some(v);
                 } else if let Some((_, s)) = t.kwonly.iter().find(|(n, _)| **n == *k) {
@@ -150,43 +143,39 @@ impl Runtime {
                 } else if t.varkw.is_some() {
                     extra_kw.insert(Value::Str(k.clone()), v)?;
                 } else {
-                    return raise(
-                        ExcKind::TypeError,
-                        format!("{name}() got an unexpected keyword argument '{k}'"),
-                    );
+                    return Err(bad_call(
+                        f,
+                        format!("got an unexpected keyword argument '{k}'"),
+                    ));
                 }
             }
             if let Some(s) = t.varkw {
                 slots[s as usize] = Some(Value::dict(extra_kw));
             }
             let first_default = np - t.ndefaults as usize;
+            let mut missing = Vec::new();
             for i in 0..np {
                 if slots[i].is_none() {
                     if i >= first_default {
                         slots[i] = Some(f.defaults[i - first_default].clone());
                     } else {
-                        return raise(
-                            ExcKind::TypeError,
-                            format!(
-                                "{name}() missing required positional argument: '{}'",
-                                t.params[i]
-                            ),
-                        );
+                        missing.push(t.params[i].clone());
                     }
                 }
+            }
+            if !missing.is_empty() {
+                return Err(missing_args(f, "positional", &missing));
             }
             for (k, s) in &t.kwonly {
                 if slots[*s as usize].is_none() {
                     match f.kwdefaults.iter().find(|(n, _)| n == k) {
                         Some((_, v)) => slots[*s as usize] = Some(v.clone()),
-                        None => {
-                            return raise(
-                                ExcKind::TypeError,
-                                format!("{name}() missing required keyword-only argument: '{k}'"),
-                            )
-                        }
+                        None => missing.push(k.clone()),
                     }
                 }
+            }
+            if !missing.is_empty() {
+                return Err(missing_args(f, "keyword-only", &missing));
             }
         }
         Ok(Frame::new(code.clone(), env, f.globals.clone(), caller))
@@ -214,6 +203,14 @@ impl Runtime {
                         done: std::cell::Cell::new(false),
                         kind: f.template.code.kind,
                         name: public_name(&f.template.code.name),
+                        unawaited: (f.template.code.kind == CodeKind::Coroutine).then(|| {
+                            let line = frames
+                                .iter()
+                                .rev()
+                                .find(|fr| self.is_user_frame(fr))
+                                .map_or(0, |fr| fr.line());
+                            (self.unawaited.clone(), line)
+                        }),
                     });
                     let gen = Value::object(Generator { state });
                     return self.give_result(frames, gen, caller);
@@ -237,12 +234,31 @@ impl Runtime {
             };
             (n.f)(self, a)
         } else if let Some(b) = callee.downcast::<BoundData>() {
+            if let Some(g) = b.this.downcast::<Generator>() {
+                let state = g.state.clone();
+                return self.generator_method(frames, state, &b.name, args, caller);
+            }
             if let Some(sort) = self.sort_with_key(b, &kwargs) {
                 // `list.sort(key=...)` calls Python code: the prelude's `_list_sort` does it.
                 let mut all = vec![b.this.clone()];
                 all.extend(args);
                 return self.call_value(tid, frames, sort, all, kwargs, caller);
             }
+            let (args, kwargs) = match &b.this {
+                Value::Str(t) if &*b.name == "format" => {
+                    let wants_repr = t.contains("!r");
+                    let mut shown = Vec::with_capacity(args.len());
+                    for a in &args {
+                        shown.push(self.shown_for_format(tid, a, wants_repr)?);
+                    }
+                    let mut kw = Vec::with_capacity(kwargs.len());
+                    for (k, v) in kwargs {
+                        kw.push((k, self.shown_for_format(tid, &v, wants_repr)?));
+                    }
+                    (shown, kw)
+                }
+                _ => (args, kwargs),
+            };
             if let Some(r) = self.list_method_on_objects(tid, &b.this, &b.name, &args, &kwargs) {
                 return match r {
                     Ok(v) => self.give_result(frames, v, caller),
@@ -409,4 +425,42 @@ fn public_name(name: &Rc<str>) -> Rc<str> {
         Some((_, attr)) => Rc::from(attr),
         None => name.clone(),
     }
+}
+
+/// A `TypeError` about a call of `f`: `A.m() missing 1 required positional argument: 'x'`.
+fn bad_call(f: &Function, what: String) -> Exception {
+    Exception::new(ExcKind::TypeError, format!("{}() {what}", f.qualname()))
+}
+
+fn too_many(f: &Function, given: usize) -> Exception {
+    let t = &f.template;
+    let np = t.params.len();
+    let takes = if t.ndefaults > 0 {
+        format!("from {} to {np}", np - t.ndefaults as usize)
+    } else {
+        np.to_string()
+    };
+    let s = if np == 1 && t.ndefaults == 0 { "" } else { "s" };
+    let were = if given == 1 { "was" } else { "were" };
+    bad_call(
+        f,
+        format!("takes {takes} positional argument{s} but {given} {were} given"),
+    )
+}
+
+fn missing_args(f: &Function, kind: &str, names: &[Rc<str>]) -> Exception {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    let list = match quoted.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    let s = if names.len() == 1 { "" } else { "s" };
+    bad_call(
+        f,
+        format!(
+            "missing {} required {kind} argument{s}: {list}",
+            names.len()
+        ),
+    )
 }

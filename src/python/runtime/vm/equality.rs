@@ -82,8 +82,7 @@ impl Runtime {
                 return self.compare_values(tid, op, p, q);
             }
         }
-        ops::compare(op, &Value::Int(x.len() as i64), &Value::Int(y.len() as i64))
-            .map(Value::Bool)
+        ops::compare(op, &Value::Int(x.len() as i64), &Value::Int(y.len() as i64)).map(Value::Bool)
     }
 
     /// `a < b` as sorting asks it.
@@ -93,7 +92,12 @@ impl Runtime {
     }
 
     /// `item in items`, with `__eq__` where instances are compared.
-    pub(crate) fn contains_value(&mut self, tid: ThreadId, items: &[Value], item: &Value) -> R<bool> {
+    pub(crate) fn contains_value(
+        &mut self,
+        tid: ThreadId,
+        items: &[Value],
+        item: &Value,
+    ) -> R<bool> {
         for x in items {
             if x.is(item) || self.eq_values(tid, x, item)? {
                 return Ok(true);
@@ -209,7 +213,10 @@ impl Runtime {
         args: &[Value],
     ) -> R<Value> {
         let Some(x) = args.first() else {
-            return raise(ExcKind::TypeError, format!("{name}() takes exactly one argument (0 given)"));
+            return raise(
+                ExcKind::TypeError,
+                format!("{name}() takes exactly one argument (0 given)"),
+            );
         };
         let mut count = 0;
         for (i, item) in items.iter().enumerate() {
@@ -226,7 +233,10 @@ impl Runtime {
         }
         match name {
             "count" => Ok(Value::Int(count)),
-            "index" => raise(ExcKind::ValueError, format!("{} is not in list", ops::repr(x))),
+            "index" => raise(
+                ExcKind::ValueError,
+                format!("{} is not in list", ops::repr(x)),
+            ),
             _ => raise(ExcKind::ValueError, "list.remove(x): x not in list"),
         }
     }

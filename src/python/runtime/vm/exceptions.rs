@@ -7,13 +7,13 @@ use std::rc::Rc;
 use super::top_frame;
 use super::{Exit, Flow, Step};
 use crate::python::bytecode::Op;
-use crate::python::frame::{Block, Caller, Frame, Generator};
-use crate::python::ops::{self};
-use crate::python::runtime::state::Runtime;
-use crate::python::sync::ThreadId;
 use crate::python::classes::is_instance;
 use crate::python::classes::{Class, Instance};
+use crate::python::frame::{Block, Caller, Frame, Generator};
+use crate::python::ops::{self};
 use crate::python::runtime::object_costs;
+use crate::python::runtime::state::Runtime;
+use crate::python::sync::ThreadId;
 use crate::python::value::{raise, ExcKind, Exception, TbEntry, Value};
 
 impl Runtime {
@@ -180,7 +180,10 @@ impl Runtime {
     fn raised_by(&mut self, tid: ThreadId, v: Value) -> Result<Exception, Exception> {
         let v = match &v {
             Value::ExcType(k) => return Ok(Exception::new(*k, "")),
-            Value::Object(_) if v.downcast::<Class>().is_some_and(|c| c.exc_kind().is_some()) => {
+            Value::Object(_)
+                if v.downcast::<Class>()
+                    .is_some_and(|c| c.exc_kind().is_some()) =>
+            {
                 self.call_sync(tid, v, Vec::new())?
             }
             _ => v,

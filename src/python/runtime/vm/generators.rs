@@ -5,10 +5,10 @@
 
 use std::rc::Rc;
 
-use crate::python::classes::is_instance;
 use super::top_frame;
 use super::{Exit, Flow, Step};
 use crate::python::bytecode::{CodeKind, Op};
+use crate::python::classes::is_instance;
 use crate::python::frame::{Caller, Frame, GenState, Generator};
 use crate::python::futures::{FutState, FutureObj, SleepAwaitable};
 use crate::python::objects::NativeIter;
@@ -287,6 +287,76 @@ impl Runtime {
             self.deliver_yield(frames, v)
         } else {
             Flow::Exit(Exit::BaseYield(v))
+        }
+    }
+
+    /// `gen.send(v)`, `next` through `gen.__next__()`, `gen.throw(e)` and `gen.close()`:
+    /// the generator's frame resumes on top of the caller's, with the value sent pushed (or
+    /// the exception thrown in, or `GeneratorExit` for `close`).
+    pub(super) fn generator_method(
+        &mut self,
+        frames: &mut Vec<Frame>,
+        state: Rc<GenState>,
+        name: &str,
+        args: Vec<Value>,
+        caller: Caller,
+    ) -> Step {
+        if !matches!(caller, Caller::Call) || frames.is_empty() {
+            return raise(
+                ExcKind::RuntimeError,
+                format!("the kitchen can call gen.{name}() only from Python code"),
+            );
+        }
+        let arg = args.into_iter().next().unwrap_or(Value::None);
+        match name {
+            "close" if !state.started.get() || state.done.get() => {
+                state.done.set(true);
+                *state.frame.borrow_mut() = None;
+                return self.give_result(frames, Value::None, caller);
+            }
+            "send" if !state.started.get() && !matches!(arg, Value::None) => {
+                return raise(
+                    ExcKind::TypeError,
+                    "can't send non-None value to a just-started generator",
+                );
+            }
+            _ => {}
+        }
+        let resumed_by = if name == "close" {
+            Caller::Close
+        } else {
+            Caller::Send
+        };
+        let mut frame = self.enter_generator(&state, resumed_by)?;
+        let thrown = match name {
+            "throw" => Some(
+                Exception::from_value(&arg)
+                    .or_else(|| match arg {
+                        Value::ExcType(k) => Some(Exception::new(k, "")),
+                        _ => None,
+                    })
+                    .ok_or_else(|| {
+                        Exception::new(
+                            ExcKind::TypeError,
+                            format!(
+                                "exceptions must be classes or instances deriving from BaseException, not {}",
+                                arg.type_name()
+                            ),
+                        )
+                    })?,
+            ),
+            "close" => Some(Exception::new(ExcKind::GeneratorExit, "")),
+            _ => {
+                if state.started.get() {
+                    frame.stack.push(arg);
+                }
+                None
+            }
+        };
+        frames.push(frame);
+        match thrown {
+            Some(e) => Err(e),
+            None => Ok(Flow::Next),
         }
     }
 }

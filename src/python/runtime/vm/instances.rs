@@ -82,11 +82,7 @@ impl Runtime {
             all.push(obj.clone());
             all.extend(args);
             if matches!(caller, Caller::Call) && !frames.is_empty() {
-                frames
-                    .last_mut()
-                    .expect("checked above")
-                    .stack
-                    .push(obj);
+                frames.last_mut().expect("checked above").stack.push(obj);
                 return self.call_value(tid, frames, init, all, kwargs, Caller::Discard);
             }
             self.call_sync_kw(tid, init, all, kwargs)?;

@@ -5,6 +5,7 @@ use super::top_frame;
 use super::{Flow, Step};
 use crate::python::frame::{Caller, Frame, Generator};
 use crate::python::objects::NativeIter;
+use crate::python::ops;
 use crate::python::runtime::object_costs;
 use crate::python::runtime::state::Runtime;
 use crate::python::sync::ThreadId;
@@ -19,6 +20,15 @@ impl Runtime {
         let keys = match &v {
             Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(_) => None,
             Value::Dict(d) => Some(d.borrow().keys()),
+            // Sets and bytes: their items when iteration began.
+            Value::Object(_) if ops::to_vec(&v).is_ok() => {
+                let items = ops::to_vec(&v)?;
+                return Ok(Value::object(NativeIter {
+                    source: Value::list(items),
+                    index: std::cell::Cell::new(0),
+                    keys: None,
+                }));
+            }
             other => {
                 return raise(
                     ExcKind::TypeError,
@@ -48,12 +58,7 @@ impl Runtime {
         }
     }
 
-    pub(super) fn for_iter(
-        &mut self,
-        tid: ThreadId,
-        frames: &mut Vec<Frame>,
-        exit: usize,
-    ) -> Step {
+    pub(super) fn for_iter(&mut self, tid: ThreadId, frames: &mut Vec<Frame>, exit: usize) -> Step {
         let f = top_frame(frames);
         let it = f.top();
         if let Some(n) = it.downcast::<NativeIter>() {
@@ -82,7 +87,14 @@ impl Runtime {
         }
         if let Some(next) = self.dunder_of(&it, "__next__") {
             self.charge(tid, object_costs::DUNDER_CALL);
-            return self.call_value(tid, frames, next, Vec::new(), Vec::new(), Caller::ForNext { exit });
+            return self.call_value(
+                tid,
+                frames,
+                next,
+                Vec::new(),
+                Vec::new(),
+                Caller::ForNext { exit },
+            );
         }
         raise(
             ExcKind::TypeError,

@@ -74,6 +74,9 @@ impl Runtime {
         let mut frames = std::mem::take(&mut self.threads[tid].frames);
         let exit = self.exec(tid, &mut frames);
         self.threads[tid].frames = frames;
+        if !self.unawaited.borrow().is_empty() {
+            self.warn_unawaited(tid);
+        }
         exit
     }
 
@@ -141,15 +144,15 @@ impl Runtime {
             .rev()
             .find(|f| self.is_user_frame(f))
             .map_or(0, |f| f.line());
-        PyError {
-            kind: PyErrorKind::StepBudget,
+        PyError::new(
+            PyErrorKind::StepBudget,
             line,
-            column: 1,
-            message: format!(
+            1,
+            format!(
                 "stopped after {} interpreted operations: the program runs too long or never ends (big loops run fast only when they are sums of a polynomial, e.g. sum(i * i for i in range(n)))",
                 self.op_budget
             ),
-        }
+        )
     }
 
     /// Whether `frame` runs the user's program (not the prelude).

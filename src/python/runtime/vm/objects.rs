@@ -30,6 +30,10 @@ fn declined(v: &Value) -> bool {
     v.downcast::<NotImplementedType>().is_some()
 }
 
+/// How many functions may run on the spot within each other (see `call_sync`): enough for
+/// a `__repr__` of nested objects, few enough for the browser's 1 MB stack.
+const MAX_SYNC_DEPTH: u32 = 64;
+
 /// The dunder methods of a binary operator: `(a.__op__(b), b.__rop__(a), a.__iop__(b))`.
 fn binary_dunders(op: BinOp) -> (&'static str, &'static str, &'static str) {
     match op {
@@ -74,11 +78,16 @@ impl Runtime {
         let objectish = |k: usize| matches!(at(k), Some(Value::Object(_)));
         let hit = match op {
             Op::LoadAttr(_) | Op::StoreAttr(_) => at(1).is_some_and(is_model_object),
+            Op::Binary(BinOp::Mod) if matches!(at(2), Some(Value::Str(_))) => {
+                at(1).is_some_and(holds_instances)
+            }
             Op::Binary(_) | Op::InPlace(_) => {
                 (objectish(1) || objectish(2))
                     && (at(1).is_some_and(is_instance) || at(2).is_some_and(is_instance))
             }
-            Op::Compare(_) => at(1).is_some_and(holds_instances) || at(2).is_some_and(holds_instances),
+            Op::Compare(_) => {
+                at(1).is_some_and(holds_instances) || at(2).is_some_and(holds_instances)
+            }
             Op::Unary(_) => at(1).is_some_and(is_instance),
             Op::Contains(_) => {
                 at(1).is_some_and(is_instance)
@@ -269,6 +278,12 @@ impl Runtime {
         b: &Value,
         inplace: bool,
     ) -> Result<Value, Exception> {
+        if let (BinOp::Mod, Value::Str(fmt)) = (op, a) {
+            if !is_instance(b) || self.dunder_of(b, "__rmod__").is_none() {
+                let shown = self.shown_for_format(tid, b, fmt.contains("%r"))?;
+                return ops::binary(op, a, &shown);
+            }
+        }
         let (name, rname, iname) = binary_dunders(op);
         if inplace {
             if let Some(r) = self.call_dunder(tid, a, iname, vec![b.clone()])? {
@@ -375,7 +390,10 @@ impl Runtime {
                 Value::Bool(b) => Ok(b),
                 other => raise(
                     ExcKind::TypeError,
-                    format!("__bool__ should return bool, returned {}", other.type_name()),
+                    format!(
+                        "__bool__ should return bool, returned {}",
+                        other.type_name()
+                    ),
                 ),
             };
         }
@@ -416,6 +434,27 @@ impl Runtime {
 
     /// [`Runtime::call_sync`] with keyword arguments.
     pub(crate) fn call_sync_kw(
+        &mut self,
+        tid: ThreadId,
+        callee: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(std::rc::Rc<str>, Value)>,
+    ) -> Result<Value, Exception> {
+        // Each level runs on the Rust stack (the interpreter's own calls do not): a
+        // `__repr__` that reprs itself must end in a RecursionError, not a crashed stack.
+        if self.sync_depth >= MAX_SYNC_DEPTH {
+            return raise(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded while calling a Python object (the kitchen allows 64 dunder methods within each other)",
+            );
+        }
+        self.sync_depth += 1;
+        let r = self.call_sync_inner(tid, callee, args, kwargs);
+        self.sync_depth -= 1;
+        r
+    }
+
+    fn call_sync_inner(
         &mut self,
         tid: ThreadId,
         callee: Value,
@@ -481,7 +520,12 @@ impl Runtime {
 
     /// How `v` is shown inside `repr` (`as_str`: by `str`), if it is an instance of the
     /// program's classes: its `__repr__` (or `__str__`), else the library's default for it.
-    fn show_instance(&mut self, tid: ThreadId, v: &Value, as_str: bool) -> Option<Result<String, Exception>> {
+    fn show_instance(
+        &mut self,
+        tid: ThreadId,
+        v: &Value,
+        as_str: bool,
+    ) -> Option<Result<String, Exception>> {
         let inst = v.downcast::<Instance>()?;
         let cls = inst.class();
         let name = if as_str && cls.lookup(&inst.class, "__str__", None).is_some() {
@@ -491,19 +535,28 @@ impl Runtime {
         } else {
             return exception_text(v, inst, as_str).map(Ok);
         };
-        Some(self.call_dunder(tid, v, name, Vec::new()).and_then(|r| match r {
-            Some(Value::Str(s)) => Ok(s.to_string()),
-            Some(other) => raise(
-                ExcKind::TypeError,
-                format!("{name} returned non-string (type {})", other.type_name()),
-            ),
-            None => Ok(String::new()),
-        }))
+        // str() of an object without __str__ is object.__str__, which calls __repr__: a bad
+        // result is then __str__'s, as CPython words it.
+        let asked = if as_str { "__str__" } else { name };
+        Some(
+            self.call_dunder(tid, v, name, Vec::new())
+                .and_then(|r| match r {
+                    Some(Value::Str(s)) => Ok(s.to_string()),
+                    Some(other) => raise(
+                        ExcKind::TypeError,
+                        format!("{asked} returned non-string (type {})", other.type_name()),
+                    ),
+                    None => Ok(String::new()),
+                }),
+        )
     }
 
     /// `repr(v)`, with the program's objects shown by their `__repr__`.
     pub fn repr_of(&mut self, tid: ThreadId, v: &Value) -> Result<String, Exception> {
-        if !matches!(v, Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)) {
+        if !matches!(
+            v,
+            Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)
+        ) {
             return Ok(ops::repr(v));
         }
         ops::repr_with(v, &mut |x: &Value, s: bool| self.show_instance(tid, x, s))
@@ -511,7 +564,10 @@ impl Runtime {
 
     /// `str(v)`, with the program's objects shown by their `__str__` (or `__repr__`).
     pub fn str_of(&mut self, tid: ThreadId, v: &Value) -> Result<String, Exception> {
-        if !matches!(v, Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)) {
+        if !matches!(
+            v,
+            Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)
+        ) {
             return Ok(ops::to_str(v));
         }
         ops::to_str_with(v, &mut |x: &Value, s: bool| self.show_instance(tid, x, s))
@@ -531,7 +587,10 @@ fn exception_text(v: &Value, inst: &Instance, as_str: bool) -> Option<String> {
         [one] => ops::repr(one),
         many => {
             let t = ops::repr(&Value::tuple(many.to_vec()));
-            t.trim_start_matches('(').trim_end_matches(')').trim_end_matches(',').to_string()
+            t.trim_start_matches('(')
+                .trim_end_matches(')')
+                .trim_end_matches(',')
+                .to_string()
         }
     };
     Some(format!("{}({shown})", inst.class().name))
@@ -544,6 +603,41 @@ fn is_model_object(v: &Value) -> bool {
     o.downcast::<Instance>().is_some()
         || o.downcast::<Class>().is_some()
         || o.downcast::<crate::python::classes::Super>().is_some()
-        || o.downcast::<crate::python::classes::BuiltinClass>().is_some()
+        || o.downcast::<crate::python::classes::BuiltinClass>()
+            .is_some()
         || o.downcast::<Function>().is_some()
+}
+
+impl Runtime {
+    /// `v` as `str.format` and `%` will show it (`wants_repr`: the template asks for a
+    /// repr too): an instance becomes its shown texts, a tuple of arguments holding
+    /// instances the same tuple of them; anything else is itself.
+    pub(crate) fn shown_for_format(
+        &mut self,
+        tid: ThreadId,
+        v: &Value,
+        wants_repr: bool,
+    ) -> Result<Value, Exception> {
+        if let Value::Tuple(items) = v {
+            let mut out = Vec::with_capacity(items.len());
+            for x in items.iter() {
+                out.push(self.shown_for_format(tid, x, wants_repr)?);
+            }
+            return Ok(Value::tuple(out));
+        }
+        if !holds_instances(v) {
+            return Ok(v.clone());
+        }
+        let text = self.str_of(tid, v)?;
+        let repr = if wants_repr {
+            self.repr_of(tid, v)?
+        } else {
+            text.clone()
+        };
+        Ok(Value::object(crate::python::classes::Shown {
+            text,
+            repr,
+            type_name: v.type_name().to_string(),
+        }))
+    }
 }

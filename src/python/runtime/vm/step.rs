@@ -33,6 +33,7 @@ impl Runtime {
             | Op::JumpIfTrueOrPop(_) => self.jump_op(tid, frames, op),
             Op::LoadAttr(_)
             | Op::StoreAttr(_)
+            | Op::DeleteAttr(_)
             | Op::Subscript
             | Op::StoreSubscript
             | Op::DeleteSubscript
@@ -51,7 +52,11 @@ impl Runtime {
             | Op::DictSet(_)
             | Op::DictMerge
             | Op::ListToTuple
+            | Op::BuildSet(_)
+            | Op::SetAdd(_)
+            | Op::SetUpdate
             | Op::UnpackSequence(_)
+            | Op::UnpackEx { .. }
             | Op::FormatValue { .. }
             | Op::BuildString(_) => self.build_op(tid, frames, op),
             Op::Call { .. } | Op::CallEx | Op::MakeFunction(_) | Op::Import(_) => {
@@ -118,7 +123,11 @@ impl Runtime {
 
     /// One instruction of jumps.
     pub(super) fn jump_op(&mut self, tid: ThreadId, frames: &mut [Frame], op: Op) -> Step {
-        if top_frame(frames).stack.last().is_some_and(crate::python::classes::is_instance) {
+        if top_frame(frames)
+            .stack
+            .last()
+            .is_some_and(crate::python::classes::is_instance)
+        {
             return self.object_jump(tid, frames, op);
         }
         let f = top_frame(frames);
@@ -182,6 +191,10 @@ impl Runtime {
                         )
                     }
                 }
+            }
+            Op::DeleteAttr(name) => {
+                let obj = f.pop();
+                self.delete_attr(&obj, &name)?;
             }
             Op::Subscript => {
                 let idx = f.pop();
@@ -317,31 +330,11 @@ impl Runtime {
                     f.stack.push(Value::tuple(items));
                 }
             }
-            Op::UnpackSequence(n) => {
-                if Self::is_lazy(&f.top()) {
-                    let slot = f.stack.len() - 1;
-                    return self.retry_with_list(tid, frames, slot);
-                }
-                let seq = f.pop();
-                let items = ops::to_vec(&seq).map_err(|_| {
-                    Exception::new(
-                        ExcKind::TypeError,
-                        format!("cannot unpack non-iterable {} object", seq.type_name()),
-                    )
-                })?;
-                if items.len() != n as usize {
-                    let msg = if items.len() < n as usize {
-                        format!(
-                            "not enough values to unpack (expected {n}, got {})",
-                            items.len()
-                        )
-                    } else {
-                        format!("too many values to unpack (expected {n})")
-                    };
-                    return raise(ExcKind::ValueError, msg);
-                }
-                f.stack.extend(items.into_iter().rev());
-            }
+            Op::BuildSet(_)
+            | Op::SetAdd(_)
+            | Op::SetUpdate
+            | Op::UnpackSequence(_)
+            | Op::UnpackEx { .. } => return self.set_and_unpack_op(tid, frames, op),
             Op::FormatValue {
                 conversion,
                 has_spec,
@@ -372,6 +365,99 @@ impl Runtime {
                 f.stack.push(Value::str(&s));
             }
             other => unreachable!("{other:?} is not one of building containers and strings"),
+        }
+        Ok(Flow::Next)
+    }
+
+    /// One instruction of sets and of unpacking into targets.
+    fn set_and_unpack_op(&mut self, tid: ThreadId, frames: &mut Vec<Frame>, op: Op) -> Step {
+        let f = top_frame(frames);
+        match op {
+            Op::BuildSet(n) => {
+                let items = f.stack.split_off(f.stack.len() - n as usize);
+                f.stack.push(crate::python::set::new_set(items, false)?);
+            }
+            Op::SetAdd(depth) => {
+                let v = f.pop();
+                let at = f.stack.len() - depth as usize;
+                if let Some(s) = crate::python::set::set_of(&f.stack[at]) {
+                    s.borrow_mut().add(v)?;
+                }
+            }
+            Op::SetUpdate => {
+                if Self::is_lazy(&f.top()) {
+                    let slot = f.stack.len() - 1;
+                    return self.retry_with_list(tid, frames, slot);
+                }
+                let it = f.pop();
+                if let Some(s) = f.stack.last().and_then(crate::python::set::set_of) {
+                    match crate::python::set::set_of(&it) {
+                        Some(other) => s.borrow_mut().merge(&other.borrow())?,
+                        None => {
+                            let items = ops::to_vec(&it)?;
+                            let mut s = s.borrow_mut();
+                            for v in items {
+                                s.add(v)?;
+                            }
+                        }
+                    }
+                }
+            }
+            Op::UnpackSequence(n) => {
+                if Self::is_lazy(&f.top()) {
+                    let slot = f.stack.len() - 1;
+                    return self.retry_with_list(tid, frames, slot);
+                }
+                let seq = f.pop();
+                let items = ops::to_vec(&seq).map_err(|_| {
+                    Exception::new(
+                        ExcKind::TypeError,
+                        format!("cannot unpack non-iterable {} object", seq.type_name()),
+                    )
+                })?;
+                if items.len() != n as usize {
+                    let msg = if items.len() < n as usize {
+                        format!(
+                            "not enough values to unpack (expected {n}, got {})",
+                            items.len()
+                        )
+                    } else {
+                        format!("too many values to unpack (expected {n})")
+                    };
+                    return raise(ExcKind::ValueError, msg);
+                }
+                f.stack.extend(items.into_iter().rev());
+            }
+            Op::UnpackEx { before, after } => {
+                if Self::is_lazy(&f.top()) {
+                    let slot = f.stack.len() - 1;
+                    return self.retry_with_list(tid, frames, slot);
+                }
+                let seq = f.pop();
+                let mut items = ops::to_vec(&seq).map_err(|_| {
+                    Exception::new(
+                        ExcKind::TypeError,
+                        format!("cannot unpack non-iterable {} object", seq.type_name()),
+                    )
+                })?;
+                let (before, after) = (before as usize, after as usize);
+                if items.len() < before + after {
+                    return raise(
+                        ExcKind::ValueError,
+                        format!(
+                            "not enough values to unpack (expected at least {}, got {})",
+                            before + after,
+                            items.len()
+                        ),
+                    );
+                }
+                let tail = items.split_off(items.len() - after);
+                let middle = items.split_off(before);
+                f.stack.extend(tail.into_iter().rev());
+                f.stack.push(Value::list(middle));
+                f.stack.extend(items.into_iter().rev());
+            }
+            other => unreachable!("{other:?} is not one of sets and unpacking"),
         }
         Ok(Flow::Next)
     }
