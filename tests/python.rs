@@ -424,3 +424,36 @@ fn the_program_sees_the_cores_the_simulation_has_even_when_clamped() {
         assert_eq!(noted, asked != used, "{:?}", trace.notes);
     }
 }
+
+/// An `except SomeError:` clause inside a loop leaves the loop's iterator on top of the stack
+/// (it once left the exception there, so the next turn said "'ValueError' object is not an
+/// iterator"); a thread pool task's exception reaches `future.result()` as itself.
+#[test]
+fn a_typed_except_inside_a_loop_keeps_the_loop_going() {
+    let src = r#"
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+def work(n):
+    if n == 2:
+        raise ValueError(f"bad {n}")
+    return n * 10
+
+for x in [1, 2]:
+    try:
+        int("a")
+    except ValueError:
+        print("not a number", x)
+
+with ThreadPoolExecutor(max_workers=3) as ex:
+    futs = [ex.submit(work, n) for n in range(4)]
+    for f in as_completed(futs):
+        try:
+            print("got", f.result())
+        except ValueError as e:
+            print("error:", e)
+"#;
+    let mut t = texts(src);
+    assert_eq!(t[..2], ["not a number 1", "not a number 2"]);
+    t[2..].sort();
+    assert_eq!(t[2..], ["error: bad 2", "got 0", "got 10", "got 30"]);
+}

@@ -130,7 +130,7 @@ impl Compiler {
             let hline = self.line_of(h);
             let mut next = None;
             if let Some(ty) = &h.type_ {
-                self.emit(Op::Dup, hline);
+                // `MatchExc` reads the exception below the type without popping it.
                 self.expr(ty)?;
                 self.emit(Op::MatchExc, hline);
                 next = Some(self.emit(Op::JumpIfFalse(0), hline));
