@@ -35,7 +35,7 @@ mod cli {
 
     use kitchen::core::profile::Profile;
     use kitchen::core::summary::Summary;
-    use kitchen::core::trace::{Source, Trace};
+    use kitchen::core::trace::{Source, Stream, Trace};
     use kitchen::native::{self, Program};
     use kitchen::scenarios::{self, Size, SCENARIOS};
     use kitchen::trace_io;
@@ -122,7 +122,8 @@ mod cli {
             json: bool,
         },
         /// Run a Python program on the simulated clock, printing what it prints as
-        /// `<simulated seconds>\t<text>`.
+        /// `<simulated seconds>\t<text>` (what it writes to stderr, e.g. `logging`, goes to
+        /// stderr the same way).
         Run {
             /// The Python file.
             file: PathBuf,
@@ -309,11 +310,18 @@ mod cli {
                 if json {
                     say(&(trace.to_json() + "\n"))
                 } else {
-                    let lines: String = trace
-                        .prints
-                        .iter()
-                        .map(|p| format!("{:.3}\t{}\n", p.t_s, p.text))
-                        .collect();
+                    let mut lines = String::new();
+                    for p in &trace.prints {
+                        let line = format!("{:.3}\t{}", p.t_s, p.text);
+                        match p.stream {
+                            Stream::Stdout => lines += &(line + "\n"),
+                            Stream::Stderr => {
+                                // In time order, as a terminal shows the two streams.
+                                say(&std::mem::take(&mut lines))?;
+                                note(&line);
+                            }
+                        }
+                    }
                     say(&lines)
                 }
             }

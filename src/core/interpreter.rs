@@ -26,7 +26,10 @@ pub enum Action {
         label: String,
         line: Option<u32>,
     },
+    /// A line to standard output.
     Print(String),
+    /// A line to standard error (`logging`, `print(..., file=sys.stderr)`).
+    PrintErr(String),
     /// Start thread `child` of the interpreter, in this process. `helper`: the library starts
     /// it for itself (an executor's worker), not the program; it gets a pool worker's lane.
     StartThread {

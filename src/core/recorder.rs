@@ -7,7 +7,7 @@ use super::clock::{to_secs, Nanos};
 use super::profile::Profile;
 use super::trace::{
     Event, EventKind, GilTimeline, Holding, Lane, LaneKind, MemorySample, Printed, Source, Span,
-    State, Trace, Wait, TRACE_FORMAT,
+    State, Stream, Trace, Wait, TRACE_FORMAT,
 };
 
 /// The span a lane is in now, not yet closed.
@@ -213,11 +213,18 @@ impl Recorder {
         self.core_open[core] = lane.map(|l| (l, now));
     }
 
+    /// A line printed to standard output.
     pub fn print(&mut self, lane: usize, now: Nanos, text: String) {
+        self.print_to(lane, now, text, Stream::Stdout);
+    }
+
+    /// A line printed to `stream`.
+    pub fn print_to(&mut self, lane: usize, now: Nanos, text: String, stream: Stream) {
         self.prints.push(Printed {
             t_s: to_secs(now),
             lane,
             text,
+            stream,
         });
     }
 

@@ -197,6 +197,26 @@ pub struct Printed {
     pub t_s: f64,
     pub lane: usize,
     pub text: String,
+    /// Where it went: standard output (absent in the JSON) or standard error (`logging`,
+    /// `print(..., file=sys.stderr)`, warnings), which a terminal shows interleaved but a
+    /// page may set apart.
+    #[serde(default, skip_serializing_if = "Stream::is_stdout")]
+    pub stream: Stream,
+}
+
+/// The stream a printed line went to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stream {
+    #[default]
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    pub fn is_stdout(&self) -> bool {
+        *self == Stream::Stdout
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,7 +23,7 @@ use crate::core::interpreter::{Action, Interpreter};
 use crate::core::recorder::{Recorder, TraceHeader};
 use crate::core::simulator::STEP_BUDGET;
 use crate::core::task_lanes::TaskLanes;
-use crate::core::trace::{EventKind, LaneKind, MemorySample, Source, State, Trace};
+use crate::core::trace::{EventKind, LaneKind, MemorySample, Source, State, Stream, Trace};
 
 /// Why a real-time run stopped without a trace.
 #[derive(Debug, PartialEq)]
@@ -418,6 +418,10 @@ impl<I: Interpreter> Driver<I> {
             }
             Action::Print(text) => {
                 self.rec.print(lane, now, text);
+                return Ok(None);
+            }
+            Action::PrintErr(text) => {
+                self.rec.print_to(lane, now, text, Stream::Stderr);
                 return Ok(None);
             }
             Action::StartThread {

@@ -32,7 +32,13 @@ pub struct Handle {
     pub thread: Cell<Option<ThreadId>>,
     pub joiners: RefCell<Vec<ThreadId>>,
     pub exitcode: Cell<Option<i64>>,
-    pub pid: u32,
+    /// A process's simulated id, or a thread's `ident`: `None` until it is started.
+    pub pid: Cell<Option<i64>>,
+    /// A daemon thread or process ends with the program instead of keeping it alive.
+    pub daemon: Cell<bool>,
+    /// For the handle a program made: the started thread's own handle (what
+    /// `current_thread()` gives inside it), which learns its exit code.
+    pub started: RefCell<Option<Rc<Handle>>>,
 }
 
 impl Object for Handle {

@@ -6,7 +6,7 @@
 use super::{Phase, SimError, Simulator, Then, WaitKind};
 use crate::core::clock::{to_secs, Nanos};
 use crate::core::interpreter::{self, TaskEvent, WaitingFor};
-use crate::core::trace::{LaneKind, State, Wait, WaitOn};
+use crate::core::trace::{LaneKind, State, Stream, Wait, WaitOn};
 
 impl Simulator<'_> {
     /// Asks the interpreter what thread `t` does next, and does it.
@@ -39,6 +39,9 @@ impl Simulator<'_> {
                 self.sleep(t, ns, &label, waiting);
             }
             interpreter::Action::Print(text) => self.rec.print(lane, now, text),
+            interpreter::Action::PrintErr(text) => {
+                self.rec.print_to(lane, now, text, Stream::Stderr)
+            }
             interpreter::Action::StartThread {
                 child,
                 name,

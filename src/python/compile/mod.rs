@@ -48,6 +48,10 @@ pub const MODULES: &[&str] = &[
     "random",
     "math",
     "queue",
+    "sys",
+    "os",
+    "itertools",
+    "logging",
 ];
 
 /// Turns byte offsets into 1-based lines and columns.

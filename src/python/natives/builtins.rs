@@ -8,10 +8,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::build::{err, native};
+use super::sys::{is_stderr, lines_to};
 use crate::python::frame::Generator;
 use crate::python::objects::{Namespace, NativeIter};
 use crate::python::ops;
-use crate::python::runtime::{Args, Native, NativeFn, Outcome, Request, Runtime};
+use crate::python::runtime::{Args, Native, NativeFn, Outcome, Runtime};
 use crate::python::value::{ExcKind, Value};
 
 /// Builtins `ops::builtin` computes on plain data.
@@ -82,14 +83,14 @@ fn print(_: &mut Runtime, a: Args) -> Outcome {
         Some(Value::Str(s)) => s.to_string(),
         _ => "\n".into(),
     };
+    let stderr = match is_stderr(kw("file").as_ref()) {
+        Ok(to_stderr) => to_stderr,
+        Err(why) => return err(ExcKind::TypeError, why),
+    };
     let text: Vec<String> = a.args.iter().map(ops::to_str).collect();
     let mut text = text.join(&sep);
     text.push_str(end.strip_suffix('\n').unwrap_or(&end));
-    let requests = text
-        .split('\n')
-        .map(|l| Request::Print(l.to_string()))
-        .collect();
-    Outcome::Suspend(requests, Value::None)
+    Outcome::Suspend(lines_to(&text, stderr), Value::None)
 }
 
 fn iter(rt: &mut Runtime, a: Args) -> Outcome {

@@ -12,7 +12,9 @@ use crate::core::trace::WaitOn;
 use crate::python::copy::Copier;
 use crate::python::objects::Function;
 use crate::python::ops;
-use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall};
+use crate::python::runtime::{
+    thread_ident, waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall,
+};
 use crate::python::sync::{Handle, Life, ThreadId};
 use crate::python::value::{ExcKind, Exception, Object, Value};
 
@@ -21,6 +23,10 @@ const HANDLE_METHODS: &[(&str, NativeFn)] = &[
     ("start", handle_start),
     ("join", handle_join),
     ("is_alive", handle_is_alive),
+    ("isDaemon", handle_get),
+    ("getName", handle_get),
+    ("setDaemon", handle_set),
+    ("setName", handle_set),
 ];
 
 /// The attributes of a thread or process handle (see [`Runtime::add_attributes`]).
@@ -28,10 +34,60 @@ pub(super) fn attributes(obj: &Value, name: &str) -> Option<Value> {
     let h = obj.downcast::<Handle>()?;
     match name {
         "name" => Some(Value::str(&h.name.borrow())),
-        "pid" | "ident" | "native_id" => Some(Value::Int(h.pid as i64)),
-        "exitcode" => Some(h.exitcode.get().map_or(Value::None, Value::Int)),
-        "daemon" => Some(Value::Bool(false)),
+        "pid" | "ident" | "native_id" => Some(h.pid.get().map_or(Value::None, Value::Int)),
+        "exitcode" => {
+            let code = match &*h.started.borrow() {
+                Some(inner) if inner.life.get() == Life::Done => inner.exitcode.get(),
+                _ => h.exitcode.get(),
+            };
+            Some(code.map_or(Value::None, Value::Int))
+        }
+        "daemon" => Some(Value::Bool(h.daemon.get())),
         _ => bound(HANDLE_METHODS, obj, name),
+    }
+}
+
+/// `t.daemon = True` (before `start()`, as CPython insists) and `t.name = "..."`.
+pub(super) fn set_attribute(obj: &Value, name: &str, value: &Value) -> Option<Result<(), Exception>> {
+    let h = obj.downcast::<Handle>()?;
+    Some(match name {
+        "daemon" if h.life.get() != Life::Created => {
+            let what = if h.is_process { "process" } else { "thread" };
+            match h.is_process {
+                true => Err(Exception::new(ExcKind::AssertionError, "process has already started")),
+                false => Err(Exception::new(
+                    ExcKind::RuntimeError,
+                    format!("cannot set daemon status of active {what}"),
+                )),
+            }
+        }
+        "daemon" => {
+            h.daemon.set(ops::truthy(value));
+            Ok(())
+        }
+        "name" => {
+            *h.name.borrow_mut() = ops::to_str(value);
+            Ok(())
+        }
+        _ => return None,
+    })
+}
+
+fn handle_get(_: &mut Runtime, a: Args) -> Outcome {
+    let attr = if a.name == "isDaemon" { "daemon" } else { "name" };
+    match a.this.as_ref().and_then(|h| attributes(h, attr)) {
+        Some(v) => Outcome::Value(v),
+        None => err(ExcKind::TypeError, "not a thread"),
+    }
+}
+
+fn handle_set(_: &mut Runtime, a: Args) -> Outcome {
+    let attr = if a.name == "setDaemon" { "daemon" } else { "name" };
+    let value = a.args.first().cloned().unwrap_or(Value::None);
+    match a.this.as_ref().and_then(|h| set_attribute(h, attr, &value)) {
+        Some(Ok(())) => Outcome::Value(Value::None),
+        Some(Err(e)) => Outcome::Raise(e),
+        None => err(ExcKind::TypeError, "not a thread"),
     }
 }
 
@@ -75,6 +131,11 @@ pub(super) fn make_handle(rt: &mut Runtime, a: Args, is_process: bool) -> Outcom
         Err(e) => return Outcome::Raise(e),
     };
     let kwargs = kwargs_dict(kw("kwargs").as_ref());
+    // A thread is a daemon when its creator is, unless it says otherwise (CPython's rule).
+    let daemon = match kw("daemon") {
+        Some(Value::None) | None => !is_process && rt.thread_handle(a.thread).daemon.get(),
+        Some(d) => ops::truthy(&d),
+    };
     let name = match kw("name") {
         Some(Value::Str(s)) => s.to_string(),
         _ if is_process => format!("Process-{}", rt.next_process_number()),
@@ -98,7 +159,9 @@ pub(super) fn make_handle(rt: &mut Runtime, a: Args, is_process: bool) -> Outcom
         thread: Cell::new(None),
         joiners: RefCell::new(Vec::new()),
         exitcode: Cell::new(None),
-        pid: 0,
+        pid: Cell::new(None),
+        daemon: Cell::new(daemon),
+        started: RefCell::new(None),
     }))
 }
 
@@ -165,9 +228,19 @@ fn handle_start(rt: &mut Runtime, a: Args) -> Outcome {
         thread: Cell::new(None),
         joiners: RefCell::new(Vec::new()),
         exitcode: Cell::new(None),
-        pid: 0,
+        pid: Cell::new(None),
+        daemon: Cell::new(h.daemon.get()),
+        started: RefCell::new(None),
     });
-    let tid = rt.new_thread(process, name, h.is_process, Some(handle));
+    let tid = rt.new_thread(process, name, h.is_process, Some(handle.clone()));
+    let id = if h.is_process {
+        rt.pid(process)
+    } else {
+        thread_ident(tid)
+    };
+    h.pid.set(Some(id));
+    handle.pid.set(Some(id));
+    *h.started.borrow_mut() = Some(handle);
     h.thread.set(Some(tid));
     h.life.set(Life::Running);
     rt.set_start_call(tid, start);

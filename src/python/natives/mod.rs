@@ -11,12 +11,15 @@
 mod asyncio;
 mod build;
 mod builtins;
+mod calendar;
 mod futures;
 mod handles;
 mod math;
 mod multiprocessing;
+mod os;
 mod queue;
 mod random;
+mod sys;
 mod threading;
 mod time;
 
@@ -25,6 +28,8 @@ use crate::python::runtime::Runtime;
 /// Fills in `rt`'s builtins and modules, and the attributes of the library's objects.
 pub fn install(rt: &mut Runtime) {
     builtins::install(rt);
+    sys::install(rt);
+    os::install(rt);
     time::install(rt);
     threading::install(rt);
     asyncio::install(rt);
@@ -34,4 +39,5 @@ pub fn install(rt: &mut Runtime) {
     math::install(rt);
     queue::install(rt);
     rt.add_attributes(handles::attributes);
+    rt.add_attr_setter(handles::set_attribute);
 }

@@ -37,11 +37,16 @@ fn process_ctor(rt: &mut Runtime, a: Args) -> Outcome {
 fn current_process(rt: &mut Runtime, a: Args) -> Outcome {
     let p = rt.process_of(a.thread);
     let name = rt.process_name(a.thread);
+    let pid = Value::Int(rt.pid(p));
+    let daemon = p > 0 && rt.main_thread_of(a.thread).daemon.get();
+    let kind = if p == 0 { "_MainProcess" } else { "ForkProcess" };
     Outcome::Value(namespace(
-        "Process",
+        kind,
         vec![
             ("name", Value::str(&name)),
-            ("pid", Value::Int(1000 + p as i64)),
+            ("pid", pid.clone()),
+            ("ident", pid),
+            ("daemon", Value::Bool(daemon)),
         ],
     ))
 }

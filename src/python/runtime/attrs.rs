@@ -27,6 +27,9 @@ impl Runtime {
                 return match name {
                     "args" => Ok(Value::tuple(vec![Value::str(&e.message)])),
                     "value" => Ok(e.value.as_ref().map_or(Value::None, |b| b.0.clone())),
+                    "code" if e.kind == ExcKind::SystemExit => {
+                        Ok(e.value.as_ref().map_or(Value::None, |b| b.0.clone()))
+                    }
                     _ => Err(missing()),
                 }
             }
@@ -71,5 +74,26 @@ impl Runtime {
             }
         }
         Err(missing())
+    }
+
+    /// `obj.name = value` on an object of the library (a namespace takes any attribute; the
+    /// library's own objects the ones their module lets be set).
+    pub fn set_library_attr(&self, obj: &Value, name: &str, value: Value) -> Result<(), Exception> {
+        if let Some(ns) = obj.downcast::<Namespace>() {
+            ns.attrs.borrow_mut().insert(Rc::from(name), value);
+            return Ok(());
+        }
+        for setter in &self.attr_setters {
+            if let Some(done) = setter(obj, name, &value) {
+                return done;
+            }
+        }
+        Err(Exception::new(
+            ExcKind::AttributeError,
+            format!(
+                "'{}' object attribute '{name}' is read-only",
+                obj.type_name()
+            ),
+        ))
     }
 }

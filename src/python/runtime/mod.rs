@@ -35,5 +35,6 @@ mod waits;
 
 pub use crate::python::sync::ThreadId;
 pub use native::{Args, Native, NativeFn, Outcome};
-pub use state::{AttrLookup, Request, Runtime, StartCall, OP_BUDGET};
+pub use state::{AttrLookup, AttrSetter, Request, Runtime, StartCall, OP_BUDGET};
+pub use threads::thread_ident;
 pub use waits::waiting_for;

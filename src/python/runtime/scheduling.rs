@@ -61,6 +61,7 @@ impl Runtime {
                         }
                     }
                     Request::Print(text) => Action::Print(text),
+                    Request::PrintErr(text) => Action::PrintErr(text),
                     Request::StartThread { child } => Action::StartThread {
                         child,
                         name: self.threads[child].name.clone(),

@@ -43,6 +43,7 @@ impl Runtime {
             builtins: HashMap::new(),
             modules: HashMap::new(),
             attr_lookups: Vec::new(),
+            attr_setters: Vec::new(),
             prelude_globals: Rc::new(RefCell::new(HashMap::new())),
             wakes: Vec::new(),
             task_events: Vec::new(),
@@ -55,6 +56,7 @@ impl Runtime {
             process_counter: 0,
             executor_counter: 0,
             fatal: None,
+            program: Rc::from(name),
         };
         install(&mut rt);
         rt.run_prelude(prelude)?;
@@ -67,6 +69,7 @@ impl Runtime {
             random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "MainProcess".into(),
+            parent: None,
         });
         let env = Env::new(code.locals.len(), None);
         let frame = Frame::new(code, env, globals, Caller::Base);
@@ -84,6 +87,7 @@ impl Runtime {
             random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "prelude".into(),
+            parent: None,
         });
         let tid = self.new_thread(0, "prelude".into(), false, None);
         self.threads[tid].frames.push(frame);

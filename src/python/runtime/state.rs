@@ -21,6 +21,9 @@ use crate::python::value::{Exception, Value};
 /// Most interpreted operations a run may take (an endless loop must not freeze a tab).
 pub const OP_BUDGET: u64 = 5_000_000;
 
+/// The simulated process id of the program's first process.
+const FIRST_PID: i64 = 1000;
+
 /// Something a thread needs the simulator to do.
 #[derive(Clone, Debug)]
 pub enum Request {
@@ -37,6 +40,8 @@ pub enum Request {
         on: WaitOn,
     },
     Print(String),
+    /// A line to standard error.
+    PrintErr(String),
     StartThread {
         child: ThreadId,
     },
@@ -53,6 +58,10 @@ pub type StartCall = (Value, Vec<Value>, Vec<(Rc<str>, Value)>);
 /// The natives register one per kind of object ([`Runtime::add_attributes`]), so the runtime
 /// looks attributes up without knowing the library.
 pub type AttrLookup = fn(obj: &Value, name: &str) -> Option<Value>;
+
+/// How a library module sets an attribute of its own objects (`t.daemon = True`): `None`
+/// when `obj` is not its kind of object or the attribute is not one it lets be set.
+pub type AttrSetter = fn(obj: &Value, name: &str, value: &Value) -> Option<Result<(), Exception>>;
 
 /// One interpreter thread: a process's main thread, a `Thread`, or the thread a `Process`
 /// runs in.
@@ -86,6 +95,8 @@ pub(super) struct ProcessState {
     /// Counter for `Thread-N` names.
     pub(super) thread_counter: Cell<u64>,
     pub(super) name: String,
+    /// The process that started this one (`None` for the first).
+    pub(super) parent: Option<usize>,
 }
 
 /// Everything a running program can see, and the bookkeeping of its run. Its fields are the
@@ -99,6 +110,7 @@ pub struct Runtime {
     pub(super) builtins: HashMap<Rc<str>, Value>,
     pub(super) modules: HashMap<String, Value>,
     pub(super) attr_lookups: Vec<AttrLookup>,
+    pub(super) attr_setters: Vec<AttrSetter>,
     pub(super) prelude_globals: Globals,
     pub(super) wakes: Vec<ThreadId>,
     pub(super) task_events: Vec<TaskEvent>,
@@ -114,6 +126,8 @@ pub struct Runtime {
     pub(super) executor_counter: u64,
     /// Why the program stopped, when it failed.
     pub(super) fatal: Option<PyError>,
+    /// The program's file name as it was given (`sys.argv[0]`).
+    pub(super) program: Rc<str>,
 }
 
 impl Runtime {
@@ -167,6 +181,11 @@ impl Runtime {
         self.attr_lookups.push(lookup);
     }
 
+    /// Lets `setter` set the attributes of its kind of objects.
+    pub fn add_attr_setter(&mut self, setter: AttrSetter) {
+        self.attr_setters.push(setter);
+    }
+
     /// The process thread `tid` belongs to.
     pub fn process_of(&self, tid: ThreadId) -> usize {
         self.threads[tid].process
@@ -180,6 +199,27 @@ impl Runtime {
     /// The name of thread `tid`'s process (`MainProcess`, `Process-1`...).
     pub fn process_name(&self, tid: ThreadId) -> String {
         self.processes[self.process_of(tid)].name.clone()
+    }
+
+    /// The program's file name as it was given (`sys.argv[0]`).
+    pub fn program_name(&self) -> Rc<str> {
+        self.program.clone()
+    }
+
+    /// The simulated process id (`os.getpid()`, `Process.pid`) of process `process`: the
+    /// first process is 1000, its children follow in the order they were made, so a run's
+    /// ids are the same every time.
+    pub fn pid(&self, process: usize) -> i64 {
+        FIRST_PID + process as i64
+    }
+
+    /// The simulated id of process `process`'s parent (`os.getppid()`); the first process's
+    /// parent is the shell that started it, one below.
+    pub fn ppid(&self, process: usize) -> i64 {
+        match self.processes.get(process).and_then(|p| p.parent) {
+            Some(parent) => self.pid(parent),
+            None => FIRST_PID - 1,
+        }
     }
 
     /// The `random` generator of thread `tid`'s process (a forked child has a copy).
@@ -211,11 +251,13 @@ impl Runtime {
     /// copies the parent's in), a copy of its random generator.
     pub fn new_process(&mut self, parent: ThreadId, name: String) -> usize {
         let random = self.random_of(parent).borrow().clone();
+        let parent = Some(self.process_of(parent));
         self.processes.push(ProcessState {
             globals: Rc::new(RefCell::new(HashMap::new())),
             random: RefCell::new(random),
             thread_counter: Cell::new(0),
             name,
+            parent,
         });
         self.processes.len() - 1
     }

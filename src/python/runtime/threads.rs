@@ -6,11 +6,17 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use super::state::{PyThread, Runtime};
+use super::state::{PyThread, Request, Runtime};
 use crate::python::error::{PyError, PyErrorKind};
 use crate::python::frame::Caller;
 use crate::python::sync::{Handle, Life, ThreadId};
-use crate::python::value::{Exception, Value};
+use crate::python::value::{ExcKind, Exception, Value};
+
+/// The `ident` of interpreter thread `tid`: a number like CPython's (an address there), the
+/// same on every run.
+pub fn thread_ident(tid: ThreadId) -> i64 {
+    140_000_000_000_000 + 4096 * tid as i64
+}
 
 impl Runtime {
     pub fn new_thread(
@@ -32,7 +38,9 @@ impl Runtime {
                 thread: Cell::new(Some(tid)),
                 joiners: RefCell::new(Vec::new()),
                 exitcode: Cell::new(None),
-                pid: 1000 + tid as u32,
+                pid: Cell::new(Some(thread_ident(tid))),
+                daemon: Cell::new(false),
+                started: RefCell::new(None),
             })
         });
         self.threads.push(PyThread {
@@ -124,6 +132,13 @@ impl Runtime {
         tid: ThreadId,
         result: Result<Value, Exception>,
     ) -> Result<(), PyError> {
+        let result = match result {
+            Err(e) if e.kind == ExcKind::SystemExit => {
+                self.system_exit(tid, &e);
+                Ok(Value::None)
+            }
+            other => other,
+        };
         if let Err(e) = &result {
             let is_main_thread = tid == 0;
             let message = format!("{}: {}", e.kind.name(), e.message);
@@ -150,6 +165,35 @@ impl Runtime {
         t.done = true;
         t.frames.clear();
         Ok(())
+    }
+
+    /// `SystemExit` ended thread `tid`'s target: the program (or, in a thread, the thread)
+    /// ends quietly, as in CPython. A status other than 0 is noted; a message goes to
+    /// stderr, as CPython prints it.
+    fn system_exit(&mut self, tid: ThreadId, e: &Exception) {
+        let code = match &e.value {
+            Some(b) => b.0.clone(),
+            None if e.message.is_empty() => Value::None,
+            None => match e.message.parse::<i64>() {
+                Ok(i) => Value::Int(i),
+                Err(_) => Value::str(&e.message),
+            },
+        };
+        let status = match &code {
+            Value::None => 0,
+            Value::Int(i) => *i,
+            Value::Bool(b) => *b as i64,
+            other => {
+                let text = crate::python::ops::to_str(other);
+                self.threads[tid].pending.push_back(Request::PrintErr(text));
+                1
+            }
+        };
+        self.threads[tid].handle.exitcode.set(Some(status));
+        if status != 0 && self.threads[tid].process == 0 && tid == 0 {
+            self.notes
+                .push(format!("the program ended with sys.exit({status})"));
+        }
     }
 
     /// Thread `tid` is gone: it has done what was pending (a last print, a last computation)
