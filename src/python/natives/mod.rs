@@ -2,7 +2,7 @@
 //! `multiprocessing`, `concurrent.futures`, `random`, `math` and `queue` that need the runtime
 //! (the clock, blocking, starting threads and processes), one file per module. Whatever
 //! CPython itself writes in Python (executors, `Pool`, asyncio's `Semaphore`, `Queue`,
-//! `gather`, `wait_for`) is in the prelude (`runtime/prelude.py`), ported from CPython's own
+//! `gather`, `wait_for`) is in the prelude (`runtime/prelude/*.py`), ported from CPython's own
 //! code so that it costs and behaves the same.
 //!
 //! The runtime does not know this library: [`install`] hands it the builtins, the modules and

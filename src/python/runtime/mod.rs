@@ -13,7 +13,7 @@
 //! - `waits`: what each waiting thread and task waits for, for the trace;
 //! - `native`: what functions written in Rust receive and return;
 //! - `attrs`: `obj.name`, with the library's objects' attributes as the natives registered;
-//! - `prelude`: `prelude.py`, the library CPython writes in Python, and where its
+//! - `prelude`: `prelude/*.py`, the library CPython writes in Python, and where its
 //!   functions go;
 //! - `setup`: building a runtime for a program (the prelude loaded, the main thread ready).
 //!

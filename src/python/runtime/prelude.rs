@@ -1,12 +1,17 @@
-//! The prelude (`prelude.py`): the parts of the library CPython itself writes in Python,
+//! The prelude (`prelude/*.py`): the parts of the library CPython itself writes in Python,
 //! ported so that they cost and schedule as there. Its naming convention decides where each
 //! function goes (`asyncio__gather` is `asyncio.gather`); [`super::setup`] loads it.
 
 use super::state::Runtime;
 use crate::python::value::Value;
 
-/// The prelude's source.
-pub(super) const PRELUDE: &str = include_str!("prelude.py");
+/// The prelude's source: its files, one per part of the library, run as one module in
+/// this order (each may use what the files before it define).
+pub(super) const PRELUDE: &str = concat!(
+    include_str!("prelude/builtins.py"),
+    include_str!("prelude/executors.py"),
+    include_str!("prelude/asyncio.py"),
+);
 
 impl Runtime {
     /// A function defined by the prelude.
@@ -20,7 +25,7 @@ impl Runtime {
     }
 }
 
-/// Where a prelude function is exported (see `prelude.py`): `asyncio__gather` is
+/// Where a prelude function is exported (see `prelude/`): `asyncio__gather` is
 /// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing. `None` for
 /// the prelude's builtins and private helpers.
 pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {

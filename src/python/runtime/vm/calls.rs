@@ -397,7 +397,7 @@ impl Runtime {
 }
 
 /// A function's name as Python shows it: a prelude function `asyncio__sleep` is `sleep`, as
-/// in CPython's `asyncio` (see `prelude.py`).
+/// in CPython's `asyncio` (see `prelude/`).
 fn public_name(name: &Rc<str>) -> Rc<str> {
     match prelude_export(name) {
         Some((_, attr)) => Rc::from(attr),
