@@ -14,6 +14,8 @@ mod builtins;
 mod calendar;
 mod futures;
 mod handles;
+mod itertools;
+mod logging;
 mod math;
 mod multiprocessing;
 mod os;
@@ -30,6 +32,8 @@ pub fn install(rt: &mut Runtime) {
     builtins::install(rt);
     sys::install(rt);
     os::install(rt);
+    itertools::install(rt);
+    logging::install(rt);
     time::install(rt);
     threading::install(rt);
     asyncio::install(rt);

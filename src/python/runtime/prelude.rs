@@ -11,6 +11,8 @@ pub(super) const PRELUDE: &str = concat!(
     include_str!("prelude/builtins.py"),
     include_str!("prelude/executors.py"),
     include_str!("prelude/asyncio.py"),
+    include_str!("prelude/itertools.py"),
+    include_str!("prelude/logging.py"),
 );
 
 impl Runtime {
@@ -26,7 +28,8 @@ impl Runtime {
 }
 
 /// Where a prelude function is exported (see `prelude/`): `asyncio__gather` is
-/// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing. `None` for
+/// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing, and
+/// `threading__`, `queue__`, `itertools__`, `logging__` their modules. `None` for
 /// the prelude's builtins and private helpers.
 pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {
     let (prefix, attr) = name.split_once("__")?;
@@ -34,6 +37,10 @@ pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {
         "asyncio" => "asyncio",
         "futures" => "concurrent.futures",
         "mp" => "multiprocessing",
+        "threading" => "threading",
+        "queue" => "queue",
+        "itertools" => "itertools",
+        "logging" => "logging",
         _ => return None,
     };
     (!attr.is_empty()).then_some((module, attr))

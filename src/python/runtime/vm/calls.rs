@@ -17,6 +17,9 @@ use crate::python::runtime::state::Runtime;
 use crate::python::sync::ThreadId;
 use crate::python::value::{raise, ExcKind, Exception, Value};
 
+/// The builtin the VM answers itself (see [`Runtime::caller_of`]).
+pub const CALLER: &str = "_caller";
+
 /// Deepest call stack allowed (CPython's default recursion limit is 1000).
 const MAX_DEPTH: usize = 1000;
 
@@ -227,6 +230,10 @@ impl Runtime {
             }
         }
         let outcome = if let Some(n) = callee.downcast::<Native>() {
+            if n.name == CALLER {
+                let v = self.caller_of(frames);
+                return self.give_result(frames, v, caller);
+            }
             let a = Args {
                 name: n.name,
                 thread: tid,
@@ -268,6 +275,22 @@ impl Runtime {
             );
         };
         self.handle_outcome(tid, frames, outcome, caller)
+    }
+
+    /// What the builtin `_caller()` gives: `(file, line, function)` of the program's
+    /// innermost frame (`logging` records where it was called from, as CPython reads its
+    /// caller's frame). Natives do not see frames, so the VM answers it.
+    fn caller_of(&self, frames: &[Frame]) -> Value {
+        let (line, func) = frames
+            .iter()
+            .rev()
+            .find(|f| self.is_user_frame(f))
+            .map_or((0, Rc::from("<module>")), |f| (f.line(), f.code.name.clone()));
+        Value::tuple(vec![
+            Value::Str(self.program_name()),
+            Value::Int(line as i64),
+            Value::Str(func),
+        ])
     }
 
     /// The prelude's `_list_sort`, when `b` is `list.sort` called with a `key`.
