@@ -457,3 +457,45 @@ with ThreadPoolExecutor(max_workers=3) as ex:
     t[2..].sort();
     assert_eq!(t[2..], ["error: bad 2", "got 0", "got 10", "got 30"]);
 }
+
+/// CPython's event loop waits in `select()` with its timeout rounded up to whole
+/// milliseconds, then moves every timer that is due to the ready queue before running any:
+/// a 0.5 ms sleep takes a millisecond, and tasks whose sleeps end microseconds apart all run
+/// before the tasks they wake (here: the waiters of the semaphore they release).
+#[test]
+fn the_loop_waits_whole_milliseconds_and_runs_due_timers_together() {
+    let src = r#"
+import asyncio
+
+async def holder(sem, name):
+    async with sem:
+        await asyncio.sleep(0.1)
+        print(name, "releases")
+
+async def waiter(sem, name):
+    async with sem:
+        print(name, "acquires")
+
+async def main():
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    await asyncio.sleep(0.0005)
+    print("slept", round((loop.time() - t0) * 1000, 1), "ms")
+    sem = asyncio.Semaphore(2)
+    tasks = [asyncio.create_task(holder(sem, n)) for n in "AB"]
+    tasks += [asyncio.create_task(waiter(sem, n)) for n in "CD"]
+    await asyncio.gather(*tasks)
+
+asyncio.run(main())
+"#;
+    assert_eq!(
+        texts(src),
+        [
+            "slept 1.0 ms",
+            "A releases",
+            "B releases",
+            "C acquires",
+            "D acquires"
+        ]
+    );
+}

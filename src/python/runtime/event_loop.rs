@@ -1,15 +1,21 @@
-//! asyncio's event loop, run by the thread that called `asyncio.run`: each turn fires the
-//! timers that are due, then resumes the next ready task until its next `await` that must
-//! wait; with nothing ready it waits in `select()` for the next timer or a wake-up. Tasks'
-//! states are reported as [`TaskEvent`]s so the trace can draw each task as a lane. When the
-//! main task is done, the tasks still running are cancelled and `asyncio.run` returns.
+//! asyncio's event loop, run by the thread that called `asyncio.run`, iteration by iteration
+//! as `BaseEventLoop._run_once` (3.11): with nothing ready it waits in `select()` for the
+//! next timer, its timeout rounded *up* to whole milliseconds as `EpollSelector.select`
+//! does (so it wakes up to a millisecond late), or for a wake-up from another thread; then
+//! every timer that is due moves to the ready queue, and the iteration runs the callbacks
+//! that were ready when it began, in order — what they schedule (the task a timer's future
+//! wakes, the waiters of a semaphore a task released) runs in the next iteration. So tasks
+//! whose timers end within the same millisecond all run before the tasks they wake. Tasks'
+//! states are reported as [`TaskEvent`]s so the trace can draw each task as a lane. When
+//! the main task is done, one more iteration runs (its done callback stops the loop), the
+//! tasks still pending are cancelled and run until they end, and `asyncio.run` returns.
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::rc::Rc;
 
-use super::loop_state::EventLoop;
+use super::loop_state::{EventLoop, LoopPhase, Ready};
 use super::state::Runtime;
 use super::waits::{wait_of_label, waiting_for};
 use crate::core::clock::from_secs;
@@ -43,6 +49,8 @@ impl Runtime {
         self.threads[tid].event_loop = Some(EventLoop {
             base,
             ready: VecDeque::new(),
+            ntodo: 0,
+            selected: false,
             timers: BinaryHeap::new(),
             timer_futures: HashMap::new(),
             seq: 0,
@@ -51,7 +59,7 @@ impl Runtime {
             tasks: Vec::new(),
             default_executor: None,
             handle,
-            cancelling: false,
+            phase: LoopPhase::Running,
         });
         let main = self.create_task(tid, coro, None)?;
         if let Some(l) = self.threads[tid].event_loop.as_mut() {
@@ -134,7 +142,7 @@ impl Runtime {
         let Some(l) = self.threads[lt].event_loop.as_mut() else {
             return;
         };
-        l.ready.push_back(task.clone());
+        l.ready.push_back(Ready::Step(task.clone()));
         self.task_events.push(TaskEvent::State {
             task: Rc::as_ptr(task) as usize,
             state: State::Ready,
@@ -182,45 +190,76 @@ impl Runtime {
         }
     }
 
-    /// The event loop's next move when no task is running.
+    /// The event loop's next move when no task is running: the next callback of this
+    /// iteration, or the start of the next iteration (`_run_once`).
     pub(super) fn loop_next(&mut self, tid: ThreadId) -> Result<Option<Action>, PyError> {
-        let now = self.now;
-        // Timers that are due finish their futures (earliest first).
         loop {
             let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
-            let Some(&Reverse((when, seq))) = l.timers.peek() else {
-                break;
-            };
+            if l.ntodo > 0 {
+                l.ntodo -= 1;
+                match l.ready.pop_front() {
+                    Some(Ready::Timer(fut, result)) => self.complete(&fut, FutState::Done(result)),
+                    Some(Ready::Step(task)) if !task.is_done() => {
+                        return self.step_task(tid, task).map(|_| None);
+                    }
+                    Some(Ready::Step(_)) => {}
+                    None => l.ntodo = 0,
+                }
+                continue;
+            }
+            if let Some(action) = self.next_iteration(tid)? {
+                return Ok(action);
+            }
+        }
+    }
+
+    /// Between two iterations: stop or cancel when the main task is done, else wait in
+    /// `select()` if nothing is ready, then move the due timers to the ready queue and start
+    /// an iteration over what is ready. `Some(None)` when `asyncio.run` has returned.
+    fn next_iteration(&mut self, tid: ThreadId) -> Result<Option<Option<Action>>, PyError> {
+        let now = self.now;
+        let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
+        if l.main.is_done() && !l.selected {
+            match l.phase {
+                LoopPhase::Running => l.phase = LoopPhase::Stopping,
+                LoopPhase::Stopping => {
+                    // `asyncio.run` cancels the tasks still running when main returns.
+                    l.phase = LoopPhase::Cancelling;
+                    let pending: Vec<_> =
+                        l.tasks.iter().filter(|t| !t.is_done()).cloned().collect();
+                    for t in pending {
+                        self.cancel_task(&t);
+                    }
+                }
+                LoopPhase::Cancelling => {}
+            }
+            let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
+            if l.phase == LoopPhase::Cancelling && l.tasks.iter().all(|t| t.is_done()) {
+                self.finish_loop(tid);
+                return Ok(Some(None));
+            }
+        }
+        let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
+        let next_timer = l.timers.peek().map(|Reverse((w, _))| *w);
+        let must_wait = l.ready.is_empty() && l.phase != LoopPhase::Stopping;
+        if must_wait && !l.selected && next_timer.is_none_or(|when| when > now) {
+            l.selected = true;
+            let until = next_timer.map(|when| now.saturating_add(ceil_ms(when - now)));
+            return Ok(Some(Some(Action::Select { until })));
+        }
+        l.selected = false;
+        // Every timer due by now joins the ready queue, earliest first.
+        while let Some(&Reverse((when, seq))) = l.timers.peek() {
             if when > now {
                 break;
             }
             l.timers.pop();
             if let Some((fut, result)) = l.timer_futures.remove(&seq) {
-                self.complete(&fut, FutState::Done(result));
+                l.ready.push_back(Ready::Timer(fut, result));
             }
         }
-        let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
-        while let Some(task) = l.ready.pop_front() {
-            if task.is_done() {
-                continue;
-            }
-            return self.step_task(tid, task).map(|_| None);
-        }
-        if l.main.is_done() {
-            let pending: Vec<_> = l.tasks.iter().filter(|t| !t.is_done()).cloned().collect();
-            if !pending.is_empty() && !l.cancelling {
-                // asyncio.run cancels the tasks still running when main returns.
-                l.cancelling = true;
-                for t in pending {
-                    self.cancel_task(&t);
-                }
-                return Ok(None);
-            }
-            self.finish_loop(tid);
-            return Ok(None);
-        }
-        let until = l.timers.peek().map(|Reverse((w, _))| *w);
-        Ok(Some(Action::Select { until }))
+        l.ntodo = l.ready.len();
+        Ok(None)
     }
 
     /// Resumes `task` on its loop's thread until its next suspension.
@@ -414,4 +453,11 @@ impl Runtime {
             l.default_executor = executor;
         }
     }
+}
+
+/// A `select()` timeout as `epoll_wait` gets it: rounded up to whole milliseconds, so that
+/// the loop waits *at least* until its timer (`EpollSelector.select` in Lib/selectors.py).
+fn ceil_ms(ns: crate::core::clock::Nanos) -> crate::core::clock::Nanos {
+    const MS: u64 = 1_000_000;
+    ns.div_ceil(MS) * MS
 }

@@ -10,11 +10,35 @@ use crate::core::clock::Nanos;
 use crate::python::futures::Future;
 use crate::python::value::Value;
 
+/// A callback in the ready queue (CPython's `Handle`): a task's next step, or a timer that
+/// is due (its callback finishes the future, which then schedules the task awaiting it).
+pub(super) enum Ready {
+    Step(Rc<Future>),
+    Timer(Rc<Future>, Value),
+}
+
+/// Where the loop is in `asyncio.run`'s life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum LoopPhase {
+    /// Running the main task.
+    Running,
+    /// The main task is done: the iteration that runs its done callback is the last one of
+    /// `run_until_complete` (`loop.stop()`).
+    Stopping,
+    /// The tasks still pending have been cancelled; the loop runs until they are done.
+    Cancelling,
+}
+
 /// An asyncio event loop, living in the thread that called `asyncio.run`.
 pub(super) struct EventLoop {
     /// Frames below this depth belong to the code that called `asyncio.run`.
     pub(super) base: usize,
-    pub(super) ready: VecDeque<Rc<Future>>,
+    pub(super) ready: VecDeque<Ready>,
+    /// Callbacks of the ready queue the current iteration still runs (CPython's `ntodo`):
+    /// what they schedule waits for the next iteration.
+    pub(super) ntodo: usize,
+    /// Whether the loop has waited in `select()` for this iteration already.
+    pub(super) selected: bool,
     pub(super) timers: BinaryHeap<Reverse<(Nanos, u64)>>,
     pub(super) timer_futures: HashMap<u64, (Rc<Future>, Value)>,
     pub(super) seq: u64,
@@ -23,5 +47,5 @@ pub(super) struct EventLoop {
     pub(super) tasks: Vec<Rc<Future>>,
     pub(super) default_executor: Option<Value>,
     pub(super) handle: Value,
-    pub(super) cancelling: bool,
+    pub(super) phase: LoopPhase,
 }
