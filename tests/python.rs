@@ -499,3 +499,64 @@ asyncio.run(main())
         ]
     );
 }
+
+/// Daemons end with the program, as in CPython: a daemon thread sleeping past the end never
+/// prints, a daemon blocked on `queue.get()` is no deadlock, a daemonic process is
+/// terminated; threads and processes that are not daemons are waited for even when nobody
+/// joins them, and executors and pools nobody shut down are stopped at exit.
+#[test]
+fn daemons_end_with_the_program_and_the_rest_are_waited_for() {
+    let src = r#"
+import threading, time, queue, multiprocessing as mp
+from concurrent.futures import ThreadPoolExecutor
+
+q = queue.Queue()
+
+def worker():
+    while True:
+        print("got", q.get())
+
+def ticker():
+    time.sleep(10)
+    print("tick at 10 s")
+
+def late():
+    time.sleep(2)
+    print("late thread done")
+
+def forever():
+    while True:
+        time.sleep(1)
+
+if __name__ == "__main__":
+    threading.Thread(target=worker, daemon=True).start()
+    t = threading.Thread(target=ticker)
+    t.daemon = True
+    t.start()
+    threading.Thread(target=late).start()
+    mp.Process(target=forever, daemon=True).start()
+    ex = ThreadPoolExecutor(2)
+    print(ex.submit(pow, 2, 10).result(), mp.Pool(2).map(abs, [-1, -2]))
+    q.put(1)
+    try:
+        t.daemon = False
+    except RuntimeError as e:
+        print(e)
+    time.sleep(0.5)
+    print("main done", t.daemon, threading.active_count())
+"#;
+    let trace = run(src, "test.py", profile(4)).unwrap_or_else(|e| panic!("{e}"));
+    let texts: Vec<&str> = trace.prints.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "1024 [1, 2]",
+            "cannot set daemon status of active thread",
+            "got 1",
+            "main done True 5",
+            "late thread done"
+        ]
+    );
+    // The program ends when its last non-daemon thread does, at 2 s, not at the daemon's 10.
+    assert!((trace.makespan_s - 2.0).abs() < 0.01, "{}", trace.makespan_s);
+}

@@ -111,6 +111,12 @@ pub trait Interpreter {
     /// Threads woken since the last call (their waits are over: ask them again).
     fn take_wakes(&mut self) -> Vec<usize>;
     fn take_task_events(&mut self) -> Vec<TaskEvent>;
+    /// Threads that ended abruptly since the last call (daemon threads when their process
+    /// ends, the threads of a terminated process): stop them wherever they are; they are
+    /// not asked again.
+    fn take_killed(&mut self) -> Vec<usize> {
+        Vec::new()
+    }
     /// What thread `thread` waits for, asked right after its action was a [`Action::Sleep`]
     /// or an [`Action::Block`]. `None` when the interpreter does not say.
     fn waiting(&self, thread: usize) -> Option<WaitingFor> {

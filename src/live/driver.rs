@@ -271,6 +271,10 @@ impl<I: Interpreter> Driver<I> {
     /// Thread `id` was in `expected`: its next action is due.
     fn resume(&mut self, id: usize, expected: &[Phase], what: &str) -> Result<(), LiveError> {
         let chef = self.chef_mut(id)?;
+        if chef.phase == Phase::Done {
+            // It ended while the executor worked for it (a daemon thread whose process ended).
+            return Ok(());
+        }
         if !expected.contains(&chef.phase) {
             return Err(LiveError::Protocol(format!(
                 "{what} for thread {id}, which is {:?}",
@@ -368,6 +372,11 @@ impl<I: Interpreter> Driver<I> {
         let action = self.interpreter.next(id, now);
         let wakes = self.interpreter.take_wakes();
         let events = self.interpreter.take_task_events();
+        for killed in self.interpreter.take_killed() {
+            // Ended where it was (a daemon thread at its process's end): what the executor
+            // still does for it is no longer waited for.
+            self.end_chef(killed);
+        }
         let chefs = &self.chefs;
         let loop_thread = |t: usize| {
             let c = chefs.get(t)?.as_ref()?;

@@ -16,6 +16,9 @@ impl Simulator<'_> {
         let wakes = self.interpreter.take_wakes();
         let events = self.interpreter.take_task_events();
         self.apply_task_events(events);
+        for killed in self.interpreter.take_killed() {
+            self.kill_interpreted(killed);
+        }
         let Some(action) = action else {
             return Err(SimError::ProgramFailed);
         };
@@ -87,6 +90,21 @@ impl Simulator<'_> {
             self.wake_all(wakes);
             self.finish(t);
         }
+    }
+
+    /// The interpreter says thread `id` has ended where it was (a daemon whose process
+    /// ended): it leaves its core, the GIL and the GIL's queue, and its lane ends now.
+    pub(super) fn kill_interpreted(&mut self, id: usize) {
+        let Some(Some(t)) = self.interpreted.get(id).copied() else {
+            return;
+        };
+        if matches!(self.threads[t].phase, Phase::Done) {
+            return;
+        }
+        self.leave_core(t);
+        let process = self.threads[t].process;
+        self.processes[process].gil.withdraw(t);
+        self.finish(t);
     }
 
     pub(super) fn wake_all(&mut self, wakes: Vec<usize>) {

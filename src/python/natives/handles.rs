@@ -23,6 +23,8 @@ const HANDLE_METHODS: &[(&str, NativeFn)] = &[
     ("start", handle_start),
     ("join", handle_join),
     ("is_alive", handle_is_alive),
+    ("terminate", handle_terminate),
+    ("kill", handle_terminate),
     ("isDaemon", handle_get),
     ("getName", handle_get),
     ("setDaemon", handle_set),
@@ -233,6 +235,7 @@ fn handle_start(rt: &mut Runtime, a: Args) -> Outcome {
         started: RefCell::new(None),
     });
     let tid = rt.new_thread(process, name, h.is_process, Some(handle.clone()));
+    handle.thread.set(Some(tid));
     let id = if h.is_process {
         rt.pid(process)
     } else {
@@ -293,4 +296,31 @@ fn handle_is_alive(rt: &mut Runtime, a: Args) -> Outcome {
         .and_then(|o| o.downcast::<Handle>().and_then(|h| h.thread.get()))
         .is_some_and(|tid| !rt.thread_done(tid));
     Outcome::Value(Value::Bool(alive))
+}
+
+/// `Process.terminate()` (and `kill()`): the process ends now, with exit code -15.
+fn handle_terminate(rt: &mut Runtime, a: Args) -> Outcome {
+    let Some(obj) = this_handle(&a) else {
+        return err(ExcKind::TypeError, "terminate() needs a process");
+    };
+    let Some(h) = obj.downcast::<Handle>().filter(|h| h.is_process) else {
+        return err(
+            ExcKind::AttributeError,
+            "'Thread' object has no attribute 'terminate'",
+        );
+    };
+    if let Some(tid) = h.thread.get() {
+        rt.terminate_process(tid);
+    }
+    Outcome::Value(Value::None)
+}
+
+/// Handles as values, for the prelude.
+pub(super) fn handle_list(handles: Vec<Rc<Handle>>) -> Value {
+    Value::list(
+        handles
+            .into_iter()
+            .map(|h| Value::Object(h as Rc<dyn Object>))
+            .collect(),
+    )
 }

@@ -3,7 +3,7 @@
 //! `Pool` is the prelude's.
 
 use super::build::{namespace, native};
-use super::handles::make_handle;
+use super::handles::{handle_list, make_handle};
 use super::queue::process_queue;
 use crate::python::runtime::{Args, Outcome, Runtime};
 use crate::python::value::Value;
@@ -25,9 +25,17 @@ pub(super) fn install(rt: &mut Runtime) {
                 "current_process",
                 native("current_process", current_process),
             ),
+            (
+                "active_children",
+                native("active_children", active_children),
+            ),
         ],
     );
     rt.add_module("multiprocessing", mp);
+    rt.add_builtin(
+        "_child_processes",
+        native("_child_processes", active_children),
+    );
 }
 
 fn process_ctor(rt: &mut Runtime, a: Args) -> Outcome {
@@ -57,4 +65,9 @@ fn cpu_count(rt: &mut Runtime, _: Args) -> Outcome {
 
 fn next_process_number(rt: &mut Runtime, _: Args) -> Outcome {
     Outcome::Value(Value::Int(rt.next_process_number() as i64))
+}
+
+/// `multiprocessing.active_children()`: the child processes still running.
+fn active_children(rt: &mut Runtime, a: Args) -> Outcome {
+    Outcome::Value(handle_list(rt.child_processes(a.thread)))
 }

@@ -3,7 +3,7 @@
 //! `current_thread` and `main_thread`.
 
 use super::build::{bound, err, namespace, native};
-use super::handles::make_handle;
+use super::handles::{handle_list, make_handle};
 use crate::core::interpreter::By;
 use crate::core::trace::WaitOn;
 use crate::python::ops;
@@ -21,9 +21,16 @@ pub(super) fn install(rt: &mut Runtime) {
             ("RLock", native("RLock", lock_ctor)),
             ("current_thread", native("current_thread", current_thread)),
             ("main_thread", native("main_thread", main_thread)),
+            ("get_ident", native("get_ident", get_ident)),
+            ("enumerate", native("enumerate", enumerate_threads)),
+            ("active_count", native("active_count", enumerate_threads)),
+            ("get_native_id", native("get_native_id", get_ident)),
+            ("_register_atexit", native("_register_atexit", register_atexit)),
         ],
     );
     rt.add_module("threading", threading);
+    rt.add_builtin("_threads_to_join", native("_threads_to_join", threads_to_join));
+    rt.add_builtin("_take_atexit", native("_take_atexit", take_atexit));
     rt.add_attributes(lock_attributes);
 }
 
@@ -51,6 +58,40 @@ fn current_thread(rt: &mut Runtime, a: Args) -> Outcome {
 
 fn main_thread(rt: &mut Runtime, a: Args) -> Outcome {
     Outcome::Value(Value::Object(rt.main_thread_of(a.thread)))
+}
+
+fn get_ident(rt: &mut Runtime, a: Args) -> Outcome {
+    let ident = rt.thread_handle(a.thread).pid.get();
+    Outcome::Value(ident.map_or(Value::None, Value::Int))
+}
+
+/// `threading._register_atexit(fn)`: `fn()` runs when the main thread is done, before the
+/// threads are joined (how the executors stop their workers at exit).
+fn register_atexit(rt: &mut Runtime, a: Args) -> Outcome {
+    match a.args.first() {
+        Some(f) => {
+            rt.register_at_exit(a.thread, f.clone());
+            Outcome::Value(Value::None)
+        }
+        None => err(ExcKind::TypeError, "_register_atexit() needs a function"),
+    }
+}
+
+/// `threading.enumerate()` and `threading.active_count()`.
+fn enumerate_threads(rt: &mut Runtime, a: Args) -> Outcome {
+    let alive = rt.alive_threads(a.thread);
+    match a.name {
+        "active_count" => Outcome::Value(Value::Int(alive.len() as i64)),
+        _ => Outcome::Value(handle_list(alive)),
+    }
+}
+
+fn threads_to_join(rt: &mut Runtime, a: Args) -> Outcome {
+    Outcome::Value(handle_list(rt.threads_to_join(a.thread)))
+}
+
+fn take_atexit(rt: &mut Runtime, a: Args) -> Outcome {
+    Outcome::Value(Value::list(rt.take_at_exit(a.thread)))
 }
 
 fn lock_ctor(_: &mut Runtime, _: Args) -> Outcome {

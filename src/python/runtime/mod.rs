@@ -8,6 +8,7 @@
 //!   the simulator drives);
 //! - `vm`: the bytecode interpreter that runs a thread's frames;
 //! - `threads`: a thread's life from creation to its end;
+//! - `shutdown`: a process's end (joining its threads and children, daemons ending with it);
 //! - `event_loop` (with its data in `loop_state`): asyncio's loop and its tasks;
 //! - `completion`: finishing futures and waking who waits for them;
 //! - `waits`: what each waiting thread and task waits for, for the trace;
@@ -28,6 +29,7 @@ mod native;
 mod prelude;
 mod scheduling;
 mod setup;
+mod shutdown;
 mod state;
 mod threads;
 mod vm;

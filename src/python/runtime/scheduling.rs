@@ -142,6 +142,9 @@ impl Interpreter for Runtime {
     fn take_task_events(&mut self) -> Vec<TaskEvent> {
         Runtime::take_task_events(self)
     }
+    fn take_killed(&mut self) -> Vec<usize> {
+        Runtime::take_killed(self)
+    }
     fn waiting(&self, thread: usize) -> Option<WaitingFor> {
         Runtime::waiting(self, thread)
     }

@@ -57,6 +57,7 @@ impl Runtime {
             executor_counter: 0,
             fatal: None,
             program: Rc::from(name),
+            killed: Vec::new(),
         };
         install(&mut rt);
         rt.run_prelude(prelude)?;
@@ -70,6 +71,7 @@ impl Runtime {
             thread_counter: Cell::new(0),
             name: "MainProcess".into(),
             parent: None,
+            at_exit: Vec::new(),
         });
         let env = Env::new(code.locals.len(), None);
         let frame = Frame::new(code, env, globals, Caller::Base);
@@ -88,6 +90,7 @@ impl Runtime {
             thread_counter: Cell::new(0),
             name: "prelude".into(),
             parent: None,
+            at_exit: Vec::new(),
         });
         let tid = self.new_thread(0, "prelude".into(), false, None);
         self.threads[tid].frames.push(frame);

@@ -86,6 +86,8 @@ pub(super) struct PyThread {
     pub(super) start: Option<StartCall>,
     /// The line shown while this thread's task is not running Python.
     pub(super) last_line: Option<u32>,
+    /// A process's main thread that has begun its shutdown (see `threads.rs`).
+    pub(super) exiting: bool,
 }
 
 /// One process's interpreter state.
@@ -97,6 +99,9 @@ pub(super) struct ProcessState {
     pub(super) name: String,
     /// The process that started this one (`None` for the first).
     pub(super) parent: Option<usize>,
+    /// What runs when the process's main thread is done, before its threads are joined
+    /// (`threading._register_atexit`: the executors shut down their workers), last first.
+    pub(super) at_exit: Vec<Value>,
 }
 
 /// Everything a running program can see, and the bookkeeping of its run. Its fields are the
@@ -128,6 +133,9 @@ pub struct Runtime {
     pub(super) fatal: Option<PyError>,
     /// The program's file name as it was given (`sys.argv[0]`).
     pub(super) program: Rc<str>,
+    /// Threads that ended abruptly (daemons at their process's end, a terminated process),
+    /// for the simulator to stop wherever they are.
+    pub(super) killed: Vec<ThreadId>,
 }
 
 impl Runtime {
@@ -258,6 +266,7 @@ impl Runtime {
             thread_counter: Cell::new(0),
             name,
             parent,
+            at_exit: Vec::new(),
         });
         self.processes.len() - 1
     }

@@ -58,6 +58,7 @@ impl Runtime {
             done: false,
             start: None,
             last_line: None,
+            exiting: false,
         });
         tid
     }
@@ -161,9 +162,13 @@ impl Runtime {
             self.threads[tid].handle.exitcode.set(Some(0));
         }
         self.raise_line = None;
+        if self.begin_shutdown(tid) {
+            return Ok(());
+        }
         let t = &mut self.threads[tid];
         t.done = true;
         t.frames.clear();
+        self.end_process(tid);
         Ok(())
     }
 

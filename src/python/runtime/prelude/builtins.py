@@ -124,3 +124,31 @@ def _run_target(f, args, kwargs):
     return f(*args, **kwargs)
 
 
+def _shutdown(threads_first):
+    # A process's end (see runtime/shutdown.rs). The main process: Lib/threading.py
+    # _shutdown (the functions registered with _register_atexit, last first, then every
+    # thread that is not a daemon joined, until none is left), then multiprocessing's
+    # _exit_function (daemonic children terminated, the others joined). A child process
+    # (multiprocessing's _bootstrap) does its children first.
+    if not threads_first:
+        _end_children()
+    for f in _take_atexit():
+        f()
+    while True:
+        threads = _threads_to_join()
+        if not threads:
+            break
+        for t in threads:
+            t.join()
+    if threads_first:
+        _end_children()
+
+
+def _end_children():
+    for p in _child_processes():
+        if p.daemon:
+            p.terminate()
+    for p in _child_processes():
+        p.join()
+
+

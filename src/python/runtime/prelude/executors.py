@@ -86,6 +86,8 @@ def futures__ThreadPoolExecutor(max_workers=None, thread_name_prefix=""):
             for t in threads:
                 t.join()
 
+    # thread.py's _python_exit: at exit, the workers are told to stop and joined.
+    _threading._register_atexit(lambda: shutdown(True))
     return _executor(ex, submit, shutdown)
 
 
@@ -179,6 +181,8 @@ def futures__ProcessPoolExecutor(max_workers=None):
         if wait:
             state["manager"].join()
 
+    # process.py's _python_exit: at exit, the workers and the manager thread are stopped.
+    _threading._register_atexit(lambda: shutdown(True))
     return _executor(ex, submit, shutdown)
 
 
@@ -211,6 +215,7 @@ def mp__Pool(processes=None):
     for k in range(processes):
         name = "ForkPoolWorker-" + str(_next_process_number())
         w = _mp.Process(target=_pool_worker, args=(tasks, results), name=name)
+        w.daemon = True
         w.start()
         workers.append(w)
 
