@@ -558,5 +558,9 @@ if __name__ == "__main__":
         ]
     );
     // The program ends when its last non-daemon thread does, at 2 s, not at the daemon's 10.
-    assert!((trace.makespan_s - 2.0).abs() < 0.01, "{}", trace.makespan_s);
+    assert!(
+        (trace.makespan_s - 2.0).abs() < 0.01,
+        "{}",
+        trace.makespan_s
+    );
 }

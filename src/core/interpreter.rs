@@ -42,10 +42,12 @@ pub enum Action {
         child: usize,
         name: String,
     },
-    /// Wait (without the GIL) until the interpreter wakes this thread.
+    /// Wait (without the GIL) until the interpreter wakes this thread, or until `until`
+    /// when the wait has a timeout (`lock.acquire(timeout=1)`): then ask the thread again.
     Block {
         label: String,
         line: Option<u32>,
+        until: Option<Nanos>,
     },
     /// An event loop with nothing ready: wait until `until` or a wake-up.
     Select {

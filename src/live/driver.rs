@@ -446,9 +446,15 @@ impl<I: Interpreter> Driver<I> {
                 self.start_thread(id, child, name, kind)
             }
             Action::StartProcess { child, name } => self.start_process(id, child, name),
-            Action::Block { label, line } => {
+            Action::Block { label, line, until } => {
                 self.rec.line(lane, now, line);
-                self.set(id, Phase::Blocked, State::Blocked, &label);
+                // A wait with a timeout is asked again at its end, as a loop's timer is.
+                let phase = match until {
+                    Some(t) if t <= now => Phase::Ready,
+                    Some(t) => Phase::Select(Some(t)),
+                    None => Phase::Blocked,
+                };
+                self.set(id, phase, State::Blocked, &label);
                 return Ok(None);
             }
             Action::Select { until } => {

@@ -5,7 +5,7 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use super::value::{Object, Value};
@@ -39,6 +39,8 @@ pub struct Handle {
     /// For the handle a program made: the started thread's own handle (what
     /// `current_thread()` gives inside it), which learns its exit code.
     pub started: RefCell<Option<Rc<Handle>>>,
+    /// Attributes a program (or the prelude's `Timer`) set on it, as on any Python object.
+    pub attrs: RefCell<HashMap<Rc<str>, Value>>,
 }
 
 impl Object for Handle {
@@ -62,19 +64,30 @@ impl Object for Handle {
     }
 }
 
-/// `threading.Lock()`: a thread that finds it taken blocks (releasing the GIL) until the
-/// holder releases it, and then gets it directly.
+/// `threading.Lock()` or `threading.RLock()`: a thread that finds it taken blocks (releasing
+/// the GIL) until the holder releases it, and then gets it directly. An RLock may be taken
+/// again by its holder; it is free once released as many times.
 #[derive(Default)]
 pub struct Lock {
     pub locked: Cell<bool>,
     /// The thread that holds it, so a waiter can be shown waiting for that thread.
     pub holder: Cell<Option<ThreadId>>,
     pub waiters: RefCell<VecDeque<ThreadId>>,
+    pub reentrant: bool,
+    /// How many times an RLock's holder has taken it.
+    pub count: Cell<u32>,
+    /// Waiters of an RLock that will hold it this many times once they get it
+    /// (`Condition.wait` giving the lock back to its holder, `_acquire_restore`).
+    pub restore: RefCell<Vec<(ThreadId, u32)>>,
 }
 
 impl Object for Lock {
     fn type_name(&self) -> &str {
-        "lock"
+        if self.reentrant {
+            "RLock"
+        } else {
+            "lock"
+        }
     }
     fn repr(&self) -> String {
         let state = if self.locked.get() {
@@ -82,6 +95,13 @@ impl Object for Lock {
         } else {
             "unlocked"
         };
+        if self.reentrant {
+            return format!(
+                "<{state} _thread.RLock object owner={} count={}>",
+                self.holder.get().map_or(0, |t| t as i64),
+                self.count.get()
+            );
+        }
         format!("<{state} _thread.lock object>")
     }
     fn as_any(&self) -> &dyn Any {
@@ -103,6 +123,21 @@ pub struct Channel {
 impl Object for Channel {
     fn type_name(&self) -> &str {
         "Queue"
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `threading.local()`: attributes of its own for each thread.
+#[derive(Default)]
+pub struct Local {
+    pub per_thread: RefCell<HashMap<ThreadId, HashMap<Rc<str>, Value>>>,
+}
+
+impl Object for Local {
+    fn type_name(&self) -> &str {
+        "_thread._local"
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -60,10 +60,10 @@ impl Simulator<'_> {
             interpreter::Action::StartProcess { child, name } => {
                 self.start_interpreted(t, child, name, LaneKind::Process)
             }
-            interpreter::Action::Block { label, line } => {
+            interpreter::Action::Block { label, line, until } => {
                 self.rec.line(lane, now, line);
                 let wait = self.interpreter.waiting(id).map(|w| self.trace_wait(w));
-                self.wait(t, WaitKind::Interpreter, &label, wait);
+                self.wait(t, WaitKind::Interpreter { until }, &label, wait);
             }
             interpreter::Action::Select { until } => {
                 let wait = select_wait(until);
@@ -120,7 +120,7 @@ impl Simulator<'_> {
         };
         if matches!(
             self.threads[t].phase,
-            Phase::Wait(WaitKind::Interpreter) | Phase::Wait(WaitKind::Select { .. })
+            Phase::Wait(WaitKind::Interpreter { .. }) | Phase::Wait(WaitKind::Select { .. })
         ) {
             self.want_gil(t);
         }

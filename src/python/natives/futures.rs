@@ -5,11 +5,12 @@
 use std::rc::Rc;
 
 use super::build::{bound, err, namespace, native};
+use super::handles::timeout_arg;
 use crate::core::interpreter::By;
 use crate::core::trace::WaitOn;
 use crate::python::futures::{FutState, Future, FutureObj, Waker};
 use crate::python::ops;
-use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Runtime};
+use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Runtime, Timed};
 use crate::python::value::{ExcKind, Exception, Value};
 
 /// Makes `concurrent.futures` importable, with the prelude's helpers for executors.
@@ -82,7 +83,7 @@ fn cfuture(rt: &mut Runtime, _: Args) -> Outcome {
     Outcome::Value(future_value(rt.new_future(None, "result()")))
 }
 
-fn future_result(_: &mut Runtime, a: Args) -> Outcome {
+fn future_result(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(f) = this_future(&a) else {
         return err(ExcKind::TypeError, "not a future");
     };
@@ -95,6 +96,19 @@ fn future_result(_: &mut Runtime, a: Args) -> Outcome {
             err(ExcKind::InvalidStateError, "Result is not set.")
         }
         FutState::Pending => {
+            match timeout_arg(a.get(0, "timeout")) {
+                Ok(Some(secs)) => {
+                    let timeout = Exception::new(ExcKind::TimeoutError, "");
+                    rt.block_for(
+                        a.thread,
+                        secs,
+                        Err(timeout),
+                        Timed::Futures(vec![f.clone()]),
+                    );
+                }
+                Ok(None) => {}
+                Err(e) => return Outcome::Raise(e),
+            }
             f.waiters.borrow_mut().push(Waker::Thread(a.thread));
             let mut wait = waiting_for(WaitOn::Future, "Future.result()");
             wait.by = f.runner.get().map(By::Thread);
@@ -161,7 +175,8 @@ fn future_name(_: &mut Runtime, a: Args) -> Outcome {
     Outcome::Value(Value::str(&name))
 }
 
-fn wait_any(_: &mut Runtime, a: Args) -> Outcome {
+/// `_wait_any(fs, timeout=None)`: blocks until one of `fs` is done or the time is up.
+fn wait_any(rt: &mut Runtime, a: Args) -> Outcome {
     let fs = match a.args.first().map(futures_of) {
         Some(Ok(fs)) => fs,
         Some(Err(e)) => return Outcome::Raise(e),
@@ -169,6 +184,11 @@ fn wait_any(_: &mut Runtime, a: Args) -> Outcome {
     };
     if fs.is_empty() || fs.iter().any(|f| f.is_done()) {
         return Outcome::Value(Value::None);
+    }
+    match timeout_arg(a.get(1, "timeout")) {
+        Ok(Some(secs)) => rt.block_for(a.thread, secs, Ok(Value::None), Timed::Futures(fs.clone())),
+        Ok(None) => {}
+        Err(e) => return Outcome::Raise(e),
     }
     for f in &fs {
         f.waiters.borrow_mut().push(Waker::ThreadNone(a.thread));

@@ -4,6 +4,7 @@
 //! the parent's memory.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::build::{bound, err};
@@ -13,7 +14,7 @@ use crate::python::copy::Copier;
 use crate::python::objects::Function;
 use crate::python::ops;
 use crate::python::runtime::{
-    thread_ident, waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall,
+    thread_ident, waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall, Timed,
 };
 use crate::python::sync::{Handle, Life, ThreadId};
 use crate::python::value::{ExcKind, Exception, Object, Value};
@@ -34,6 +35,9 @@ const HANDLE_METHODS: &[(&str, NativeFn)] = &[
 /// The attributes of a thread or process handle (see [`Runtime::add_attributes`]).
 pub(super) fn attributes(obj: &Value, name: &str) -> Option<Value> {
     let h = obj.downcast::<Handle>()?;
+    if let Some(v) = h.attrs.borrow().get(name) {
+        return Some(v.clone());
+    }
     match name {
         "name" => Some(Value::str(&h.name.borrow())),
         "pid" | "ident" | "native_id" => Some(h.pid.get().map_or(Value::None, Value::Int)),
@@ -50,13 +54,20 @@ pub(super) fn attributes(obj: &Value, name: &str) -> Option<Value> {
 }
 
 /// `t.daemon = True` (before `start()`, as CPython insists) and `t.name = "..."`.
-pub(super) fn set_attribute(obj: &Value, name: &str, value: &Value) -> Option<Result<(), Exception>> {
+pub(super) fn set_attribute(
+    obj: &Value,
+    name: &str,
+    value: &Value,
+) -> Option<Result<(), Exception>> {
     let h = obj.downcast::<Handle>()?;
     Some(match name {
         "daemon" if h.life.get() != Life::Created => {
             let what = if h.is_process { "process" } else { "thread" };
             match h.is_process {
-                true => Err(Exception::new(ExcKind::AssertionError, "process has already started")),
+                true => Err(Exception::new(
+                    ExcKind::AssertionError,
+                    "process has already started",
+                )),
                 false => Err(Exception::new(
                     ExcKind::RuntimeError,
                     format!("cannot set daemon status of active {what}"),
@@ -71,12 +82,28 @@ pub(super) fn set_attribute(obj: &Value, name: &str, value: &Value) -> Option<Re
             *h.name.borrow_mut() = ops::to_str(value);
             Ok(())
         }
-        _ => return None,
+        "pid" | "ident" | "native_id" | "exitcode" => {
+            return Some(Err(Exception::new(
+                ExcKind::AttributeError,
+                format!(
+                    "property '{name}' of '{}' object has no setter",
+                    h.type_name()
+                ),
+            )))
+        }
+        _ => {
+            h.attrs.borrow_mut().insert(Rc::from(name), value.clone());
+            Ok(())
+        }
     })
 }
 
 fn handle_get(_: &mut Runtime, a: Args) -> Outcome {
-    let attr = if a.name == "isDaemon" { "daemon" } else { "name" };
+    let attr = if a.name == "isDaemon" {
+        "daemon"
+    } else {
+        "name"
+    };
     match a.this.as_ref().and_then(|h| attributes(h, attr)) {
         Some(v) => Outcome::Value(v),
         None => err(ExcKind::TypeError, "not a thread"),
@@ -84,7 +111,11 @@ fn handle_get(_: &mut Runtime, a: Args) -> Outcome {
 }
 
 fn handle_set(_: &mut Runtime, a: Args) -> Outcome {
-    let attr = if a.name == "setDaemon" { "daemon" } else { "name" };
+    let attr = if a.name == "setDaemon" {
+        "daemon"
+    } else {
+        "name"
+    };
     let value = a.args.first().cloned().unwrap_or(Value::None);
     match a.this.as_ref().and_then(|h| set_attribute(h, attr, &value)) {
         Some(Ok(())) => Outcome::Value(Value::None),
@@ -164,6 +195,7 @@ pub(super) fn make_handle(rt: &mut Runtime, a: Args, is_process: bool) -> Outcom
         pid: Cell::new(None),
         daemon: Cell::new(daemon),
         started: RefCell::new(None),
+        attrs: RefCell::new(HashMap::new()),
     }))
 }
 
@@ -233,6 +265,7 @@ fn handle_start(rt: &mut Runtime, a: Args) -> Outcome {
         pid: Cell::new(None),
         daemon: Cell::new(h.daemon.get()),
         started: RefCell::new(None),
+        attrs: RefCell::new(HashMap::new()),
     });
     let tid = rt.new_thread(process, name, h.is_process, Some(handle.clone()));
     handle.thread.set(Some(tid));
@@ -276,6 +309,11 @@ fn handle_join(rt: &mut Runtime, a: Args) -> Outcome {
         h.life.set(Life::Done);
         h.exitcode.set(inner.exitcode.get());
         return Outcome::Value(Value::None);
+    }
+    match timeout_arg(a.get(0, "timeout")) {
+        Ok(Some(secs)) => rt.block_for(a.thread, secs, Ok(Value::None), Timed::Join(inner.clone())),
+        Ok(None) => {}
+        Err(e) => return Outcome::Raise(e),
     }
     inner.joiners.borrow_mut().push(a.thread);
     let on = if h.is_process {
@@ -323,4 +361,24 @@ pub(super) fn handle_list(handles: Vec<Rc<Handle>>) -> Value {
             .map(|h| Value::Object(h as Rc<dyn Object>))
             .collect(),
     )
+}
+
+/// A `timeout` argument: `None` (wait without end) or a number of seconds, not negative.
+pub(super) fn timeout_arg(v: Option<&Value>) -> Result<Option<f64>, Exception> {
+    let secs = match v {
+        None | Some(Value::None) => return Ok(None),
+        Some(Value::Int(i)) => *i as f64,
+        Some(Value::Bool(b)) => *b as i64 as f64,
+        Some(Value::Float(f)) if !f.is_nan() => *f,
+        Some(other) => {
+            return Err(Exception::new(
+                ExcKind::TypeError,
+                format!(
+                    "'{}' object cannot be interpreted as a timeout",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    Ok(Some(secs.max(0.0)))
 }

@@ -15,6 +15,7 @@ mod calendar;
 mod futures;
 mod handles;
 mod itertools;
+mod locks;
 mod logging;
 mod math;
 mod multiprocessing;

@@ -47,7 +47,11 @@ fn current_process(rt: &mut Runtime, a: Args) -> Outcome {
     let name = rt.process_name(a.thread);
     let pid = Value::Int(rt.pid(p));
     let daemon = p > 0 && rt.main_thread_of(a.thread).daemon.get();
-    let kind = if p == 0 { "_MainProcess" } else { "ForkProcess" };
+    let kind = if p == 0 {
+        "_MainProcess"
+    } else {
+        "ForkProcess"
+    };
     Outcome::Value(namespace(
         kind,
         vec![

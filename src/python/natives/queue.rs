@@ -6,11 +6,12 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use super::build::{bound, err, namespace, native};
+use super::handles::timeout_arg;
 use crate::core::clock::from_secs;
 use crate::core::trace::WaitOn;
 use crate::python::copy::{pickled_size, Copier};
 use crate::python::ops;
-use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime};
+use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime, Timed};
 use crate::python::sync::Channel;
 use crate::python::value::{ExcKind, Exception, Value};
 
@@ -21,7 +22,6 @@ pub(super) fn install(rt: &mut Runtime) {
     let queue = namespace(
         "module",
         vec![
-            ("Queue", native("Queue", thread_queue)),
             ("SimpleQueue", native("SimpleQueue", thread_queue)),
             ("Empty", Value::ExcType(ExcKind::QueueEmpty)),
             ("Full", Value::ExcType(ExcKind::QueueFull)),
@@ -114,7 +114,14 @@ fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
     } else {
         (item, 0)
     };
-    let getter = ch.getters.borrow_mut().pop_front();
+    // A getter that ended meanwhile (a terminated process's) gets nothing.
+    let getter = loop {
+        let g = ch.getters.borrow_mut().pop_front();
+        match g {
+            Some(g) if rt.thread_done(g) => continue,
+            other => break other,
+        }
+    };
     match getter {
         Some(g) => {
             let delivered = if ch.between_processes {
@@ -196,6 +203,15 @@ fn channel_get(rt: &mut Runtime, a: Args) -> Outcome {
         }
         None if !block => err(ExcKind::QueueEmpty, ""),
         None => {
+            match timeout_arg(a.get(1, "timeout")) {
+                Ok(Some(secs)) => {
+                    let empty = Exception::new(ExcKind::QueueEmpty, "");
+                    let this = a.this.clone().unwrap_or(Value::None);
+                    rt.block_for(a.thread, secs, Err(empty), Timed::Queue(this));
+                }
+                Ok(None) => {}
+                Err(e) => return Outcome::Raise(e),
+            }
             ch.getters.borrow_mut().push_back(a.thread);
             let what = if ch.between_processes {
                 "multiprocessing.Queue.get()"

@@ -45,7 +45,10 @@ pub(super) fn install(rt: &mut Runtime) {
             ("stdout", Value::object(TextStream { stderr: false })),
             ("stderr", Value::object(TextStream { stderr: true })),
             ("platform", Value::str("linux")),
-            ("version", Value::str("3.11.7 (the kitchen's simulated CPython)")),
+            (
+                "version",
+                Value::str("3.11.7 (the kitchen's simulated CPython)"),
+            ),
             ("version_info", version_info),
             ("executable", Value::str("/usr/bin/python3")),
             ("maxsize", Value::Int(i64::MAX)),

@@ -10,6 +10,7 @@ use super::state::Runtime;
 use crate::python::frame::Generator;
 use crate::python::objects::{BoundData, Function, Namespace};
 use crate::python::ops;
+use crate::python::sync::Local;
 use crate::python::value::{ExcKind, Exception, Value};
 
 impl Runtime {
@@ -41,6 +42,11 @@ impl Runtime {
                     name: Rc::from(name),
                 }))
             }
+        }
+        if let Some(l) = obj.downcast::<Local>() {
+            let per_thread = l.per_thread.borrow();
+            let mine = per_thread.get(&self.running).and_then(|a| a.get(name));
+            return mine.cloned().ok_or_else(missing);
         }
         if let Some(ns) = obj.downcast::<Namespace>() {
             return ns.attrs.borrow().get(name).cloned().ok_or_else(|| {
@@ -81,6 +87,12 @@ impl Runtime {
     pub fn set_library_attr(&self, obj: &Value, name: &str, value: Value) -> Result<(), Exception> {
         if let Some(ns) = obj.downcast::<Namespace>() {
             ns.attrs.borrow_mut().insert(Rc::from(name), value);
+            return Ok(());
+        }
+        if let Some(l) = obj.downcast::<Local>() {
+            let mut per_thread = l.per_thread.borrow_mut();
+            let mine = per_thread.entry(self.running).or_default();
+            mine.insert(Rc::from(name), value);
             return Ok(());
         }
         for setter in &self.attr_setters {

@@ -9,6 +9,7 @@
 //! - `vm`: the bytecode interpreter that runs a thread's frames;
 //! - `threads`: a thread's life from creation to its end;
 //! - `shutdown`: a process's end (joining its threads and children, daemons ending with it);
+//! - `timeouts`: waits with a timeout (`acquire(timeout=)`, `join(t)`, `get(timeout=)`);
 //! - `event_loop` (with its data in `loop_state`): asyncio's loop and its tasks;
 //! - `completion`: finishing futures and waking who waits for them;
 //! - `waits`: what each waiting thread and task waits for, for the trace;
@@ -32,11 +33,12 @@ mod setup;
 mod shutdown;
 mod state;
 mod threads;
+mod timeouts;
 mod vm;
 mod waits;
 
 pub use crate::python::sync::ThreadId;
 pub use native::{Args, Native, NativeFn, Outcome};
-pub use state::{AttrLookup, AttrSetter, Request, Runtime, StartCall, OP_BUDGET};
+pub use state::{AttrLookup, AttrSetter, Request, Runtime, StartCall, Timed, OP_BUDGET};
 pub use threads::thread_ident;
 pub use waits::waiting_for;

@@ -13,6 +13,8 @@ pub(super) const PRELUDE: &str = concat!(
     include_str!("prelude/asyncio.py"),
     include_str!("prelude/itertools.py"),
     include_str!("prelude/logging.py"),
+    include_str!("prelude/threading.py"),
+    include_str!("prelude/queue.py"),
 );
 
 impl Runtime {

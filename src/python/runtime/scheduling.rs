@@ -27,6 +27,7 @@ impl Runtime {
     /// The next thing thread `tid` does, at simulated time `now`.
     pub fn next(&mut self, tid: ThreadId, now: Nanos) -> Result<Action, PyError> {
         self.now = now;
+        self.running = tid;
         loop {
             let line = self.current_line(tid);
             if line.is_some() {
@@ -73,10 +74,15 @@ impl Runtime {
                     },
                 });
             }
+            if self.time_out(tid) {
+                continue;
+            }
+            let t = &mut self.threads[tid];
             if let Some(label) = &t.blocked {
                 return Ok(Action::Block {
                     label: label.clone(),
                     line,
+                    until: self.deadline_of(tid),
                 });
             }
             if t.done {

@@ -58,6 +58,7 @@ impl Runtime {
             fatal: None,
             program: Rc::from(name),
             killed: Vec::new(),
+            running: 0,
         };
         install(&mut rt);
         rt.run_prelude(prelude)?;

@@ -136,6 +136,7 @@ impl Runtime {
         th.pending.clear();
         th.blocked = None;
         th.waiting = None;
+        th.deadline = None;
         th.resume = None;
         th.start = None;
         th.event_loop = None;

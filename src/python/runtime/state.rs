@@ -14,6 +14,7 @@ use crate::core::profile::CheckedProfile;
 use crate::core::trace::WaitOn;
 use crate::python::error::PyError;
 use crate::python::frame::{Frame, Globals};
+use crate::python::futures::Future;
 use crate::python::random::Random;
 use crate::python::sync::{Handle, ThreadId};
 use crate::python::value::{Exception, Value};
@@ -63,6 +64,21 @@ pub type AttrLookup = fn(obj: &Value, name: &str) -> Option<Value>;
 /// when `obj` is not its kind of object or the attribute is not one it lets be set.
 pub type AttrSetter = fn(obj: &Value, name: &str, value: &Value) -> Option<Result<(), Exception>>;
 
+/// The waiters a thread whose wait timed out leaves (see `timeouts.rs`).
+pub enum Timed {
+    Lock(Value),
+    Join(Rc<Handle>),
+    Queue(Value),
+    Futures(Vec<Rc<Future>>),
+}
+
+/// When a blocked thread's wait ends if nobody wakes it, and how.
+pub struct Deadline {
+    pub at: Nanos,
+    pub result: Result<Value, Exception>,
+    pub leaves: Timed,
+}
+
 /// One interpreter thread: a process's main thread, a `Thread`, or the thread a `Process`
 /// runs in.
 pub(super) struct PyThread {
@@ -86,8 +102,10 @@ pub(super) struct PyThread {
     pub(super) start: Option<StartCall>,
     /// The line shown while this thread's task is not running Python.
     pub(super) last_line: Option<u32>,
-    /// A process's main thread that has begun its shutdown (see `threads.rs`).
+    /// A process's main thread that has begun its shutdown (see `shutdown.rs`).
     pub(super) exiting: bool,
+    /// When a blocked thread's wait times out (see `timeouts.rs`).
+    pub(super) deadline: Option<Deadline>,
 }
 
 /// One process's interpreter state.
@@ -136,6 +154,9 @@ pub struct Runtime {
     /// Threads that ended abruptly (daemons at their process's end, a terminated process),
     /// for the simulator to stop wherever they are.
     pub(super) killed: Vec<ThreadId>,
+    /// The thread the runtime is running now (whose `threading.local()` attributes an
+    /// attribute lookup sees).
+    pub(super) running: ThreadId,
 }
 
 impl Runtime {

@@ -3,7 +3,7 @@
 //! which is when its `join()`s return.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use super::state::{PyThread, Request, Runtime};
@@ -41,6 +41,7 @@ impl Runtime {
                 pid: Cell::new(Some(thread_ident(tid))),
                 daemon: Cell::new(false),
                 started: RefCell::new(None),
+                attrs: RefCell::new(HashMap::new()),
             })
         });
         self.threads.push(PyThread {
@@ -59,6 +60,7 @@ impl Runtime {
             start: None,
             last_line: None,
             exiting: false,
+            deadline: None,
         });
         tid
     }
@@ -68,6 +70,7 @@ impl Runtime {
         let t = &mut self.threads[tid];
         if t.blocked.take().is_some() {
             t.waiting = None;
+            t.deadline = None;
             t.resume = Some(result);
             self.wakes.push(tid);
         }

@@ -285,7 +285,9 @@ impl Runtime {
             .iter()
             .rev()
             .find(|f| self.is_user_frame(f))
-            .map_or((0, Rc::from("<module>")), |f| (f.line(), f.code.name.clone()));
+            .map_or((0, Rc::from("<module>")), |f| {
+                (f.line(), f.code.name.clone())
+            });
         Value::tuple(vec![
             Value::Str(self.program_name()),
             Value::Int(line as i64),
