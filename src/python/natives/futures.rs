@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use super::build::{bound, err, namespace, native};
+use super::event_loop::{add_done_callback, remove_done_callback};
 use super::handles::timeout_arg;
 use crate::core::interpreter::By;
 use crate::core::trace::WaitOn;
@@ -51,6 +52,10 @@ const FUTURE_METHODS: &[(&str, NativeFn)] = &[
     ("set_exception", future_set),
     ("exception", future_exception),
     ("get_name", future_name),
+    ("add_done_callback", add_done_callback),
+    ("remove_done_callback", remove_done_callback),
+    ("cancelling", future_cancelling),
+    ("uncancel", future_cancelling),
 ];
 
 fn future_attributes(obj: &Value, name: &str) -> Option<Value> {
@@ -138,6 +143,21 @@ fn future_cancel(rt: &mut Runtime, a: Args) -> Outcome {
         return err(ExcKind::TypeError, "not a future");
     };
     Outcome::Value(Value::Bool(rt.cancel_task(&f)))
+}
+
+/// `task.cancelling()`: the cancel requests not taken back; `task.uncancel()` takes one
+/// back and says how many are left.
+fn future_cancelling(_: &mut Runtime, a: Args) -> Outcome {
+    let f = this_future(&a);
+    let Some(t) = f.as_ref().and_then(|f| f.task.as_ref()) else {
+        return Outcome::Value(Value::Int(0));
+    };
+    let mut n = t.cancel_requests.get();
+    if a.name == "uncancel" && n > 0 {
+        n -= 1;
+        t.cancel_requests.set(n);
+    }
+    Outcome::Value(Value::Int(n as i64))
 }
 
 fn future_set(rt: &mut Runtime, a: Args) -> Outcome {

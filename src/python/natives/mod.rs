@@ -12,6 +12,7 @@ mod asyncio;
 mod build;
 mod builtins;
 mod calendar;
+mod event_loop;
 mod futures;
 mod handles;
 mod itertools;
@@ -38,6 +39,7 @@ pub fn install(rt: &mut Runtime) {
     time::install(rt);
     threading::install(rt);
     asyncio::install(rt);
+    event_loop::install(rt);
     multiprocessing::install(rt);
     futures::install(rt);
     random::install(rt);

@@ -11,6 +11,8 @@
 //! - `shutdown`: a process's end (joining its threads and children, daemons ending with it);
 //! - `timeouts`: waits with a timeout (`acquire(timeout=)`, `join(t)`, `get(timeout=)`);
 //! - `event_loop` (with its data in `loop_state`): asyncio's loop and its tasks;
+//!   `loop_calls`: its callbacks (`call_soon`, `call_later`, done callbacks);
+//!   `loop_life`: its making, running by `asyncio.run` or `run_until_complete`, closing;
 //! - `completion`: finishing futures and waking who waits for them;
 //! - `waits`: what each waiting thread and task waits for, for the trace;
 //! - `native`: what functions written in Rust receive and return;
@@ -25,6 +27,8 @@
 mod attrs;
 mod completion;
 mod event_loop;
+mod loop_calls;
+mod loop_life;
 mod loop_state;
 mod native;
 mod prelude;

@@ -93,7 +93,7 @@ impl Runtime {
                 self.start_call(tid, callee, args, kwargs)?;
                 continue;
             }
-            let in_loop = t.event_loop.as_ref().map(|l| l.base);
+            let in_loop = t.event_loop.as_ref().filter(|l| l.running).map(|l| l.base);
             if let Some(base) = in_loop {
                 if t.frames.len() <= base {
                     if let Some(action) = self.loop_next(tid)? {

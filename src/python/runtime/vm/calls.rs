@@ -365,6 +365,10 @@ impl Runtime {
                 self.start_event_loop(tid, frames.len(), coro)?;
                 Ok(Flow::Exit(Exit::Suspended))
             }
+            Outcome::RunUntilComplete(aw) => {
+                self.run_until_complete(tid, frames.len(), aw)?;
+                Ok(Flow::Exit(Exit::Suspended))
+            }
         }
     }
 
