@@ -113,6 +113,8 @@ impl Object for Lock {
 /// between processes (`multiprocessing.Queue`: items are pickled and travel through a pipe).
 pub struct Channel {
     pub between_processes: bool,
+    /// What a getter waits for, in the program's words (`queue.get()`, `Connection.recv()`).
+    pub what: &'static str,
     pub items: RefCell<VecDeque<Value>>,
     /// For each item, the process that put it (pickled functions are looked up by name in
     /// the receiving process, so the sender must be known).

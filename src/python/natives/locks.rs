@@ -30,7 +30,8 @@ pub(super) fn lock_attributes(obj: &Value, name: &str) -> Option<Value> {
     bound(LOCK_METHODS, obj, name)
 }
 
-/// `threading.Lock()` and `threading.RLock()`.
+/// `threading.Lock()` and `threading.RLock()` (and `multiprocessing`'s: a lock is not copied
+/// when a process forks, so the processes share it).
 pub(super) fn lock_ctor(_: &mut Runtime, a: Args) -> Outcome {
     Outcome::Value(Value::object(Lock {
         reentrant: a.name == "RLock",

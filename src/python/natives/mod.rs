@@ -21,6 +21,7 @@ mod logging;
 mod math;
 mod multiprocessing;
 mod os;
+mod pipes;
 mod queue;
 mod random;
 mod sys;

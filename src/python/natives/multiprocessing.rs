@@ -4,9 +4,12 @@
 
 use super::build::{namespace, native};
 use super::handles::{handle_list, make_handle};
+use super::locks::lock_ctor;
+use super::pipes::{connection_attributes, pipe};
 use super::queue::process_queue;
+use crate::python::ops;
 use crate::python::runtime::{Args, Outcome, Runtime};
-use crate::python::value::Value;
+use crate::python::value::{ExcKind, Value};
 
 /// Makes `multiprocessing` importable, with the prelude's helpers for pools.
 pub(super) fn install(rt: &mut Runtime) {
@@ -29,9 +32,16 @@ pub(super) fn install(rt: &mut Runtime) {
                 "active_children",
                 native("active_children", active_children),
             ),
+            ("Pipe", native("Pipe", pipe)),
+            ("Lock", native("Lock", lock_ctor)),
+            ("RLock", native("RLock", lock_ctor)),
+            ("TimeoutError", Value::ExcType(ExcKind::TimeoutError)),
+            ("get_start_method", native("get_start_method", start_method)),
+            ("set_start_method", native("set_start_method", start_method)),
         ],
     );
     rt.add_module("multiprocessing", mp);
+    rt.add_attributes(connection_attributes);
     rt.add_builtin(
         "_child_processes",
         native("_child_processes", active_children),
@@ -74,4 +84,19 @@ fn next_process_number(rt: &mut Runtime, _: Args) -> Outcome {
 /// `multiprocessing.active_children()`: the child processes still running.
 fn active_children(rt: &mut Runtime, a: Args) -> Outcome {
     Outcome::Value(handle_list(rt.child_processes(a.thread)))
+}
+
+/// `get_start_method()` is "fork", the kitchen's (and Linux's before 3.14);
+/// `set_start_method(m)` takes "fork", and notes that it forks for any other.
+fn start_method(rt: &mut Runtime, a: Args) -> Outcome {
+    if a.name == "set_start_method" {
+        let method = a.args.first().map(ops::to_str).unwrap_or_default();
+        if method != "fork" {
+            rt.note(format!(
+                "multiprocessing.set_start_method({method:?}): the kitchen forks its processes (globals copied, not re-imported)"
+            ));
+        }
+        return Outcome::Value(Value::None);
+    }
+    Outcome::Value(Value::str("fork"))
 }

@@ -70,9 +70,10 @@ fn pickle_half(rt: &Runtime, v: &Value) -> u64 {
     from_secs((p.pickle_s + s * p.pickle_byte_s) / 2.0)
 }
 
-fn new_channel(between_processes: bool) -> Value {
+pub(super) fn new_channel(between_processes: bool, what: &'static str) -> Value {
     Value::object(Channel {
         between_processes,
+        what,
         items: RefCell::new(VecDeque::new()),
         origins: RefCell::new(VecDeque::new()),
         getters: RefCell::new(VecDeque::new()),
@@ -80,18 +81,18 @@ fn new_channel(between_processes: bool) -> Value {
 }
 
 fn thread_queue(_: &mut Runtime, _: Args) -> Outcome {
-    Outcome::Value(new_channel(false))
+    Outcome::Value(new_channel(false, "queue.get()"))
 }
 
 pub(super) fn process_queue(_: &mut Runtime, _: Args) -> Outcome {
-    Outcome::Value(new_channel(true))
+    Outcome::Value(new_channel(true, "multiprocessing.Queue.get()"))
 }
 
 fn channel_of(a: &Args) -> Option<&Channel> {
     a.this.as_ref().and_then(|v| v.downcast::<Channel>())
 }
 
-fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
+pub(super) fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(item) = a.args.first().cloned() else {
         return err(
             ExcKind::TypeError,
@@ -173,7 +174,7 @@ fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
     }
 }
 
-fn channel_get(rt: &mut Runtime, a: Args) -> Outcome {
+pub(super) fn channel_get(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(ch) = channel_of(&a) else {
         return err(ExcKind::TypeError, "not a queue");
     };
@@ -213,14 +214,19 @@ fn channel_get(rt: &mut Runtime, a: Args) -> Outcome {
                 Err(e) => return Outcome::Raise(e),
             }
             ch.getters.borrow_mut().push_back(a.thread);
-            let what = if ch.between_processes {
-                "multiprocessing.Queue.get()"
+            let on = if ch.what == "Connection.recv()" {
+                WaitOn::Pipe
+            } else {
+                WaitOn::Queue
+            };
+            let label = if on == WaitOn::Pipe {
+                ch.what
             } else {
                 "queue.get()"
             };
             Outcome::Block {
-                label: "queue.get()".into(),
-                wait: waiting_for(WaitOn::Queue, what),
+                label: label.into(),
+                wait: waiting_for(on, ch.what),
             }
         }
     }

@@ -15,6 +15,7 @@ pub(super) const PRELUDE: &str = concat!(
     include_str!("prelude/logging.py"),
     include_str!("prelude/threading.py"),
     include_str!("prelude/queue.py"),
+    include_str!("prelude/multiprocessing.py"),
     include_str!("prelude/asyncio_tasks.py"),
 );
 
