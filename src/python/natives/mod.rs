@@ -22,6 +22,7 @@ mod math;
 mod multiprocessing;
 mod os;
 mod pipes;
+mod objects;
 mod queue;
 mod random;
 mod sys;
@@ -33,6 +34,7 @@ use crate::python::runtime::Runtime;
 /// Fills in `rt`'s builtins and modules, and the attributes of the library's objects.
 pub fn install(rt: &mut Runtime) {
     builtins::install(rt);
+    objects::install(rt);
     sys::install(rt);
     os::install(rt);
     itertools::install(rt);

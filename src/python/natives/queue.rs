@@ -1,4 +1,5 @@
-//! Queues: `queue.Queue` between threads of one process (also the executors' work queue), and
+//! Queues: `queue.SimpleQueue` between threads of one process (also the executors' work
+//! queue; `queue.Queue` is the prelude's, ported from `Lib/queue.py`), and
 //! `multiprocessing.Queue` between processes, whose items are pickled (copied, at a cost
 //! that grows with their size) and travel through a pipe.
 

@@ -1,12 +1,13 @@
-//! `threading`: `Thread` (see [`super::handles`]), `Lock` and `RLock` (see
+//! `threading`: `Thread` (see [`super::handles`]; a class a program may derive from), `Lock` and `RLock` (see
 //! [`super::locks`]), `current_thread`, `main_thread`, `enumerate` and the hooks of a
 //! process's end; `Event`, `Condition`, `Semaphore`, `Timer`, `Barrier` and `local` are the
 //! prelude's (`prelude/threading.py`), ported from CPython's `Lib/threading.py`.
 
 use super::build::{err, namespace, native};
-use super::handles::{handle_list, make_handle};
+use super::handles::{handle_list, make_handle, subclass_init};
 use super::locks::{lock_attributes, lock_ctor};
 use crate::python::runtime::{Args, Outcome, Runtime};
+use crate::python::classes::BuiltinClass;
 use crate::python::sync::Local;
 use crate::python::value::{ExcKind, Value};
 
@@ -15,7 +16,7 @@ pub(super) fn install(rt: &mut Runtime) {
     let threading = namespace(
         "module",
         vec![
-            ("Thread", native("Thread", thread_ctor)),
+            ("Thread", thread_class()),
             ("Lock", native("Lock", lock_ctor)),
             ("RLock", native("RLock", lock_ctor)),
             ("_allocate_lock", native("Lock", lock_ctor)),
@@ -47,6 +48,21 @@ pub(super) fn install(rt: &mut Runtime) {
 
 fn thread_ctor(rt: &mut Runtime, a: Args) -> Outcome {
     make_handle(rt, a, false)
+}
+
+/// `threading.Thread`: called, a thread's handle; derived from (`class Worker(Thread)`), its
+/// `__init__` gives the instance a handle that runs the subclass's `run`.
+fn thread_class() -> Value {
+    Value::object(BuiltinClass {
+        name: "Thread",
+        module: "threading",
+        new: native("Thread", thread_ctor),
+        init: native("__init__", thread_init),
+    })
+}
+
+fn thread_init(rt: &mut Runtime, a: Args) -> Outcome {
+    subclass_init(rt, a, false)
 }
 
 fn current_thread(rt: &mut Runtime, a: Args) -> Outcome {

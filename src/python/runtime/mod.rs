@@ -17,6 +17,8 @@
 //! - `waits`: what each waiting thread and task waits for, for the trace;
 //! - `native`: what functions written in Rust receive and return;
 //! - `attrs`: `obj.name`, with the library's objects' attributes as the natives registered;
+//! - `classes`: the object model — making a class, the attributes of instances, classes and
+//!   `super()`; `object_costs`: what CPython charges for it beyond the instructions;
 //! - `prelude`: `prelude/*.py`, the library CPython writes in Python, and where its
 //!   functions go;
 //! - `setup`: building a runtime for a program (the prelude loaded, the main thread ready).
@@ -25,12 +27,14 @@
 //! rooms import each other directly, never through it.
 
 mod attrs;
+mod classes;
 mod completion;
 mod event_loop;
 mod loop_calls;
 mod loop_life;
 mod loop_state;
 mod native;
+pub mod object_costs;
 mod prelude;
 mod scheduling;
 mod setup;
@@ -43,6 +47,7 @@ mod waits;
 
 pub use crate::python::sync::ThreadId;
 pub use native::{Args, Native, NativeFn, Outcome};
+pub use classes::Attr;
 pub use state::{AttrLookup, AttrSetter, Request, Runtime, StartCall, Timed, OP_BUDGET};
 pub use threads::thread_ident;
 pub use waits::waiting_for;

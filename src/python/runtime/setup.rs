@@ -59,6 +59,8 @@ impl Runtime {
             program: Rc::from(name),
             killed: Vec::new(),
             running: 0,
+            base_attrs: Vec::new(),
+            instances_made: 0,
         };
         install(&mut rt);
         rt.run_prelude(prelude)?;

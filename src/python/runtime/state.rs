@@ -157,6 +157,10 @@ pub struct Runtime {
     /// The thread the runtime is running now (whose `threading.local()` attributes an
     /// attribute lookup sees).
     pub(super) running: ThreadId,
+    /// The methods of `object` and `BaseException` (by base, name), from the natives.
+    pub(super) base_attrs: Vec<(&'static str, &'static str, Value)>,
+    /// Instances made so far (their numbers give their default reprs' addresses).
+    pub(super) instances_made: u64,
 }
 
 impl Runtime {

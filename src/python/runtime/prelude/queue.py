@@ -55,109 +55,130 @@ def _heappop(heap):
     return returnitem
 
 
-def _queue(kind, maxsize, put_item, get_item):
-    q = _object(kind)
-    items = []
-    mutex = _threading.Lock()
-    not_empty = threading__Condition(mutex, "queue", kind + ".get()")
-    not_full = threading__Condition(mutex, "queue", kind + ".put()")
-    all_tasks_done = threading__Condition(mutex, "queue", kind + ".join()")
+class queue__Queue:
+    # Lib/queue.py Queue.
+    def __init__(self, maxsize=0):
+        self.maxsize = maxsize
+        self._init(maxsize)
+        self.mutex = _threading.Lock()
+        kind = type(self).__name__
+        self.not_empty = threading__Condition(self.mutex, "queue", kind + ".get()")
+        self.not_full = threading__Condition(self.mutex, "queue", kind + ".put()")
+        self.all_tasks_done = threading__Condition(self.mutex, "queue", kind + ".join()")
+        self.unfinished_tasks = 0
 
-    def task_done():
-        with all_tasks_done:
-            unfinished = q.unfinished_tasks - 1
+    def task_done(self):
+        with self.all_tasks_done:
+            unfinished = self.unfinished_tasks - 1
             if unfinished <= 0:
                 if unfinished < 0:
                     raise ValueError("task_done() called too many times")
-                all_tasks_done.notify_all()
-            q.unfinished_tasks = unfinished
+                self.all_tasks_done.notify_all()
+            self.unfinished_tasks = unfinished
 
-    def join():
-        with all_tasks_done:
-            while q.unfinished_tasks:
-                all_tasks_done.wait()
+    def join(self):
+        with self.all_tasks_done:
+            while self.unfinished_tasks:
+                self.all_tasks_done.wait()
 
-    def qsize():
-        with mutex:
-            return len(items)
+    def qsize(self):
+        with self.mutex:
+            return self._qsize()
 
-    def empty():
-        with mutex:
-            return not len(items)
+    def empty(self):
+        with self.mutex:
+            return not self._qsize()
 
-    def full():
-        with mutex:
-            return 0 < maxsize <= len(items)
+    def full(self):
+        with self.mutex:
+            return 0 < self.maxsize <= self._qsize()
 
-    def put(item, block=True, timeout=None):
-        with not_full:
-            if maxsize > 0:
+    def put(self, item, block=True, timeout=None):
+        with self.not_full:
+            if self.maxsize > 0:
                 if not block:
-                    if len(items) >= maxsize:
+                    if self._qsize() >= self.maxsize:
                         raise _queue_mod.Full
                 elif timeout is None:
-                    while len(items) >= maxsize:
-                        not_full.wait()
+                    while self._qsize() >= self.maxsize:
+                        self.not_full.wait()
                 elif timeout < 0:
                     raise ValueError("'timeout' must be a non-negative number")
                 else:
                     endtime = _time.monotonic() + timeout
-                    while len(items) >= maxsize:
+                    while self._qsize() >= self.maxsize:
                         remaining = endtime - _time.monotonic()
                         if remaining <= 0.0:
                             raise _queue_mod.Full
-                        not_full.wait(remaining)
-            put_item(items, item)
-            q.unfinished_tasks += 1
-            not_empty.notify()
+                        self.not_full.wait(remaining)
+            self._put(item)
+            self.unfinished_tasks += 1
+            self.not_empty.notify()
 
-    def get(block=True, timeout=None):
-        with not_empty:
+    def get(self, block=True, timeout=None):
+        with self.not_empty:
             if not block:
-                if not len(items):
+                if not self._qsize():
                     raise _queue_mod.Empty
             elif timeout is None:
-                while not len(items):
-                    not_empty.wait()
+                while not self._qsize():
+                    self.not_empty.wait()
             elif timeout < 0:
                 raise ValueError("'timeout' must be a non-negative number")
             else:
                 endtime = _time.monotonic() + timeout
-                while not len(items):
+                while not self._qsize():
                     remaining = endtime - _time.monotonic()
                     if remaining <= 0.0:
                         raise _queue_mod.Empty
-                    not_empty.wait(remaining)
-            item = get_item(items)
-            not_full.notify()
+                    self.not_empty.wait(remaining)
+            item = self._get()
+            self.not_full.notify()
             return item
 
-    q.maxsize = maxsize
-    q.unfinished_tasks = 0
-    q.queue = items
-    q.mutex = mutex
-    q.not_empty = not_empty
-    q.not_full = not_full
-    q.all_tasks_done = all_tasks_done
-    q.task_done = task_done
-    q.join = join
-    q.qsize = qsize
-    q.empty = empty
-    q.full = full
-    q.put = put
-    q.get = get
-    q.put_nowait = lambda item: put(item, False)
-    q.get_nowait = lambda: get(False)
-    return q
+    def put_nowait(self, item):
+        return self.put(item, block=False)
+
+    def get_nowait(self):
+        return self.get(block=False)
+
+    # A list stands for CPython's deque.
+    def _init(self, maxsize):
+        self.queue = []
+
+    def _qsize(self):
+        return len(self.queue)
+
+    def _put(self, item):
+        self.queue.append(item)
+
+    def _get(self):
+        return self.queue.pop(0)
 
 
-def queue__Queue(maxsize=0):
-    return _queue("Queue", maxsize, lambda items, x: items.append(x), lambda items: items.pop(0))
+class queue__LifoQueue(queue__Queue):
+    def _init(self, maxsize):
+        self.queue = []
+
+    def _qsize(self):
+        return len(self.queue)
+
+    def _put(self, item):
+        self.queue.append(item)
+
+    def _get(self):
+        return self.queue.pop()
 
 
-def queue__LifoQueue(maxsize=0):
-    return _queue("LifoQueue", maxsize, lambda items, x: items.append(x), lambda items: items.pop())
+class queue__PriorityQueue(queue__Queue):
+    def _init(self, maxsize):
+        self.queue = []
 
+    def _qsize(self):
+        return len(self.queue)
 
-def queue__PriorityQueue(maxsize=0):
-    return _queue("PriorityQueue", maxsize, _heappush, _heappop)
+    def _put(self, item):
+        _heappush(self.queue, item)
+
+    def _get(self):
+        return _heappop(self.queue)
