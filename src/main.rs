@@ -123,7 +123,8 @@ mod cli {
             json: bool,
         },
         /// Run a Python program on the simulated clock, printing what it prints as
-        /// `<simulated seconds>\t<text>`.
+        /// `<simulated seconds>\t<text>` (what it writes to stderr, e.g. `logging`, goes to
+        /// stderr the same way).
         Run {
             /// The Python file.
             file: PathBuf,

@@ -159,6 +159,7 @@ const PROGRAMS: &[&str] = &[
     "pool_map.py",
     "process_pool.py",
     "queue_pipeline.py",
+    "same_millisecond.py",
     "seeded_menu.py",
     "semaphore.py",
     "sequential_vs_tasks.py",
@@ -235,6 +236,11 @@ fn event_lock() {
 #[test]
 fn mp_queue() {
     check_program("mp_queue.py");
+}
+
+#[test]
+fn same_millisecond() {
+    check_program("same_millisecond.py");
 }
 
 // ---------------------------------------------------------------------------------------------

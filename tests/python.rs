@@ -648,3 +648,143 @@ fn the_program_sees_the_cores_the_simulation_has_even_when_clamped() {
         assert_eq!(noted, asked != used, "{:?}", trace.notes);
     }
 }
+
+/// An `except SomeError:` clause inside a loop leaves the loop's iterator on top of the stack
+/// (it once left the exception there, so the next turn said "'ValueError' object is not an
+/// iterator"); a thread pool task's exception reaches `future.result()` as itself.
+#[test]
+fn a_typed_except_inside_a_loop_keeps_the_loop_going() {
+    let src = r#"
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+def work(n):
+    if n == 2:
+        raise ValueError(f"bad {n}")
+    return n * 10
+
+for x in [1, 2]:
+    try:
+        int("a")
+    except ValueError:
+        print("not a number", x)
+
+with ThreadPoolExecutor(max_workers=3) as ex:
+    futs = [ex.submit(work, n) for n in range(4)]
+    for f in as_completed(futs):
+        try:
+            print("got", f.result())
+        except ValueError as e:
+            print("error:", e)
+"#;
+    let mut t = texts(src);
+    assert_eq!(t[..2], ["not a number 1", "not a number 2"]);
+    t[2..].sort();
+    assert_eq!(t[2..], ["error: bad 2", "got 0", "got 10", "got 30"]);
+}
+
+/// CPython's event loop waits in `select()` with its timeout rounded up to whole
+/// milliseconds, then moves every timer that is due to the ready queue before running any:
+/// a 0.5 ms sleep takes a millisecond, and tasks whose sleeps end microseconds apart all run
+/// before the tasks they wake (here: the waiters of the semaphore they release).
+#[test]
+fn the_loop_waits_whole_milliseconds_and_runs_due_timers_together() {
+    let src = r#"
+import asyncio
+
+async def holder(sem, name):
+    async with sem:
+        await asyncio.sleep(0.1)
+        print(name, "releases")
+
+async def waiter(sem, name):
+    async with sem:
+        print(name, "acquires")
+
+async def main():
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    await asyncio.sleep(0.0005)
+    print("slept", round((loop.time() - t0) * 1000, 1), "ms")
+    sem = asyncio.Semaphore(2)
+    tasks = [asyncio.create_task(holder(sem, n)) for n in "AB"]
+    tasks += [asyncio.create_task(waiter(sem, n)) for n in "CD"]
+    await asyncio.gather(*tasks)
+
+asyncio.run(main())
+"#;
+    assert_eq!(
+        texts(src),
+        [
+            "slept 1.0 ms",
+            "A releases",
+            "B releases",
+            "C acquires",
+            "D acquires"
+        ]
+    );
+}
+
+/// Daemons end with the program, as in CPython: a daemon thread sleeping past the end never
+/// prints, a daemon blocked on `queue.get()` is no deadlock, a daemonic process is
+/// terminated; threads and processes that are not daemons are waited for even when nobody
+/// joins them, and executors and pools nobody shut down are stopped at exit.
+#[test]
+fn daemons_end_with_the_program_and_the_rest_are_waited_for() {
+    let src = r#"
+import threading, time, queue, multiprocessing as mp
+from concurrent.futures import ThreadPoolExecutor
+
+q = queue.Queue()
+
+def worker():
+    while True:
+        print("got", q.get())
+
+def ticker():
+    time.sleep(10)
+    print("tick at 10 s")
+
+def late():
+    time.sleep(2)
+    print("late thread done")
+
+def forever():
+    while True:
+        time.sleep(1)
+
+if __name__ == "__main__":
+    threading.Thread(target=worker, daemon=True).start()
+    t = threading.Thread(target=ticker)
+    t.daemon = True
+    t.start()
+    threading.Thread(target=late).start()
+    mp.Process(target=forever, daemon=True).start()
+    ex = ThreadPoolExecutor(2)
+    print(ex.submit(pow, 2, 10).result(), mp.Pool(2).map(abs, [-1, -2]))
+    q.put(1)
+    try:
+        t.daemon = False
+    except RuntimeError as e:
+        print(e)
+    time.sleep(0.5)
+    print("main done", t.daemon, threading.active_count())
+"#;
+    let trace = run(src, "test.py", profile(4)).unwrap_or_else(|e| panic!("{e}"));
+    let texts: Vec<&str> = trace.prints.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "1024 [1, 2]",
+            "cannot set daemon status of active thread",
+            "got 1",
+            "main done True 5",
+            "late thread done"
+        ]
+    );
+    // The program ends when its last non-daemon thread does, at 2 s, not at the daemon's 10.
+    assert!(
+        (trace.makespan_s - 2.0).abs() < 0.01,
+        "{}",
+        trace.makespan_s
+    );
+}

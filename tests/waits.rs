@@ -281,7 +281,7 @@ c.join()
         (WaitOn::Lock, Some("holder"))
     );
     let (_, get) = first(lane(&t, "getter"), State::Blocked);
-    assert_eq!((get.on, get.what.as_str()), (WaitOn::Queue, "queue.get()"));
+    assert_eq!((get.on, get.what.as_str()), (WaitOn::Queue, "Queue.get()"));
     let main = lane(&t, "main");
     let blocked: Vec<&Wait> = main
         .spans

@@ -76,6 +76,14 @@ impl Gil {
         self.holder
     }
 
+    /// `thread` leaves the queue for the GIL (it ended while waiting).
+    pub fn withdraw(&mut self, thread: usize) {
+        self.waiters.retain(|&w| w != thread);
+        if self.waiters.is_empty() {
+            self.drop_at = None;
+        }
+    }
+
     /// The drop request is due: the holder gives the GIL to the first waiter and queues up
     /// behind the others. Returns `(old holder, new holder)`.
     pub fn force_switch(&mut self, now: Nanos, interval: Nanos) -> Option<(usize, usize)> {

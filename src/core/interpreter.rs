@@ -26,7 +26,10 @@ pub enum Action {
         label: String,
         line: Option<u32>,
     },
+    /// A line to standard output.
     Print(String),
+    /// A line to standard error (`logging`, `print(..., file=sys.stderr)`).
+    PrintErr(String),
     /// Start thread `child` of the interpreter, in this process. `helper`: the library starts
     /// it for itself (an executor's worker), not the program; it gets a pool worker's lane.
     StartThread {
@@ -39,10 +42,12 @@ pub enum Action {
         child: usize,
         name: String,
     },
-    /// Wait (without the GIL) until the interpreter wakes this thread.
+    /// Wait (without the GIL) until the interpreter wakes this thread, or until `until`
+    /// when the wait has a timeout (`lock.acquire(timeout=1)`): then ask the thread again.
     Block {
         label: String,
         line: Option<u32>,
+        until: Option<Nanos>,
     },
     /// An event loop with nothing ready: wait until `until` or a wake-up.
     Select {
@@ -108,6 +113,12 @@ pub trait Interpreter {
     /// Threads woken since the last call (their waits are over: ask them again).
     fn take_wakes(&mut self) -> Vec<usize>;
     fn take_task_events(&mut self) -> Vec<TaskEvent>;
+    /// Threads that ended abruptly since the last call (daemon threads when their process
+    /// ends, the threads of a terminated process): stop them wherever they are; they are
+    /// not asked again.
+    fn take_killed(&mut self) -> Vec<usize> {
+        Vec::new()
+    }
     /// What thread `thread` waits for, asked right after its action was a [`Action::Sleep`]
     /// or an [`Action::Block`]. `None` when the interpreter does not say.
     fn waiting(&self, thread: usize) -> Option<WaitingFor> {

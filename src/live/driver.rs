@@ -23,7 +23,7 @@ use crate::core::interpreter::{Action, Interpreter};
 use crate::core::recorder::{Recorder, TraceHeader};
 use crate::core::simulator::STEP_BUDGET;
 use crate::core::task_lanes::TaskLanes;
-use crate::core::trace::{EventKind, LaneKind, MemorySample, Source, State, Trace};
+use crate::core::trace::{EventKind, LaneKind, MemorySample, Source, State, Stream, Trace};
 
 /// Why a real-time run stopped without a trace.
 #[derive(Debug, PartialEq)]
@@ -271,6 +271,10 @@ impl<I: Interpreter> Driver<I> {
     /// Thread `id` was in `expected`: its next action is due.
     fn resume(&mut self, id: usize, expected: &[Phase], what: &str) -> Result<(), LiveError> {
         let chef = self.chef_mut(id)?;
+        if chef.phase == Phase::Done {
+            // It ended while the executor worked for it (a daemon thread whose process ended).
+            return Ok(());
+        }
         if !expected.contains(&chef.phase) {
             return Err(LiveError::Protocol(format!(
                 "{what} for thread {id}, which is {:?}",
@@ -368,6 +372,11 @@ impl<I: Interpreter> Driver<I> {
         let action = self.interpreter.next(id, now);
         let wakes = self.interpreter.take_wakes();
         let events = self.interpreter.take_task_events();
+        for killed in self.interpreter.take_killed() {
+            // Ended where it was (a daemon thread at its process's end): what the executor
+            // still does for it is no longer waited for.
+            self.end_chef(killed);
+        }
         let chefs = &self.chefs;
         let loop_thread = |t: usize| {
             let c = chefs.get(t)?.as_ref()?;
@@ -420,6 +429,10 @@ impl<I: Interpreter> Driver<I> {
                 self.rec.print(lane, now, text);
                 return Ok(None);
             }
+            Action::PrintErr(text) => {
+                self.rec.print_to(lane, now, text, Stream::Stderr);
+                return Ok(None);
+            }
             Action::StartThread {
                 child,
                 name,
@@ -433,9 +446,15 @@ impl<I: Interpreter> Driver<I> {
                 self.start_thread(id, child, name, kind)
             }
             Action::StartProcess { child, name } => self.start_process(id, child, name),
-            Action::Block { label, line } => {
+            Action::Block { label, line, until } => {
                 self.rec.line(lane, now, line);
-                self.set(id, Phase::Blocked, State::Blocked, &label);
+                // A wait with a timeout is asked again at its end, as a loop's timer is.
+                let phase = match until {
+                    Some(t) if t <= now => Phase::Ready,
+                    Some(t) => Phase::Select(Some(t)),
+                    None => Phase::Blocked,
+                };
+                self.set(id, phase, State::Blocked, &label);
                 return Ok(None);
             }
             Action::Select { until } => {

@@ -52,6 +52,14 @@ pub struct Class {
 }
 
 impl Class {
+    /// The module that defined it (`__main__` for the program's, `queue` for `queue.Queue`).
+    pub fn module(&self) -> String {
+        match self.attrs.borrow().get("__module__") {
+            Some(Value::Str(m)) => m.to_string(),
+            _ => "__main__".into(),
+        }
+    }
+
     /// The class itself and then its method resolution order (the value of the class itself
     /// must be passed in: a class does not hold a reference to itself).
     pub fn mro_with<'a>(&'a self, this: &'a Value) -> impl Iterator<Item = &'a Value> {
@@ -111,7 +119,7 @@ impl Object for Class {
         "type"
     }
     fn repr(&self) -> String {
-        format!("<class '__main__.{}'>", self.qualname)
+        format!("<class '{}.{}'>", self.module(), self.qualname)
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -193,9 +201,11 @@ impl Object for Instance {
         &self.class().name
     }
     fn repr(&self) -> String {
+        let class = self.class();
         format!(
-            "<__main__.{} object at {}>",
-            self.class().qualname,
+            "<{}.{} object at {}>",
+            class.module(),
+            class.qualname,
             address(self.serial)
         )
     }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use super::sync::ThreadId;
 use super::value::{Exception, Object, Value};
+use crate::core::clock::Nanos;
 use crate::core::interpreter::WaitingFor;
 
 /// Whether a future has finished, and how.
@@ -35,6 +36,31 @@ pub enum Waker {
     Notify(Rc<Future>),
     /// The `index`-th child of a `gather`.
     Gather(Rc<Future>, usize),
+    /// A done callback (`fut.add_done_callback(f)`): the loop calls `f(fut)` soon after.
+    Callback(Value),
+}
+
+/// A callback the event loop will call (`loop.call_soon`, `call_later`, `call_at`, a done
+/// callback): CPython's `Handle` and `TimerHandle`, which `cancel()` stops.
+pub struct CallbackHandle {
+    pub f: Value,
+    pub args: Vec<Value>,
+    pub cancelled: Cell<bool>,
+    /// When a timer's callback is due (the loop's clock), `None` for `call_soon`.
+    pub when: Option<Nanos>,
+}
+
+impl Object for CallbackHandle {
+    fn type_name(&self) -> &str {
+        if self.when.is_some() {
+            "TimerHandle"
+        } else {
+            "Handle"
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// What makes a future an asyncio task.
@@ -46,11 +72,13 @@ pub struct TaskPart {
     pub must_cancel: Cell<bool>,
     /// The future the task waits for, if any.
     pub waiting_on: RefCell<Option<Rc<Future>>>,
+    /// `cancel()` requests not yet taken back by `uncancel()` (`Task.cancelling()`).
+    pub cancel_requests: Cell<u32>,
 }
 
-/// A `gather`'s results so far (by position), how many are still missing, and whether
-/// exceptions are returned as results.
-pub type GatherState = (Vec<Option<Value>>, usize, bool);
+/// A `gather`'s results so far (by position), how many are still missing, whether
+/// exceptions are returned as results, and its children (which cancelling it cancels).
+pub type GatherState = (Vec<Option<Value>>, usize, bool, Vec<Rc<Future>>);
 
 /// An asyncio future or task, or a `concurrent.futures.Future`.
 pub struct Future {
@@ -108,6 +136,9 @@ impl Object for FutureObj {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn identity(&self) -> Option<usize> {
+        Some(Rc::as_ptr(&self.0) as usize)
     }
 }
 

@@ -19,7 +19,7 @@
 //!   and the answer to the simulator's question "what does this thread do next?".
 //! - [`natives`]: the library written in Rust, one file per module (`time`, `threading`,
 //!   `asyncio`, `multiprocessing`, `concurrent.futures`, `random`, `math`, `queue`), installed
-//!   into the runtime when it is built; the rest of the library is `runtime/prelude.py`.
+//!   into the runtime when it is built; the rest of the library is `runtime/prelude/*.py`.
 //! - [`run`], here: a program's whole run, from source to trace.
 
 pub mod bytecode;

@@ -53,6 +53,11 @@ pub trait Object: Any {
         format!("<{} object>", self.type_name())
     }
     fn as_any(&self) -> &dyn Any;
+    /// The identity (`id(x)`, `is`, hashing) when it is not this object's own address: a
+    /// wrapper around a shared thing (a future) is the thing.
+    fn identity(&self) -> Option<usize> {
+        None
+    }
     /// The exception `this` (this object, as a value) is when raised: only instances of the
     /// program's exception classes are one.
     fn exception(&self, _this: &Value) -> Option<Exception> {
@@ -568,7 +573,7 @@ impl Value {
             Value::Str(s) => Rc::as_ptr(s) as *const u8 as usize,
             Value::BigInt(b) => Rc::as_ptr(b) as *const u8 as usize,
             Value::Exception(e) => Rc::as_ptr(e) as *const u8 as usize,
-            Value::Object(o) => Rc::as_ptr(o) as *const u8 as usize,
+            Value::Object(o) => o.identity().unwrap_or(Rc::as_ptr(o) as *const u8 as usize),
             _ => 0,
         }
     }

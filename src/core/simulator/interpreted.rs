@@ -6,7 +6,7 @@
 use super::{Phase, SimError, Simulator, Then, WaitKind};
 use crate::core::clock::{to_secs, Nanos};
 use crate::core::interpreter::{self, TaskEvent, WaitingFor};
-use crate::core::trace::{LaneKind, State, Wait, WaitOn};
+use crate::core::trace::{LaneKind, State, Stream, Wait, WaitOn};
 
 impl Simulator<'_> {
     /// Asks the interpreter what thread `t` does next, and does it.
@@ -16,6 +16,9 @@ impl Simulator<'_> {
         let wakes = self.interpreter.take_wakes();
         let events = self.interpreter.take_task_events();
         self.apply_task_events(events);
+        for killed in self.interpreter.take_killed() {
+            self.kill_interpreted(killed);
+        }
         let Some(action) = action else {
             return Err(SimError::ProgramFailed);
         };
@@ -39,6 +42,9 @@ impl Simulator<'_> {
                 self.sleep(t, ns, &label, waiting);
             }
             interpreter::Action::Print(text) => self.rec.print(lane, now, text),
+            interpreter::Action::PrintErr(text) => {
+                self.rec.print_to(lane, now, text, Stream::Stderr)
+            }
             interpreter::Action::StartThread {
                 child,
                 name,
@@ -54,10 +60,10 @@ impl Simulator<'_> {
             interpreter::Action::StartProcess { child, name } => {
                 self.start_interpreted(t, child, name, LaneKind::Process)
             }
-            interpreter::Action::Block { label, line } => {
+            interpreter::Action::Block { label, line, until } => {
                 self.rec.line(lane, now, line);
                 let wait = self.interpreter.waiting(id).map(|w| self.trace_wait(w));
-                self.wait(t, WaitKind::Interpreter, &label, wait);
+                self.wait(t, WaitKind::Interpreter { until }, &label, wait);
             }
             interpreter::Action::Select { until } => {
                 let wait = select_wait(until);
@@ -86,6 +92,21 @@ impl Simulator<'_> {
         }
     }
 
+    /// The interpreter says thread `id` has ended where it was (a daemon whose process
+    /// ended): it leaves its core, the GIL and the GIL's queue, and its lane ends now.
+    pub(super) fn kill_interpreted(&mut self, id: usize) {
+        let Some(Some(t)) = self.interpreted.get(id).copied() else {
+            return;
+        };
+        if matches!(self.threads[t].phase, Phase::Done) {
+            return;
+        }
+        self.leave_core(t);
+        let process = self.threads[t].process;
+        self.processes[process].gil.withdraw(t);
+        self.finish(t);
+    }
+
     pub(super) fn wake_all(&mut self, wakes: Vec<usize>) {
         for id in wakes {
             self.wake_interpreted(id);
@@ -99,7 +120,7 @@ impl Simulator<'_> {
         };
         if matches!(
             self.threads[t].phase,
-            Phase::Wait(WaitKind::Interpreter) | Phase::Wait(WaitKind::Select { .. })
+            Phase::Wait(WaitKind::Interpreter { .. }) | Phase::Wait(WaitKind::Select { .. })
         ) {
             self.want_gil(t);
         }

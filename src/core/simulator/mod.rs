@@ -91,8 +91,9 @@ enum WaitKind {
     Started,
     /// An event loop in `select()`, until a timer (or forever) or a wake-up.
     Select { until: Option<Nanos> },
-    /// An interpreted thread waiting for the interpreter to wake it (a lock, a join...).
-    Interpreter,
+    /// An interpreted thread waiting for the interpreter to wake it (a lock, a join...),
+    /// or until `until` when its wait has a timeout.
+    Interpreter { until: Option<Nanos> },
 }
 
 #[derive(Clone, Debug)]
@@ -581,6 +582,7 @@ impl<'a> Simulator<'a> {
         let timers = self.threads.iter().filter_map(|t| match &t.phase {
             Phase::Sleep { until } => Some(*until),
             Phase::Wait(WaitKind::Select { until }) => *until,
+            Phase::Wait(WaitKind::Interpreter { until }) => *until,
             _ => None,
         });
         let drops = self.processes.iter().filter_map(|p| p.gil.drop_at());
@@ -622,6 +624,7 @@ impl<'a> Simulator<'a> {
             let wakes = match &self.threads[t].phase {
                 Phase::Sleep { until } => *until <= now,
                 Phase::Wait(WaitKind::Select { until: Some(until) }) => *until <= now,
+                Phase::Wait(WaitKind::Interpreter { until: Some(until) }) => *until <= now,
                 _ => false,
             };
             if wakes {

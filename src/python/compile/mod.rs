@@ -53,6 +53,10 @@ pub const MODULES: &[&str] = &[
     "queue",
     "functools",
     "dataclasses",
+    "sys",
+    "os",
+    "itertools",
+    "logging",
 ];
 
 /// Turns byte offsets into 1-based lines and columns.

@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 
 use super::build::{err, namespace, native};
+use super::event_loop::{get_event_loop, new_event_loop, set_event_loop};
 use super::futures::{future_value, futures_of};
 use super::time::sleep_seconds;
 use crate::core::interpreter::By;
@@ -39,7 +40,9 @@ pub(super) fn install(rt: &mut Runtime) {
             ("ensure_future", native("ensure_future", ensure_future)),
             ("current_task", native("current_task", current_task)),
             ("get_running_loop", native("get_running_loop", running_loop)),
-            ("get_event_loop", native("get_event_loop", running_loop)),
+            ("get_event_loop", native("get_event_loop", get_event_loop)),
+            ("new_event_loop", native("new_event_loop", new_event_loop)),
+            ("set_event_loop", native("set_event_loop", set_event_loop)),
             ("CancelledError", Value::ExcType(ExcKind::CancelledError)),
             ("TimeoutError", Value::ExcType(ExcKind::TimeoutError)),
             ("QueueEmpty", Value::ExcType(ExcKind::QueueEmpty)),
@@ -93,8 +96,12 @@ fn create_task(rt: &mut Runtime, a: Args) -> Outcome {
         .kwargs
         .iter()
         .find(|(k, _)| &**k == "name")
+        .filter(|(_, v)| !matches!(v, Value::None))
         .map(|(_, v)| ops::to_str(v));
-    if !rt.in_event_loop(a.thread) {
+    // A loop's own create_task (and ensure_future) may make tasks on a loop not running yet.
+    let loop_method = a.name == "_loop_create_task" || a.name == "ensure_future";
+    let may = rt.in_event_loop(a.thread) || (loop_method && rt.has_loop(a.thread));
+    if !may {
         return err(ExcKind::RuntimeError, "no running event loop");
     }
     match rt.create_task(a.thread, coro, name) {
@@ -106,7 +113,13 @@ fn create_task(rt: &mut Runtime, a: Args) -> Outcome {
 fn ensure_future(rt: &mut Runtime, a: Args) -> Outcome {
     match a.args.first() {
         Some(v) if v.downcast::<FutureObj>().is_some() => Outcome::Value(v.clone()),
-        _ => create_task(rt, a),
+        _ => {
+            // Outside a running loop, the thread's loop (made if needed) gets the task.
+            if !rt.in_event_loop(a.thread) {
+                rt.loop_of(a.thread);
+            }
+            create_task(rt, a)
+        }
     }
 }
 
@@ -123,7 +136,7 @@ fn running_loop(rt: &mut Runtime, a: Args) -> Outcome {
 }
 
 fn loop_future(rt: &mut Runtime, a: Args) -> Outcome {
-    if !rt.in_event_loop(a.thread) {
+    if !rt.has_loop(a.thread) {
         return err(ExcKind::RuntimeError, "no running event loop");
     }
     let label = a

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::build::{err, native};
+use super::sys::{is_stderr, lines_to};
 use crate::python::classes::{holds_instances, Instance};
 use crate::python::frame::Generator;
 use crate::python::objects::{Namespace, NativeIter};
@@ -195,6 +196,10 @@ fn print(rt: &mut Runtime, a: Args) -> Outcome {
         Some(Value::Str(s)) => s.to_string(),
         _ => "\n".into(),
     };
+    let stderr = match is_stderr(kw("file").as_ref()) {
+        Ok(to_stderr) => to_stderr,
+        Err(why) => return err(ExcKind::TypeError, why),
+    };
     let mut text = Vec::with_capacity(a.args.len());
     for v in &a.args {
         match rt.str_of(a.thread, v) {
@@ -204,7 +209,10 @@ fn print(rt: &mut Runtime, a: Args) -> Outcome {
     }
     let mut text = text.join(&sep);
     text.push_str(&end);
-    let requests = rt.write_stdout(a.thread, &text);
+    let requests = match stderr {
+        true => lines_to(&text, true),
+        false => rt.write_stdout(a.thread, &text),
+    };
     if requests.is_empty() {
         return Outcome::Value(Value::None);
     }

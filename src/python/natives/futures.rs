@@ -5,11 +5,13 @@
 use std::rc::Rc;
 
 use super::build::{bound, err, namespace, native};
+use super::event_loop::{add_done_callback, remove_done_callback};
+use super::handles::timeout_arg;
 use crate::core::interpreter::By;
 use crate::core::trace::WaitOn;
 use crate::python::futures::{FutState, Future, FutureObj, Waker};
 use crate::python::ops;
-use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Runtime};
+use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Runtime, Timed};
 use crate::python::value::{ExcKind, Exception, Value};
 
 /// Makes `concurrent.futures` importable, with the prelude's helpers for executors.
@@ -50,6 +52,10 @@ const FUTURE_METHODS: &[(&str, NativeFn)] = &[
     ("set_exception", future_set),
     ("exception", future_exception),
     ("get_name", future_name),
+    ("add_done_callback", add_done_callback),
+    ("remove_done_callback", remove_done_callback),
+    ("cancelling", future_cancelling),
+    ("uncancel", future_cancelling),
 ];
 
 fn future_attributes(obj: &Value, name: &str) -> Option<Value> {
@@ -82,7 +88,7 @@ fn cfuture(rt: &mut Runtime, _: Args) -> Outcome {
     Outcome::Value(future_value(rt.new_future(None, "result()")))
 }
 
-fn future_result(_: &mut Runtime, a: Args) -> Outcome {
+fn future_result(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(f) = this_future(&a) else {
         return err(ExcKind::TypeError, "not a future");
     };
@@ -95,6 +101,19 @@ fn future_result(_: &mut Runtime, a: Args) -> Outcome {
             err(ExcKind::InvalidStateError, "Result is not set.")
         }
         FutState::Pending => {
+            match timeout_arg(a.get(0, "timeout")) {
+                Ok(Some(secs)) => {
+                    let timeout = Exception::new(ExcKind::TimeoutError, "");
+                    rt.block_for(
+                        a.thread,
+                        secs,
+                        Err(timeout),
+                        Timed::Futures(vec![f.clone()]),
+                    );
+                }
+                Ok(None) => {}
+                Err(e) => return Outcome::Raise(e),
+            }
             f.waiters.borrow_mut().push(Waker::Thread(a.thread));
             let mut wait = waiting_for(WaitOn::Future, "Future.result()");
             wait.by = f.runner.get().map(By::Thread);
@@ -124,6 +143,21 @@ fn future_cancel(rt: &mut Runtime, a: Args) -> Outcome {
         return err(ExcKind::TypeError, "not a future");
     };
     Outcome::Value(Value::Bool(rt.cancel_task(&f)))
+}
+
+/// `task.cancelling()`: the cancel requests not taken back; `task.uncancel()` takes one
+/// back and says how many are left.
+fn future_cancelling(_: &mut Runtime, a: Args) -> Outcome {
+    let f = this_future(&a);
+    let Some(t) = f.as_ref().and_then(|f| f.task.as_ref()) else {
+        return Outcome::Value(Value::Int(0));
+    };
+    let mut n = t.cancel_requests.get();
+    if a.name == "uncancel" && n > 0 {
+        n -= 1;
+        t.cancel_requests.set(n);
+    }
+    Outcome::Value(Value::Int(n as i64))
 }
 
 fn future_set(rt: &mut Runtime, a: Args) -> Outcome {
@@ -163,7 +197,8 @@ fn future_name(_: &mut Runtime, a: Args) -> Outcome {
     Outcome::Value(Value::str(&name))
 }
 
-fn wait_any(_: &mut Runtime, a: Args) -> Outcome {
+/// `_wait_any(fs, timeout=None)`: blocks until one of `fs` is done or the time is up.
+fn wait_any(rt: &mut Runtime, a: Args) -> Outcome {
     let fs = match a.args.first().map(futures_of) {
         Some(Ok(fs)) => fs,
         Some(Err(e)) => return Outcome::Raise(e),
@@ -171,6 +206,11 @@ fn wait_any(_: &mut Runtime, a: Args) -> Outcome {
     };
     if fs.is_empty() || fs.iter().any(|f| f.is_done()) {
         return Outcome::Value(Value::None);
+    }
+    match timeout_arg(a.get(1, "timeout")) {
+        Ok(Some(secs)) => rt.block_for(a.thread, secs, Ok(Value::None), Timed::Futures(fs.clone())),
+        Ok(None) => {}
+        Err(e) => return Outcome::Raise(e),
     }
     for f in &fs {
         f.waiters.borrow_mut().push(Waker::ThreadNone(a.thread));

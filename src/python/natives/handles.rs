@@ -4,6 +4,7 @@
 //! the parent's memory.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::build::{bound, err};
@@ -13,7 +14,9 @@ use crate::python::classes::Instance;
 use crate::python::copy::Copier;
 use crate::python::objects::Function;
 use crate::python::ops;
-use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall};
+use crate::python::runtime::{
+    thread_ident, waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall, Timed,
+};
 use crate::python::sync::{Handle, Life, ThreadId};
 use crate::python::value::{ExcKind, Exception, Object, Value};
 
@@ -22,18 +25,104 @@ const HANDLE_METHODS: &[(&str, NativeFn)] = &[
     ("start", handle_start),
     ("join", handle_join),
     ("is_alive", handle_is_alive),
+    ("terminate", handle_terminate),
+    ("kill", handle_terminate),
+    ("isDaemon", handle_get),
+    ("getName", handle_get),
+    ("setDaemon", handle_set),
+    ("setName", handle_set),
     ("run", handle_run),
 ];
 
 /// The attributes of a thread or process handle (see [`Runtime::add_attributes`]).
 pub(super) fn attributes(obj: &Value, name: &str) -> Option<Value> {
     let h = obj.downcast::<Handle>()?;
+    if let Some(v) = h.attrs.borrow().get(name) {
+        return Some(v.clone());
+    }
     match name {
         "name" => Some(Value::str(&h.name.borrow())),
-        "pid" | "ident" | "native_id" => Some(Value::Int(h.pid as i64)),
-        "exitcode" => Some(h.exitcode.get().map_or(Value::None, Value::Int)),
-        "daemon" => Some(Value::Bool(false)),
+        "pid" | "ident" | "native_id" => Some(h.pid.get().map_or(Value::None, Value::Int)),
+        "exitcode" => {
+            let code = match &*h.started.borrow() {
+                Some(inner) if inner.life.get() == Life::Done => inner.exitcode.get(),
+                _ => h.exitcode.get(),
+            };
+            Some(code.map_or(Value::None, Value::Int))
+        }
+        "daemon" => Some(Value::Bool(h.daemon.get())),
         _ => bound(HANDLE_METHODS, obj, name),
+    }
+}
+
+/// `t.daemon = True` (before `start()`, as CPython insists) and `t.name = "..."`.
+pub(super) fn set_attribute(
+    obj: &Value,
+    name: &str,
+    value: &Value,
+) -> Option<Result<(), Exception>> {
+    let h = obj.downcast::<Handle>()?;
+    Some(match name {
+        "daemon" if h.life.get() != Life::Created => {
+            let what = if h.is_process { "process" } else { "thread" };
+            match h.is_process {
+                true => Err(Exception::new(
+                    ExcKind::AssertionError,
+                    "process has already started",
+                )),
+                false => Err(Exception::new(
+                    ExcKind::RuntimeError,
+                    format!("cannot set daemon status of active {what}"),
+                )),
+            }
+        }
+        "daemon" => {
+            h.daemon.set(ops::truthy(value));
+            Ok(())
+        }
+        "name" => {
+            *h.name.borrow_mut() = ops::to_str(value);
+            Ok(())
+        }
+        "pid" | "ident" | "native_id" | "exitcode" => {
+            return Some(Err(Exception::new(
+                ExcKind::AttributeError,
+                format!(
+                    "property '{name}' of '{}' object has no setter",
+                    h.type_name()
+                ),
+            )))
+        }
+        _ => {
+            h.attrs.borrow_mut().insert(Rc::from(name), value.clone());
+            Ok(())
+        }
+    })
+}
+
+fn handle_get(_: &mut Runtime, a: Args) -> Outcome {
+    let attr = if a.name == "isDaemon" {
+        "daemon"
+    } else {
+        "name"
+    };
+    match a.this.as_ref().and_then(|h| attributes(h, attr)) {
+        Some(v) => Outcome::Value(v),
+        None => err(ExcKind::TypeError, "not a thread"),
+    }
+}
+
+fn handle_set(_: &mut Runtime, a: Args) -> Outcome {
+    let attr = if a.name == "setDaemon" {
+        "daemon"
+    } else {
+        "name"
+    };
+    let value = a.args.first().cloned().unwrap_or(Value::None);
+    match a.this.as_ref().and_then(|h| set_attribute(h, attr, &value)) {
+        Some(Ok(())) => Outcome::Value(Value::None),
+        Some(Err(e)) => Outcome::Raise(e),
+        None => err(ExcKind::TypeError, "not a thread"),
     }
 }
 
@@ -77,6 +166,11 @@ pub(super) fn make_handle(rt: &mut Runtime, a: Args, is_process: bool) -> Outcom
         Err(e) => return Outcome::Raise(e),
     };
     let kwargs = kwargs_dict(kw("kwargs").as_ref());
+    // A thread is a daemon when its creator is, unless it says otherwise (CPython's rule).
+    let daemon = match kw("daemon") {
+        Some(Value::None) | None => !is_process && rt.thread_handle(a.thread).daemon.get(),
+        Some(d) => ops::truthy(&d),
+    };
     let name = match kw("name") {
         Some(Value::Str(s)) => s.to_string(),
         _ if is_process => format!("Process-{}", rt.next_process_number()),
@@ -99,8 +193,11 @@ pub(super) fn make_handle(rt: &mut Runtime, a: Args, is_process: bool) -> Outcom
         life: Cell::new(Life::Created),
         thread: Cell::new(None),
         joiners: RefCell::new(Vec::new()),
-        exitcode: Rc::new(Cell::new(None)),
-        pid: 0,
+        exitcode: Cell::new(None),
+        pid: Cell::new(None),
+        daemon: Cell::new(daemon),
+        started: RefCell::new(None),
+        attrs: RefCell::new(HashMap::new()),
     }))
 }
 
@@ -205,10 +302,22 @@ fn handle_start(rt: &mut Runtime, a: Args) -> Outcome {
         life: Cell::new(Life::Running),
         thread: Cell::new(None),
         joiners: RefCell::new(Vec::new()),
-        exitcode: h.exitcode.clone(),
-        pid: 0,
+        exitcode: Cell::new(None),
+        pid: Cell::new(None),
+        daemon: Cell::new(h.daemon.get()),
+        started: RefCell::new(None),
+        attrs: RefCell::new(HashMap::new()),
     });
-    let tid = rt.new_thread(process, name, h.is_process, Some(handle));
+    let tid = rt.new_thread(process, name, h.is_process, Some(handle.clone()));
+    handle.thread.set(Some(tid));
+    let id = if h.is_process {
+        rt.pid(process)
+    } else {
+        thread_ident(tid)
+    };
+    h.pid.set(Some(id));
+    handle.pid.set(Some(id));
+    *h.started.borrow_mut() = Some(handle);
     h.thread.set(Some(tid));
     h.life.set(Life::Running);
     rt.set_start_call(tid, start);
@@ -242,6 +351,11 @@ fn handle_join(rt: &mut Runtime, a: Args) -> Outcome {
         h.exitcode.set(inner.exitcode.get());
         return Outcome::Value(Value::None);
     }
+    match timeout_arg(a.get(0, "timeout")) {
+        Ok(Some(secs)) => rt.block_for(a.thread, secs, Ok(Value::None), Timed::Join(inner.clone())),
+        Ok(None) => {}
+        Err(e) => return Outcome::Raise(e),
+    }
     inner.joiners.borrow_mut().push(a.thread);
     let on = if h.is_process {
         WaitOn::Process
@@ -261,6 +375,53 @@ fn handle_is_alive(rt: &mut Runtime, a: Args) -> Outcome {
         .and_then(|o| o.downcast::<Handle>().and_then(|h| h.thread.get()))
         .is_some_and(|tid| !rt.thread_done(tid));
     Outcome::Value(Value::Bool(alive))
+}
+
+/// `Process.terminate()` (and `kill()`): the process ends now, with exit code -15.
+fn handle_terminate(rt: &mut Runtime, a: Args) -> Outcome {
+    let Some(obj) = this_handle(&a) else {
+        return err(ExcKind::TypeError, "terminate() needs a process");
+    };
+    let Some(h) = obj.downcast::<Handle>().filter(|h| h.is_process) else {
+        return err(
+            ExcKind::AttributeError,
+            "'Thread' object has no attribute 'terminate'",
+        );
+    };
+    if let Some(tid) = h.thread.get() {
+        rt.terminate_process(tid);
+    }
+    Outcome::Value(Value::None)
+}
+
+/// Handles as values, for the prelude.
+pub(super) fn handle_list(handles: Vec<Rc<Handle>>) -> Value {
+    Value::list(
+        handles
+            .into_iter()
+            .map(|h| Value::Object(h as Rc<dyn Object>))
+            .collect(),
+    )
+}
+
+/// A `timeout` argument: `None` (wait without end) or a number of seconds, not negative.
+pub(super) fn timeout_arg(v: Option<&Value>) -> Result<Option<f64>, Exception> {
+    let secs = match v {
+        None | Some(Value::None) => return Ok(None),
+        Some(Value::Int(i)) => *i as f64,
+        Some(Value::Bool(b)) => *b as i64 as f64,
+        Some(Value::Float(f)) if !f.is_nan() => *f,
+        Some(other) => {
+            return Err(Exception::new(
+                ExcKind::TypeError,
+                format!(
+                    "'{}' object cannot be interpreted as a timeout",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    Ok(Some(secs.max(0.0)))
 }
 
 /// `t.run()`: the target, called in the calling thread (what `start()` makes a new thread

@@ -1,4 +1,5 @@
-//! Queues: `queue.Queue` (a class a program may derive from) between threads of one process (also the executors' work queue), and
+//! Queues: `queue.SimpleQueue` between threads of one process (also the executors' work
+//! queue; `queue.Queue` is the prelude's, ported from `Lib/queue.py`), and
 //! `multiprocessing.Queue` between processes, whose items are pickled (copied, at a cost
 //! that grows with their size) and travel through a pipe.
 
@@ -6,12 +7,12 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use super::build::{bound, err, namespace, native};
+use super::handles::timeout_arg;
 use crate::core::clock::from_secs;
 use crate::core::trace::WaitOn;
-use crate::python::classes::{BuiltinClass, Instance};
 use crate::python::copy::{pickled_size, Copier};
 use crate::python::ops;
-use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime};
+use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime, Timed};
 use crate::python::sync::Channel;
 use crate::python::value::{ExcKind, Exception, Value};
 
@@ -22,15 +23,6 @@ pub(super) fn install(rt: &mut Runtime) {
     let queue = namespace(
         "module",
         vec![
-            (
-                "Queue",
-                Value::object(BuiltinClass {
-                    name: "Queue",
-                    module: "queue",
-                    new: native("Queue", thread_queue),
-                    init: native("__init__", queue_init),
-                }),
-            ),
             ("SimpleQueue", native("SimpleQueue", thread_queue)),
             ("Empty", Value::ExcType(ExcKind::QueueEmpty)),
             ("Full", Value::ExcType(ExcKind::QueueFull)),
@@ -79,9 +71,10 @@ fn pickle_half(rt: &Runtime, v: &Value) -> u64 {
     from_secs((p.pickle_s + s * p.pickle_byte_s) / 2.0)
 }
 
-fn new_channel(between_processes: bool) -> Value {
+pub(super) fn new_channel(between_processes: bool, what: &'static str) -> Value {
     Value::object(Channel {
         between_processes,
+        what,
         items: RefCell::new(VecDeque::new()),
         origins: RefCell::new(VecDeque::new()),
         getters: RefCell::new(VecDeque::new()),
@@ -89,33 +82,18 @@ fn new_channel(between_processes: bool) -> Value {
 }
 
 fn thread_queue(_: &mut Runtime, _: Args) -> Outcome {
-    Outcome::Value(new_channel(false))
-}
-
-/// `queue.Queue.__init__(self, maxsize=0)` for an instance of a subclass: its channel.
-fn queue_init(_: &mut Runtime, a: Args) -> Outcome {
-    let this = a.this.clone().or_else(|| a.args.first().cloned());
-    match this.as_ref().and_then(|t| t.downcast::<Instance>()) {
-        Some(inst) => {
-            *inst.native.borrow_mut() = new_channel(false);
-            Outcome::Value(Value::None)
-        }
-        None => err(
-            ExcKind::TypeError,
-            "Queue.__init__() needs an instance of a subclass",
-        ),
-    }
+    Outcome::Value(new_channel(false, "queue.get()"))
 }
 
 pub(super) fn process_queue(_: &mut Runtime, _: Args) -> Outcome {
-    Outcome::Value(new_channel(true))
+    Outcome::Value(new_channel(true, "multiprocessing.Queue.get()"))
 }
 
 fn channel_of(a: &Args) -> Option<&Channel> {
     a.this.as_ref().and_then(|v| v.downcast::<Channel>())
 }
 
-fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
+pub(super) fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(item) = a.args.first().cloned() else {
         return err(
             ExcKind::TypeError,
@@ -138,7 +116,14 @@ fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
     } else {
         (item, 0)
     };
-    let getter = ch.getters.borrow_mut().pop_front();
+    // A getter that ended meanwhile (a terminated process's) gets nothing.
+    let getter = loop {
+        let g = ch.getters.borrow_mut().pop_front();
+        match g {
+            Some(g) if rt.thread_done(g) => continue,
+            other => break other,
+        }
+    };
     match getter {
         Some(g) => {
             let delivered = if ch.between_processes {
@@ -190,7 +175,7 @@ fn channel_put(rt: &mut Runtime, a: Args) -> Outcome {
     }
 }
 
-fn channel_get(rt: &mut Runtime, a: Args) -> Outcome {
+pub(super) fn channel_get(rt: &mut Runtime, a: Args) -> Outcome {
     let Some(ch) = channel_of(&a) else {
         return err(ExcKind::TypeError, "not a queue");
     };
@@ -220,15 +205,29 @@ fn channel_get(rt: &mut Runtime, a: Args) -> Outcome {
         }
         None if !block => err(ExcKind::QueueEmpty, ""),
         None => {
+            match timeout_arg(a.get(1, "timeout")) {
+                Ok(Some(secs)) => {
+                    let empty = Exception::new(ExcKind::QueueEmpty, "");
+                    let this = a.this.clone().unwrap_or(Value::None);
+                    rt.block_for(a.thread, secs, Err(empty), Timed::Queue(this));
+                }
+                Ok(None) => {}
+                Err(e) => return Outcome::Raise(e),
+            }
             ch.getters.borrow_mut().push_back(a.thread);
-            let what = if ch.between_processes {
-                "multiprocessing.Queue.get()"
+            let on = if ch.what == "Connection.recv()" {
+                WaitOn::Pipe
+            } else {
+                WaitOn::Queue
+            };
+            let label = if on == WaitOn::Pipe {
+                ch.what
             } else {
                 "queue.get()"
             };
             Outcome::Block {
-                label: "queue.get()".into(),
-                wait: waiting_for(WaitOn::Queue, what),
+                label: label.into(),
+                wait: waiting_for(on, ch.what),
             }
         }
     }

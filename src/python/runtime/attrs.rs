@@ -12,6 +12,7 @@ use crate::python::classes::{Class, Instance, Super};
 use crate::python::frame::Generator;
 use crate::python::objects::{BoundData, Function, Namespace};
 use crate::python::ops;
+use crate::python::sync::Local;
 use crate::python::value::{ExcKind, Exception, Value};
 
 impl Runtime {
@@ -37,6 +38,9 @@ impl Runtime {
                     "value" => Ok(e.value.as_ref().map_or(Value::None, |b| b.0.clone())),
                     "__class__" => Ok(Value::ExcType(e.kind)),
                     "__cause__" | "__context__" | "__traceback__" => Ok(Value::None),
+                    "code" if e.kind == ExcKind::SystemExit => {
+                        Ok(e.value.as_ref().map_or(Value::None, |b| b.0.clone()))
+                    }
                     _ => Err(missing()),
                 }
             }
@@ -48,6 +52,11 @@ impl Runtime {
                     name: Rc::from(name),
                 }))
             }
+        }
+        if let Some(l) = obj.downcast::<Local>() {
+            let per_thread = l.per_thread.borrow();
+            let mine = per_thread.get(&self.running).and_then(|a| a.get(name));
+            return mine.cloned().ok_or_else(missing);
         }
         if let Some(ns) = obj.downcast::<Namespace>() {
             return ns.attrs.borrow().get(name).cloned().ok_or_else(|| {
@@ -117,5 +126,32 @@ impl Runtime {
             }
         }
         Err(missing())
+    }
+
+    /// `obj.name = value` on an object of the library (a namespace takes any attribute; the
+    /// library's own objects the ones their module lets be set).
+    pub fn set_library_attr(&self, obj: &Value, name: &str, value: Value) -> Result<(), Exception> {
+        if let Some(ns) = obj.downcast::<Namespace>() {
+            ns.attrs.borrow_mut().insert(Rc::from(name), value);
+            return Ok(());
+        }
+        if let Some(l) = obj.downcast::<Local>() {
+            let mut per_thread = l.per_thread.borrow_mut();
+            let mine = per_thread.entry(self.running).or_default();
+            mine.insert(Rc::from(name), value);
+            return Ok(());
+        }
+        for setter in &self.attr_setters {
+            if let Some(done) = setter(obj, name, &value) {
+                return done;
+            }
+        }
+        Err(Exception::new(
+            ExcKind::AttributeError,
+            format!(
+                "'{}' object attribute '{name}' is read-only",
+                obj.type_name()
+            ),
+        ))
     }
 }

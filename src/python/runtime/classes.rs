@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use super::native::Native;
 use super::object_costs;
+use super::prelude::prelude_export;
 use super::state::Runtime;
 use crate::python::bytecode::ClassInfo;
 use crate::python::classes::{
@@ -72,8 +73,20 @@ impl Runtime {
                 ),
             );
         };
+        // The prelude's classes are the library's: `queue__Queue` is `queue.Queue`.
+        let (module, name) = match self.is_user_frame(frame) {
+            true => ("__main__", info.name.clone()),
+            false => match prelude_export(&info.name) {
+                Some((module, attr)) => (module, Rc::from(attr)),
+                None => ("builtins", info.name.clone()),
+            },
+        };
+        let qualname = match self.is_user_frame(frame) {
+            true => info.qualname.clone(),
+            false => name.clone(),
+        };
         let mut attrs = Attrs::default();
-        attrs.set(Rc::from("__module__"), Value::str("__main__"));
+        attrs.set(Rc::from("__module__"), Value::str(module));
         for (name, value) in frame.code.locals.iter().zip(slots).skip(2) {
             if let Some(v) = value.filter(|_| !name.starts_with(['$', '.'])) {
                 attrs.set(name.clone(), v);
@@ -90,8 +103,8 @@ impl Runtime {
             attrs.set(Rc::from("__annotations__"), Value::dict(d));
         }
         let class = Value::object(Class {
-            name: info.name.clone(),
-            qualname: info.qualname.clone(),
+            name,
+            qualname,
             bases,
             mro,
             attrs: std::cell::RefCell::new(attrs),

@@ -62,6 +62,7 @@ impl Runtime {
                 Waker::Chain(other) => self.complete(&other, state.clone()),
                 Waker::Notify(other) => self.complete(&other, FutState::Done(Value::None)),
                 Waker::Gather(outer, index) => self.gather_child_done(&outer, index, &state),
+                Waker::Callback(f) => self.schedule_done_callback(fut, f),
             }
         }
     }
@@ -107,6 +108,11 @@ impl Runtime {
         }
     }
 
+    /// The children of `fut` if it is a gather's outer future.
+    pub(super) fn gather_children(&self, fut: &Future) -> Option<Vec<Rc<Future>>> {
+        fut.gather.as_ref().map(|g| g.borrow().3.clone())
+    }
+
     /// `asyncio.gather`'s outer future over `children` (futures or tasks).
     pub fn gather(
         &mut self,
@@ -121,7 +127,12 @@ impl Runtime {
             event_loop: Some(tid),
             task: None,
             done_seq: Cell::new(0),
-            gather: Some(RefCell::new((vec![None; n], n, return_exceptions))),
+            gather: Some(RefCell::new((
+                vec![None; n],
+                n,
+                return_exceptions,
+                children.clone(),
+            ))),
             label: format!("gather of {n}"),
             wait: RefCell::new(Some(waiting_for(
                 WaitOn::Gather,

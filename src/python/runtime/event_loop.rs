@@ -1,15 +1,20 @@
-//! asyncio's event loop, run by the thread that called `asyncio.run`: each turn fires the
-//! timers that are due, then resumes the next ready task until its next `await` that must
-//! wait; with nothing ready it waits in `select()` for the next timer or a wake-up. Tasks'
-//! states are reported as [`TaskEvent`]s so the trace can draw each task as a lane. When the
-//! main task is done, the tasks still running are cancelled and `asyncio.run` returns.
+//! asyncio's event loop, run by the thread that called `asyncio.run`, iteration by iteration
+//! as `BaseEventLoop._run_once` (3.11): with nothing ready it waits in `select()` for the
+//! next timer, its timeout rounded *up* to whole milliseconds as `EpollSelector.select`
+//! does (so it wakes up to a millisecond late), or for a wake-up from another thread; then
+//! every timer that is due moves to the ready queue, and the iteration runs the callbacks
+//! that were ready when it began, in order — what they schedule (the task a timer's future
+//! wakes, the waiters of a semaphore a task released) runs in the next iteration. So tasks
+//! whose timers end within the same millisecond all run before the tasks they wake. Tasks'
+//! states are reported as [`TaskEvent`]s so the trace can draw each task as a lane. When
+//! the main task is done, one more iteration runs (its done callback stops the loop), the
+//! tasks still pending are cancelled and run until they end, and `asyncio.run` returns.
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::rc::Rc;
 
-use super::loop_state::EventLoop;
+use super::loop_state::{LoopPhase, Ready, TimerAction};
 use super::state::Runtime;
 use super::waits::{wait_of_label, waiting_for};
 use crate::core::clock::from_secs;
@@ -20,46 +25,10 @@ use crate::core::trace::WaitOn;
 use crate::python::error::PyError;
 use crate::python::frame::Caller;
 use crate::python::futures::{FutState, Future, FutureObj, TaskPart, Waker};
-use crate::python::objects::Namespace;
 use crate::python::sync::ThreadId;
 use crate::python::value::{ExcKind, Exception, Value};
 
 impl Runtime {
-    /// `asyncio.run(coro)` in thread `tid`, whose frames (`base` of them) wait for its result.
-    pub fn start_event_loop(
-        &mut self,
-        tid: ThreadId,
-        base: usize,
-        coro: Value,
-    ) -> Result<(), Exception> {
-        if self.threads[tid].event_loop.is_some() {
-            return crate::python::value::raise(
-                ExcKind::RuntimeError,
-                "asyncio.run() cannot be called from a running event loop",
-            );
-        }
-        let placeholder = self.new_future(Some(tid), "");
-        let handle = self.loop_handle();
-        self.threads[tid].event_loop = Some(EventLoop {
-            base,
-            ready: VecDeque::new(),
-            timers: BinaryHeap::new(),
-            timer_futures: HashMap::new(),
-            seq: 0,
-            current: None,
-            main: placeholder,
-            tasks: Vec::new(),
-            default_executor: None,
-            handle,
-            cancelling: false,
-        });
-        let main = self.create_task(tid, coro, None)?;
-        if let Some(l) = self.threads[tid].event_loop.as_mut() {
-            l.main = main;
-        }
-        Ok(())
-    }
-
     /// `loop.create_task(coro)`.
     pub fn create_task(
         &mut self,
@@ -100,6 +69,7 @@ impl Runtime {
                 name: name.clone(),
                 must_cancel: Cell::new(false),
                 waiting_on: RefCell::new(None),
+                cancel_requests: Cell::new(0),
             }),
             done_seq: Cell::new(0),
             gather: None,
@@ -134,7 +104,7 @@ impl Runtime {
         let Some(l) = self.threads[lt].event_loop.as_mut() else {
             return;
         };
-        l.ready.push_back(task.clone());
+        l.ready.push_back(Ready::Step(task.clone()));
         self.task_events.push(TaskEvent::State {
             task: Rc::as_ptr(task) as usize,
             state: State::Ready,
@@ -178,49 +148,96 @@ impl Runtime {
         if let Some(l) = self.threads[tid].event_loop.as_mut() {
             l.seq += 1;
             l.timers.push(Reverse((when, l.seq)));
-            l.timer_futures.insert(l.seq, (fut, result));
+            l.timer_futures
+                .insert(l.seq, TimerAction::Finish(fut, result));
         }
     }
 
-    /// The event loop's next move when no task is running.
+    /// The event loop's next move when no task is running: the next callback of this
+    /// iteration, or the start of the next iteration (`_run_once`).
     pub(super) fn loop_next(&mut self, tid: ThreadId) -> Result<Option<Action>, PyError> {
-        let now = self.now;
-        // Timers that are due finish their futures (earliest first).
         loop {
             let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
-            let Some(&Reverse((when, seq))) = l.timers.peek() else {
-                break;
-            };
+            if l.ntodo > 0 {
+                l.ntodo -= 1;
+                match l.ready.pop_front() {
+                    Some(Ready::Timer(fut, result)) => self.complete(&fut, FutState::Done(result)),
+                    Some(Ready::Step(task)) if !task.is_done() => {
+                        return self.step_task(tid, task).map(|_| None);
+                    }
+                    Some(Ready::Step(_)) => {}
+                    Some(Ready::Callback(h)) if !h.cancelled.get() => {
+                        self.run_callback(tid, &h);
+                        return Ok(None);
+                    }
+                    Some(Ready::Callback(_)) => {}
+                    None => l.ntodo = 0,
+                }
+                continue;
+            }
+            if let Some(action) = self.next_iteration(tid)? {
+                return Ok(action);
+            }
+        }
+    }
+
+    /// Between two iterations: stop or cancel when the main task is done, else wait in
+    /// `select()` if nothing is ready, then move the due timers to the ready queue and start
+    /// an iteration over what is ready. `Some(None)` when `asyncio.run` has returned.
+    fn next_iteration(&mut self, tid: ThreadId) -> Result<Option<Option<Action>>, PyError> {
+        let now = self.now;
+        let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
+        if l.main.is_done() && !l.selected {
+            match l.phase {
+                LoopPhase::Running => l.phase = LoopPhase::Stopping,
+                LoopPhase::Stopping if l.keep => {
+                    // run_until_complete stops here: the other tasks wait for the next run.
+                    self.finish_loop(tid);
+                    return Ok(Some(None));
+                }
+                LoopPhase::Stopping => {
+                    // `asyncio.run` cancels the tasks still running when main returns.
+                    l.phase = LoopPhase::Cancelling;
+                    let pending: Vec<_> =
+                        l.tasks.iter().filter(|t| !t.is_done()).cloned().collect();
+                    for t in pending {
+                        self.cancel_task(&t);
+                    }
+                }
+                LoopPhase::Cancelling => {}
+            }
+            let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
+            if l.phase == LoopPhase::Cancelling && l.tasks.iter().all(|t| t.is_done()) {
+                self.finish_loop(tid);
+                return Ok(Some(None));
+            }
+        }
+        let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
+        l.drop_void_timers();
+        let next_timer = l.timers.peek().map(|Reverse((w, _))| *w);
+        let must_wait = l.ready.is_empty() && l.phase != LoopPhase::Stopping;
+        if must_wait && !l.selected && next_timer.is_none_or(|when| when > now) {
+            l.selected = true;
+            let until = next_timer.map(|when| now.saturating_add(ceil_ms(when - now)));
+            return Ok(Some(Some(Action::Select { until })));
+        }
+        l.selected = false;
+        // Every timer due by now joins the ready queue, earliest first.
+        while let Some(&Reverse((when, seq))) = l.timers.peek() {
             if when > now {
                 break;
             }
             l.timers.pop();
-            if let Some((fut, result)) = l.timer_futures.remove(&seq) {
-                self.complete(&fut, FutState::Done(result));
-            }
-        }
-        let l = self.threads[tid].event_loop.as_mut().expect("in a loop");
-        while let Some(task) = l.ready.pop_front() {
-            if task.is_done() {
-                continue;
-            }
-            return self.step_task(tid, task).map(|_| None);
-        }
-        if l.main.is_done() {
-            let pending: Vec<_> = l.tasks.iter().filter(|t| !t.is_done()).cloned().collect();
-            if !pending.is_empty() && !l.cancelling {
-                // asyncio.run cancels the tasks still running when main returns.
-                l.cancelling = true;
-                for t in pending {
-                    self.cancel_task(&t);
+            match l.timer_futures.remove(&seq) {
+                Some(TimerAction::Finish(fut, result)) => {
+                    l.ready.push_back(Ready::Timer(fut, result))
                 }
-                return Ok(None);
+                Some(TimerAction::Call(h)) => l.ready.push_back(Ready::Callback(h)),
+                None => {}
             }
-            self.finish_loop(tid);
-            return Ok(None);
         }
-        let until = l.timers.peek().map(|Reverse((w, _))| *w);
-        Ok(Some(Action::Select { until }))
+        l.ntodo = l.ready.len();
+        Ok(None)
     }
 
     /// Resumes `task` on its loop's thread until its next suspension.
@@ -291,6 +308,13 @@ impl Runtime {
                     line: own_line.or(line),
                     wait: Some(wait),
                 });
+                // Cancelled while it ran: what it now awaits is cancelled (`__step`).
+                let must_cancel = task.task.as_ref().is_some_and(|t| t.must_cancel.get());
+                if must_cancel && self.cancel_future(&fut) {
+                    if let Some(t) = &task.task {
+                        t.must_cancel.set(false);
+                    }
+                }
             }
             _ => self.make_ready(&task),
         }
@@ -317,76 +341,62 @@ impl Runtime {
         self.complete(&task, state);
     }
 
-    /// `task.cancel()`.
+    /// `task.cancel()` (or a future's), as `Task.cancel` in 3.11: the request is counted
+    /// (`cancelling()`); a task waiting for a future cancels that future (a task it awaits
+    /// in turn, the children of a gather), and is woken when it is done, with
+    /// `CancelledError`; otherwise `CancelledError` is thrown into it at its next step.
     pub fn cancel_task(&mut self, task: &Rc<Future>) -> bool {
         if task.is_done() {
             return false;
         }
         let Some(part) = &task.task else {
-            self.complete(task, FutState::Cancelled);
-            return true;
+            return self.cancel_future(task);
         };
-        part.must_cancel.set(true);
-        let waiting = part.waiting_on.borrow_mut().take();
+        part.cancel_requests.set(part.cancel_requests.get() + 1);
+        let waiting = part.waiting_on.borrow().clone();
         if let Some(w) = waiting {
-            if w.task.is_none() && w.gather.is_none() {
-                self.complete(&w, FutState::Cancelled);
+            if self.cancel_future(&w) {
+                return true;
             }
-            self.make_ready(task);
         }
+        part.must_cancel.set(true);
         true
     }
 
-    /// `asyncio.run` returns: its main task's outcome goes to the code that called it, after
-    /// the default executor is shut down (as `asyncio.run` does).
-    pub(super) fn finish_loop(&mut self, tid: ThreadId) {
-        let l = self.threads[tid].event_loop.take().expect("in a loop");
-        let (ok, value) = match &*l.main.state.borrow() {
-            FutState::Done(v) => (true, v.clone()),
-            FutState::Failed(e) => (false, Value::Exception(Rc::new(e.clone()))),
-            _ => (
-                false,
-                Value::Exception(Rc::new(Exception::new(ExcKind::CancelledError, ""))),
-            ),
-        };
-        let finish = self.prelude_fn("_finish_run");
-        let executor = l.default_executor.unwrap_or(Value::None);
-        self.threads[tid].start = None;
-        let mut frames = std::mem::take(&mut self.threads[tid].frames);
-        let r = self.call_value(
-            tid,
-            &mut frames,
-            finish,
-            vec![executor, Value::Bool(ok), value],
-            Vec::new(),
-            Caller::Call,
-        );
-        self.threads[tid].frames = frames;
-        if let Err(e) = r {
-            self.threads[tid].resume = Some(Err(e));
+    /// `fut.cancel()` of what a task awaits: a task is cancelled in turn, a gather cancels
+    /// its children, a plain future ends cancelled. False when nothing was cancelled.
+    fn cancel_future(&mut self, fut: &Rc<Future>) -> bool {
+        if fut.is_done() {
+            return false;
         }
-    }
-
-    /// The object `asyncio.get_running_loop()` returns.
-    pub(super) fn loop_handle(&self) -> Value {
-        let mut attrs = HashMap::new();
-        for (name, prelude_name) in [
-            ("run_in_executor", "_run_in_executor"),
-            ("create_task", "_loop_create_task"),
-            ("create_future", "_loop_future"),
-            ("time", "_loop_time"),
-        ] {
-            attrs.insert(Rc::from(name), self.prelude_fn(prelude_name));
+        if fut.task.is_some() {
+            return self.cancel_task(fut);
         }
-        Value::object(Namespace {
-            type_name: Rc::from("_UnixSelectorEventLoop"),
-            attrs: RefCell::new(attrs),
-        })
+        if let Some(children) = self.gather_children(fut) {
+            let mut any = false;
+            for c in children {
+                any |= self.cancel_future(&c);
+            }
+            return any;
+        }
+        self.complete(fut, FutState::Cancelled);
+        true
     }
 
     /// Whether thread `tid` runs an event loop (is inside `asyncio.run`).
     pub fn in_event_loop(&self, tid: ThreadId) -> bool {
-        self.threads[tid].event_loop.is_some()
+        self.threads[tid]
+            .event_loop
+            .as_ref()
+            .is_some_and(|l| l.running)
+    }
+
+    /// Whether thread `tid` has an event loop, running or not (tasks can be made on it).
+    pub fn has_loop(&self, tid: ThreadId) -> bool {
+        self.threads[tid]
+            .event_loop
+            .as_ref()
+            .is_some_and(|l| !l.closed)
     }
 
     /// The task running on thread `tid`'s loop (`asyncio.current_task()`).
@@ -414,4 +424,11 @@ impl Runtime {
             l.default_executor = executor;
         }
     }
+}
+
+/// A `select()` timeout as `epoll_wait` gets it: rounded up to whole milliseconds, so that
+/// the loop waits *at least* until its timer (`EpollSelector.select` in Lib/selectors.py).
+fn ceil_ms(ns: crate::core::clock::Nanos) -> crate::core::clock::Nanos {
+    const MS: u64 = 1_000_000;
+    ns.div_ceil(MS) * MS
 }

@@ -8,7 +8,11 @@
 //!   the simulator drives);
 //! - `vm`: the bytecode interpreter that runs a thread's frames;
 //! - `threads`: a thread's life from creation to its end;
+//! - `shutdown`: a process's end (joining its threads and children, daemons ending with it);
+//! - `timeouts`: waits with a timeout (`acquire(timeout=)`, `join(t)`, `get(timeout=)`);
 //! - `event_loop` (with its data in `loop_state`): asyncio's loop and its tasks;
+//!   `loop_calls`: its callbacks (`call_soon`, `call_later`, done callbacks);
+//!   `loop_life`: its making, running by `asyncio.run` or `run_until_complete`, closing;
 //! - `completion`: finishing futures and waking who waits for them;
 //! - `waits`: what each waiting thread and task waits for, for the trace;
 //! - `native`: what functions written in Rust receive and return;
@@ -17,7 +21,7 @@
 //!   `super()`; `object_costs`: what CPython charges for it beyond the instructions;
 //! - `output`: standard output kept as terminal lines, tracebacks and warnings on standard
 //!   error;
-//! - `prelude`: `prelude.py`, the library CPython writes in Python, and where its
+//! - `prelude`: `prelude/*.py`, the library CPython writes in Python, and where its
 //!   functions go;
 //! - `setup`: building a runtime for a program (the prelude loaded, the main thread ready).
 //!
@@ -28,6 +32,8 @@ mod attrs;
 mod classes;
 mod completion;
 mod event_loop;
+mod loop_calls;
+mod loop_life;
 mod loop_state;
 mod native;
 pub mod object_costs;
@@ -35,13 +41,16 @@ mod output;
 mod prelude;
 mod scheduling;
 mod setup;
+mod shutdown;
 mod state;
 mod threads;
+mod timeouts;
 mod vm;
 mod waits;
 
 pub use crate::python::sync::ThreadId;
 pub use classes::Attr;
 pub use native::{Args, Native, NativeFn, Outcome};
-pub use state::{AttrLookup, ErrLine, Request, Runtime, StartCall, OP_BUDGET};
+pub use state::{AttrLookup, AttrSetter, ErrLine, Request, Runtime, StartCall, Timed, OP_BUDGET};
+pub use threads::thread_ident;
 pub use waits::waiting_for;

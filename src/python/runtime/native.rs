@@ -27,6 +27,8 @@ pub enum Outcome {
     Call(Value, Vec<Value>, Vec<(Rc<str>, Value)>),
     /// `asyncio.run(coro)`: this thread becomes an event loop running `coro` as its main task.
     RunLoop(Value),
+    /// `loop.run_until_complete(aw)`: this thread's loop runs until `aw` is done.
+    RunUntilComplete(Value),
 }
 
 /// What a native function receives.

@@ -1,4 +1,4 @@
-//! The prelude (`prelude.py`): the parts of the library CPython itself writes in Python,
+//! The prelude (`prelude/*.py`): the parts of the library CPython itself writes in Python,
 //! ported so that they cost and schedule as there. Its naming convention decides where each
 //! function goes (`asyncio__gather` is `asyncio.gather`); [`super::setup`] loads it.
 
@@ -10,8 +10,20 @@ use crate::python::compile::compile_module;
 use crate::python::objects::Function;
 use crate::python::value::{ExcKind, Exception, Value};
 
-/// The prelude's source.
-pub(super) const PRELUDE: &str = include_str!("prelude.py");
+/// The prelude's source: its files, one per part of the library, run as one module in
+/// this order (each may use what the files before it define).
+pub(super) const PRELUDE: &str = concat!(
+    include_str!("prelude/builtins.py"),
+    include_str!("prelude/executors.py"),
+    include_str!("prelude/asyncio.py"),
+    include_str!("prelude/itertools.py"),
+    include_str!("prelude/logging.py"),
+    include_str!("prelude/threading.py"),
+    include_str!("prelude/queue.py"),
+    include_str!("prelude/multiprocessing.py"),
+    include_str!("prelude/asyncio_tasks.py"),
+    include_str!("prelude/functools.py"),
+);
 
 impl Runtime {
     /// Python source written at run time by the prelude (what `@dataclass` generates, as
@@ -55,10 +67,10 @@ impl Runtime {
     }
 }
 
-/// Where a prelude function is exported (see `prelude.py`): `asyncio__gather` is
-/// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing (and
-/// `functools__`, `dataclasses__` their modules). `None` for
-/// the prelude's builtins and private helpers.
+/// Where a prelude function is exported (see `prelude/`): `asyncio__gather` is
+/// `asyncio.gather`, `futures__` is concurrent.futures, `mp__` multiprocessing, and
+/// `threading__`, `queue__`, `itertools__`, `logging__`, `functools__`, `dataclasses__` their
+/// modules. `None` for the prelude's builtins and private helpers.
 pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {
     let (prefix, attr) = name.split_once("__")?;
     let module = match prefix {
@@ -67,6 +79,10 @@ pub fn prelude_export(name: &str) -> Option<(&'static str, &str)> {
         "mp" => "multiprocessing",
         "functools" => "functools",
         "dataclasses" => "dataclasses",
+        "threading" => "threading",
+        "queue" => "queue",
+        "itertools" => "itertools",
+        "logging" => "logging",
         _ => return None,
     };
     (!attr.is_empty()).then_some((module, attr))

@@ -27,6 +27,7 @@ impl Runtime {
     /// The next thing thread `tid` does, at simulated time `now`.
     pub fn next(&mut self, tid: ThreadId, now: Nanos) -> Result<Action, PyError> {
         self.now = now;
+        self.running = tid;
         loop {
             let line = self.current_line(tid);
             if line.is_some() {
@@ -61,6 +62,7 @@ impl Runtime {
                         }
                     }
                     Request::Print(text) => Action::Print(text),
+                    Request::PrintErr(text) => Action::PrintErr(text),
                     Request::StartThread { child } => Action::StartThread {
                         child,
                         name: self.threads[child].name.clone(),
@@ -72,10 +74,15 @@ impl Runtime {
                     },
                 });
             }
+            if self.time_out(tid) {
+                continue;
+            }
+            let t = &mut self.threads[tid];
             if let Some(label) = &t.blocked {
                 return Ok(Action::Block {
                     label: label.clone(),
                     line,
+                    until: self.deadline_of(tid),
                 });
             }
             if t.done {
@@ -86,7 +93,7 @@ impl Runtime {
                 self.start_call(tid, callee, args, kwargs)?;
                 continue;
             }
-            let in_loop = t.event_loop.as_ref().map(|l| l.base);
+            let in_loop = t.event_loop.as_ref().filter(|l| l.running).map(|l| l.base);
             if let Some(base) = in_loop {
                 if t.frames.len() <= base {
                     if let Some(action) = self.loop_next(tid)? {
@@ -140,6 +147,9 @@ impl Interpreter for Runtime {
     }
     fn take_task_events(&mut self) -> Vec<TaskEvent> {
         Runtime::take_task_events(self)
+    }
+    fn take_killed(&mut self) -> Vec<usize> {
+        Runtime::take_killed(self)
     }
     fn waiting(&self, thread: usize) -> Option<WaitingFor> {
         Runtime::waiting(self, thread)

@@ -43,6 +43,7 @@ impl Runtime {
             builtins: HashMap::new(),
             modules: HashMap::new(),
             attr_lookups: Vec::new(),
+            attr_setters: Vec::new(),
             prelude_globals: Rc::new(RefCell::new(HashMap::new())),
             wakes: Vec::new(),
             task_events: Vec::new(),
@@ -55,6 +56,9 @@ impl Runtime {
             process_counter: 0,
             executor_counter: 0,
             fatal: None,
+            program: Rc::from(name),
+            killed: Vec::new(),
+            running: 0,
             base_attrs: Vec::new(),
             instances_made: 0,
             program_name: Rc::from(name),
@@ -79,6 +83,8 @@ impl Runtime {
             random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "MainProcess".into(),
+            parent: None,
+            at_exit: Vec::new(),
         });
         let env = Env::new(code.locals.len(), None);
         let frame = Frame::new(code, env, globals, Caller::Base);
@@ -97,6 +103,8 @@ impl Runtime {
             random: RefCell::new(Random::default()),
             thread_counter: Cell::new(0),
             name: "prelude".into(),
+            parent: None,
+            at_exit: Vec::new(),
         });
         let tid = self.new_thread(0, "prelude".into(), false, None);
         self.threads[tid].frames.push(frame);

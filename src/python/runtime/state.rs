@@ -14,12 +14,16 @@ use crate::core::profile::CheckedProfile;
 use crate::core::trace::WaitOn;
 use crate::python::error::PyError;
 use crate::python::frame::{Frame, Globals, Unawaited};
+use crate::python::futures::Future;
 use crate::python::random::Random;
 use crate::python::sync::{Handle, ThreadId};
 use crate::python::value::{Exception, Value};
 
 /// Most interpreted operations a run may take (an endless loop must not freeze a tab).
 pub const OP_BUDGET: u64 = 5_000_000;
+
+/// The simulated process id of the program's first process.
+const FIRST_PID: i64 = 1000;
 
 /// Something a thread needs the simulator to do.
 #[derive(Clone, Debug)]
@@ -37,6 +41,8 @@ pub enum Request {
         on: WaitOn,
     },
     Print(String),
+    /// A line to standard error.
+    PrintErr(String),
     StartThread {
         child: ThreadId,
     },
@@ -62,6 +68,25 @@ pub type StartCall = (Value, Vec<Value>, Vec<(Rc<str>, Value)>);
 /// looks attributes up without knowing the library.
 pub type AttrLookup = fn(obj: &Value, name: &str) -> Option<Value>;
 
+/// How a library module sets an attribute of its own objects (`t.daemon = True`): `None`
+/// when `obj` is not its kind of object or the attribute is not one it lets be set.
+pub type AttrSetter = fn(obj: &Value, name: &str, value: &Value) -> Option<Result<(), Exception>>;
+
+/// The waiters a thread whose wait timed out leaves (see `timeouts.rs`).
+pub enum Timed {
+    Lock(Value),
+    Join(Rc<Handle>),
+    Queue(Value),
+    Futures(Vec<Rc<Future>>),
+}
+
+/// When a blocked thread's wait ends if nobody wakes it, and how.
+pub struct Deadline {
+    pub at: Nanos,
+    pub result: Result<Value, Exception>,
+    pub leaves: Timed,
+}
+
 /// One interpreter thread: a process's main thread, a `Thread`, or the thread a `Process`
 /// runs in.
 pub(super) struct PyThread {
@@ -85,6 +110,10 @@ pub(super) struct PyThread {
     pub(super) start: Option<StartCall>,
     /// The line shown while this thread's task is not running Python.
     pub(super) last_line: Option<u32>,
+    /// A process's main thread that has begun its shutdown (see `shutdown.rs`).
+    pub(super) exiting: bool,
+    /// When a blocked thread's wait times out (see `timeouts.rs`).
+    pub(super) deadline: Option<Deadline>,
 }
 
 /// One process's interpreter state.
@@ -96,6 +125,11 @@ pub(super) struct ProcessState {
     /// Counter for `Thread-N` names.
     pub(super) thread_counter: Cell<u64>,
     pub(super) name: String,
+    /// The process that started this one (`None` for the first).
+    pub(super) parent: Option<usize>,
+    /// What runs when the process's main thread is done, before its threads are joined
+    /// (`threading._register_atexit`: the executors shut down their workers), last first.
+    pub(super) at_exit: Vec<Value>,
 }
 
 /// Everything a running program can see, and the bookkeeping of its run. Its fields are the
@@ -109,6 +143,7 @@ pub struct Runtime {
     pub(super) builtins: HashMap<Rc<str>, Value>,
     pub(super) modules: HashMap<String, Value>,
     pub(super) attr_lookups: Vec<AttrLookup>,
+    pub(super) attr_setters: Vec<AttrSetter>,
     pub(super) prelude_globals: Globals,
     pub(super) wakes: Vec<ThreadId>,
     pub(super) task_events: Vec<TaskEvent>,
@@ -124,6 +159,14 @@ pub struct Runtime {
     pub(super) executor_counter: u64,
     /// Why the program stopped, when it failed.
     pub(super) fatal: Option<PyError>,
+    /// The program's file name as it was given (`sys.argv[0]`).
+    pub(super) program: Rc<str>,
+    /// Threads that ended abruptly (daemons at their process's end, a terminated process),
+    /// for the simulator to stop wherever they are.
+    pub(super) killed: Vec<ThreadId>,
+    /// The thread the runtime is running now (whose `threading.local()` attributes an
+    /// attribute lookup sees).
+    pub(super) running: ThreadId,
     /// The methods of `object` and `BaseException` (by base, name), from the natives.
     pub(super) base_attrs: Vec<(&'static str, &'static str, Value)>,
     /// Instances made so far (their numbers give their default reprs' addresses).
@@ -193,6 +236,11 @@ impl Runtime {
         self.attr_lookups.push(lookup);
     }
 
+    /// Lets `setter` set the attributes of its kind of objects.
+    pub fn add_attr_setter(&mut self, setter: AttrSetter) {
+        self.attr_setters.push(setter);
+    }
+
     /// The process thread `tid` belongs to.
     pub fn process_of(&self, tid: ThreadId) -> usize {
         self.threads[tid].process
@@ -206,6 +254,27 @@ impl Runtime {
     /// The name of thread `tid`'s process (`MainProcess`, `Process-1`...).
     pub fn process_name(&self, tid: ThreadId) -> String {
         self.processes[self.process_of(tid)].name.clone()
+    }
+
+    /// The program's file name as it was given (`sys.argv[0]`).
+    pub fn program_name(&self) -> Rc<str> {
+        self.program.clone()
+    }
+
+    /// The simulated process id (`os.getpid()`, `Process.pid`) of process `process`: the
+    /// first process is 1000, its children follow in the order they were made, so a run's
+    /// ids are the same every time.
+    pub fn pid(&self, process: usize) -> i64 {
+        FIRST_PID + process as i64
+    }
+
+    /// The simulated id of process `process`'s parent (`os.getppid()`); the first process's
+    /// parent is the shell that started it, one below.
+    pub fn ppid(&self, process: usize) -> i64 {
+        match self.processes.get(process).and_then(|p| p.parent) {
+            Some(parent) => self.pid(parent),
+            None => FIRST_PID - 1,
+        }
     }
 
     /// The `random` generator of thread `tid`'s process (a forked child has a copy).
@@ -237,12 +306,15 @@ impl Runtime {
     /// copies the parent's in), a copy of its random generator.
     pub fn new_process(&mut self, parent: ThreadId, name: String) -> usize {
         let random = self.random_of(parent).borrow().clone();
+        let parent = Some(self.process_of(parent));
         self.processes.push(ProcessState {
             globals: Rc::new(RefCell::new(HashMap::new())),
             partial: RefCell::new(String::new()),
             random: RefCell::new(random),
             thread_counter: Cell::new(0),
             name,
+            parent,
+            at_exit: Vec::new(),
         });
         self.processes.len() - 1
     }

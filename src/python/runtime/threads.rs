@@ -3,14 +3,20 @@
 //! which is when its `join()`s return.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use super::state::{PyThread, Runtime};
+use super::state::{PyThread, Request, Runtime};
 use crate::python::error::PyError;
 use crate::python::frame::Caller;
 use crate::python::sync::{Handle, Life, ThreadId};
-use crate::python::value::{Exception, Value};
+use crate::python::value::{ExcKind, Exception, Value};
+
+/// The `ident` of interpreter thread `tid`: a number like CPython's (an address there), the
+/// same on every run.
+pub fn thread_ident(tid: ThreadId) -> i64 {
+    140_000_000_000_000 + 4096 * tid as i64
+}
 
 impl Runtime {
     pub fn new_thread(
@@ -31,8 +37,11 @@ impl Runtime {
                 life: Cell::new(Life::Running),
                 thread: Cell::new(Some(tid)),
                 joiners: RefCell::new(Vec::new()),
-                exitcode: Rc::new(Cell::new(None)),
-                pid: 1000 + tid as u32,
+                exitcode: Cell::new(None),
+                pid: Cell::new(Some(thread_ident(tid))),
+                daemon: Cell::new(false),
+                started: RefCell::new(None),
+                attrs: RefCell::new(HashMap::new()),
             })
         });
         self.threads.push(PyThread {
@@ -50,6 +59,8 @@ impl Runtime {
             done: false,
             start: None,
             last_line: None,
+            exiting: false,
+            deadline: None,
         });
         tid
     }
@@ -59,6 +70,7 @@ impl Runtime {
         let t = &mut self.threads[tid];
         if t.blocked.take().is_some() {
             t.waiting = None;
+            t.deadline = None;
             t.resume = Some(result);
             self.wakes.push(tid);
         }
@@ -124,6 +136,13 @@ impl Runtime {
         tid: ThreadId,
         result: Result<Value, Exception>,
     ) -> Result<(), PyError> {
+        let result = match result {
+            Err(e) if e.kind == ExcKind::SystemExit => {
+                self.system_exit(tid, &e);
+                Ok(Value::None)
+            }
+            other => other,
+        };
         if let Err(e) = &result {
             if tid == 0 {
                 self.main_thread_failed(tid, e);
@@ -145,11 +164,44 @@ impl Runtime {
             self.threads[tid].handle.exitcode.set(Some(0));
         }
         self.raise_line = None;
+        if self.begin_shutdown(tid) {
+            return Ok(());
+        }
         self.flush_stdout(tid);
         let t = &mut self.threads[tid];
         t.done = true;
         t.frames.clear();
+        self.end_process(tid);
         Ok(())
+    }
+
+    /// `SystemExit` ended thread `tid`'s target: the program (or, in a thread, the thread)
+    /// ends quietly, as in CPython. A status other than 0 is noted; a message goes to
+    /// stderr, as CPython prints it.
+    fn system_exit(&mut self, tid: ThreadId, e: &Exception) {
+        let code = match &e.value {
+            Some(b) => b.0.clone(),
+            None if e.message.is_empty() => Value::None,
+            None => match e.message.parse::<i64>() {
+                Ok(i) => Value::Int(i),
+                Err(_) => Value::str(&e.message),
+            },
+        };
+        let status = match &code {
+            Value::None => 0,
+            Value::Int(i) => *i,
+            Value::Bool(b) => *b as i64,
+            other => {
+                let text = crate::python::ops::to_str(other);
+                self.threads[tid].pending.push_back(Request::PrintErr(text));
+                1
+            }
+        };
+        self.threads[tid].handle.exitcode.set(Some(status));
+        if status != 0 && self.threads[tid].process == 0 && tid == 0 {
+            self.notes
+                .push(format!("the program ended with sys.exit({status})"));
+        }
     }
 
     /// Thread `tid` is gone: it has done what was pending (a last print, a last computation)

@@ -43,6 +43,8 @@ pub(super) fn wait_of_label(label: &str) -> WaitingFor {
         "queue empty" => (WaitOn::Queue, "Queue.get()"),
         "queue full" => (WaitOn::Queue, "Queue.put()"),
         "wait_for" => (WaitOn::Timer, "asyncio.wait_for()"),
+        "wait" => (WaitOn::Task, "asyncio.wait()"),
+        "taskgroup" => (WaitOn::Task, "the TaskGroup's tasks"),
         "cancel" => (WaitOn::Task, "the cancelled task's end"),
         "in a thread" => (WaitOn::Future, "loop.run_in_executor()"),
         "result()" => (WaitOn::Future, "Future.result()"),

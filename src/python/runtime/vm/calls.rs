@@ -17,6 +17,9 @@ use crate::python::runtime::state::Runtime;
 use crate::python::sync::ThreadId;
 use crate::python::value::{raise, ExcKind, Exception, Value};
 
+/// The builtin the VM answers itself (see [`Runtime::caller_of`]).
+pub const CALLER: &str = "_caller";
+
 /// Deepest call stack allowed (CPython's default recursion limit is 1000).
 const MAX_DEPTH: usize = 1000;
 
@@ -225,6 +228,10 @@ impl Runtime {
             }
         }
         let outcome = if let Some(n) = callee.downcast::<Native>() {
+            if n.name == CALLER {
+                let v = self.caller_of(frames);
+                return self.give_result(frames, v, caller);
+            }
             let a = Args {
                 name: n.name,
                 thread: tid,
@@ -288,6 +295,24 @@ impl Runtime {
             return self.call_object(tid, frames, callee, args, kwargs, caller);
         };
         self.handle_outcome(tid, frames, outcome, caller)
+    }
+
+    /// What the builtin `_caller()` gives: `(file, line, function)` of the program's
+    /// innermost frame (`logging` records where it was called from, as CPython reads its
+    /// caller's frame). Natives do not see frames, so the VM answers it.
+    fn caller_of(&self, frames: &[Frame]) -> Value {
+        let (line, func) = frames
+            .iter()
+            .rev()
+            .find(|f| self.is_user_frame(f))
+            .map_or((0, Rc::from("<module>")), |f| {
+                (f.line(), f.code.name.clone())
+            });
+        Value::tuple(vec![
+            Value::Str(self.program_name()),
+            Value::Int(line as i64),
+            Value::Str(func),
+        ])
     }
 
     /// The prelude's `_list_sort`, when `b` is `list.sort` called with a `key`.
@@ -360,6 +385,10 @@ impl Runtime {
                 self.start_event_loop(tid, frames.len(), coro)?;
                 Ok(Flow::Exit(Exit::Suspended))
             }
+            Outcome::RunUntilComplete(aw) => {
+                self.run_until_complete(tid, frames.len(), aw)?;
+                Ok(Flow::Exit(Exit::Suspended))
+            }
         }
     }
 
@@ -419,7 +448,7 @@ impl Runtime {
 }
 
 /// A function's name as Python shows it: a prelude function `asyncio__sleep` is `sleep`, as
-/// in CPython's `asyncio` (see `prelude.py`).
+/// in CPython's `asyncio` (see `prelude/`).
 fn public_name(name: &Rc<str>) -> Rc<str> {
     match prelude_export(name) {
         Some((_, attr)) => Rc::from(attr),

@@ -9,7 +9,6 @@ use super::top_frame;
 use super::{Flow, Step};
 use crate::python::bytecode::Op;
 use crate::python::frame::Frame;
-use crate::python::objects::Namespace;
 use crate::python::ops::{self, BinOp};
 use crate::python::runtime::state::Runtime;
 use crate::python::sync::ThreadId;
@@ -177,20 +176,7 @@ impl Runtime {
             Op::StoreAttr(name) => {
                 let obj = f.pop();
                 let v = f.pop();
-                match obj.downcast::<Namespace>() {
-                    Some(ns) => {
-                        ns.attrs.borrow_mut().insert(name, v);
-                    }
-                    None => {
-                        return raise(
-                            ExcKind::AttributeError,
-                            format!(
-                                "'{}' object attribute '{name}' is read-only",
-                                obj.type_name()
-                            ),
-                        )
-                    }
-                }
+                self.set_library_attr(&obj, &name, v)?;
             }
             Op::DeleteAttr(name) => {
                 let obj = f.pop();
