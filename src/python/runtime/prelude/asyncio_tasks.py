@@ -250,10 +250,29 @@ def _is_base_error(exc):
     return isinstance(exc, (SystemExit, KeyboardInterrupt))
 
 
+class BaseExceptionGroup(BaseException):
+    # The exception groups of 3.11 (Objects/exceptions.c), as far as TaskGroup needs them:
+    # a message and the exceptions, shown as CPython shows them. (`except*` is not
+    # supported by the kitchen.)
+    def __init__(self, message, exceptions):
+        super().__init__(message, exceptions)
+        self.message = message
+        self.exceptions = tuple(exceptions)
+
+    def __str__(self):
+        n = len(self.exceptions)
+        return self.message + " (" + str(n) + " sub-exception" + ("s" if n > 1 else "") + ")"
+
+
+class ExceptionGroup(BaseExceptionGroup, Exception):
+    pass
+
+
 def _exception_group(message, errors):
-    # An ExceptionGroup needs classes the kitchen does not have yet: the first error stands
-    # for the group (a known difference; the others are noted).
-    return errors[0]
+    # BaseExceptionGroup(...) is an ExceptionGroup when every error is an Exception.
+    if all(isinstance(e, Exception) for e in errors):
+        return ExceptionGroup(message, errors)
+    return BaseExceptionGroup(message, errors)
 
 
 def _timeout_object(when):

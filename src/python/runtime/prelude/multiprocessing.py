@@ -325,10 +325,39 @@ def mp__JoinableQueue(maxsize=0):
     return jq
 
 
-mp__Event = threading__Event
-mp__Condition = threading__Condition
-mp__Semaphore = threading__Semaphore
-mp__BoundedSemaphore = threading__BoundedSemaphore
+def _shared(kind, obj, names):
+    # multiprocessing's synchronisation objects live outside the processes' memory: a fork
+    # shares them. A namespace of the threading object's methods is what the kitchen keeps
+    # as is when it forks (a threading object itself is copied, as CPython's would be).
+    shared = _object(kind)
+    for name in names:
+        setattr(shared, name, getattr(obj, name))
+    return shared
+
+
+_LOCKLIKE = ["acquire", "release", "__enter__", "__exit__"]
+
+
+def mp__Event():
+    return _shared("Event", threading__Event(), ["is_set", "set", "clear", "wait"])
+
+
+def mp__Condition(lock=None):
+    return _shared("Condition", threading__Condition(lock),
+                   _LOCKLIKE + ["wait", "wait_for", "notify", "notify_all"])
+
+
+def mp__Semaphore(value=1):
+    return _shared("Semaphore", threading__Semaphore(value), _LOCKLIKE)
+
+
+def mp__BoundedSemaphore(value=1):
+    return _shared("BoundedSemaphore", threading__BoundedSemaphore(value), _LOCKLIKE)
+
+
+def mp__Barrier(parties, action=None, timeout=None):
+    return _shared("Barrier", threading__Barrier(parties, action, timeout),
+                   ["wait", "reset", "abort"])
 
 
 def mp__get_context(method=None):

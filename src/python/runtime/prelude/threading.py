@@ -5,47 +5,55 @@
 # writes them in Python on top of its C locks (the kitchen's Lock and RLock), so they cost and
 # wake as there: a Condition's waiter blocks on a lock of its own, which notify() releases.
 
-def threading__Condition(lock=None, _on="condition", _what="Condition.wait()"):
+class threading__Condition:
     # _on and _what (the kitchen's own) say what a waiter waits for, for the page.
-    if lock is None:
-        lock = _threading.RLock()
-    cond = _object("Condition")
-    waiters = []
-    cond._lock = lock
-    cond._waiters = waiters
-    cond.acquire = lock.acquire
-    cond.release = lock.release
-    cond.__enter__ = lock.__enter__
-    cond.__exit__ = lock.__exit__
-    is_owned = lock._is_owned
-    release_save = lock._release_save
-    acquire_restore = lock._acquire_restore
+    def __init__(self, lock=None, _on="condition", _what="Condition.wait()"):
+        if lock is None:
+            lock = _threading.RLock()
+        self._lock = lock
+        self.acquire = lock.acquire
+        self.release = lock.release
+        self._release_save = lock._release_save
+        self._acquire_restore = lock._acquire_restore
+        self._is_owned = lock._is_owned
+        self._waiters = []
+        self._on = _on
+        self._what = _what
 
-    def wait(timeout=None):
-        if not is_owned():
+    def __enter__(self):
+        return self._lock.__enter__()
+
+    def __exit__(self, *args):
+        return self._lock.__exit__(*args)
+
+    def __repr__(self):
+        return "<Condition(%s, %d)>" % (self._lock, len(self._waiters))
+
+    def wait(self, timeout=None):
+        if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
         waiter = _threading._allocate_lock()
         waiter.acquire()
-        waiters.append(waiter)
-        saved_state = release_save()
+        self._waiters.append(waiter)
+        saved_state = self._release_save()
         gotit = False
         try:
             if timeout is None:
-                waiter._wait_as(None, _on, _what)
+                waiter._wait_as(None, self._on, self._what)
                 gotit = True
             else:
                 if timeout > 0:
-                    gotit = waiter._wait_as(timeout, _on, _what)
+                    gotit = waiter._wait_as(timeout, self._on, self._what)
                 else:
                     gotit = waiter.acquire(False)
             return gotit
         finally:
-            acquire_restore(saved_state)
+            self._acquire_restore(saved_state)
             if not gotit:
-                if waiter in waiters:
-                    waiters.remove(waiter)
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
 
-    def wait_for(predicate, timeout=None):
+    def wait_for(self, predicate, timeout=None):
         endtime = None
         waittime = timeout
         result = predicate()
@@ -57,13 +65,14 @@ def threading__Condition(lock=None, _on="condition", _what="Condition.wait()"):
                     waittime = endtime - _time.monotonic()
                     if waittime <= 0:
                         break
-            wait(waittime)
+            self.wait(waittime)
             result = predicate()
         return result
 
-    def notify(n=1):
-        if not is_owned():
+    def notify(self, n=1):
+        if not self._is_owned():
             raise RuntimeError("cannot notify on un-acquired lock")
+        waiters = self._waiters
         while waiters and n > 0:
             waiter = waiters[0]
             try:
@@ -75,64 +84,32 @@ def threading__Condition(lock=None, _on="condition", _what="Condition.wait()"):
             if waiter in waiters:
                 waiters.remove(waiter)
 
-    def notify_all():
-        notify(len(waiters))
+    def notify_all(self):
+        self.notify(len(self._waiters))
 
-    cond.wait = wait
-    cond.wait_for = wait_for
-    cond.notify = notify
-    cond.notify_all = notify_all
-    cond.notifyAll = notify_all
-    return cond
+    def notifyAll(self):
+        self.notify_all()
 
 
-def threading__Event():
-    ev = _object("Event")
-    cond = threading__Condition(_threading.Lock(), "event", "Event.wait()")
-    st = {"flag": False}
+class threading__Semaphore:
+    def __init__(self, value=1):
+        if value < 0:
+            raise ValueError("semaphore initial value must be >= 0")
+        kind = type(self).__name__
+        self._cond = threading__Condition(_threading.Lock(), "semaphore",
+                                          kind + "(" + str(value) + ").acquire()")
+        self._value = value
 
-    def is_set():
-        return st["flag"]
+    def __repr__(self):
+        return "<threading.%s at %#x: value=%s>" % (type(self).__name__, id(self), self._value)
 
-    def set():
-        with cond:
-            st["flag"] = True
-            cond.notify_all()
-
-    def clear():
-        with cond:
-            st["flag"] = False
-
-    def wait(timeout=None):
-        with cond:
-            signaled = st["flag"]
-            if not signaled:
-                signaled = cond.wait(timeout)
-            return signaled
-
-    ev._cond = cond
-    ev.is_set = is_set
-    ev.isSet = is_set
-    ev.set = set
-    ev.clear = clear
-    ev.wait = wait
-    return ev
-
-
-def _semaphore(kind, value, bounded):
-    if value < 0:
-        raise ValueError("semaphore initial value must be >= 0")
-    sem = _object(kind)
-    cond = threading__Condition(_threading.Lock(), "semaphore", kind + "(" + str(value) + ").acquire()")
-    st = {"value": value}
-
-    def acquire(blocking=True, timeout=None):
+    def acquire(self, blocking=True, timeout=None):
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
         rc = False
         endtime = None
-        with cond:
-            while st["value"] == 0:
+        with self._cond:
+            while self._value == 0:
                 if not blocking:
                     break
                 if timeout is not None:
@@ -142,57 +119,186 @@ def _semaphore(kind, value, bounded):
                         timeout = endtime - _time.monotonic()
                         if timeout <= 0:
                             break
-                cond.wait(timeout)
+                self._cond.wait(timeout)
             else:
-                st["value"] -= 1
+                self._value -= 1
                 rc = True
         return rc
 
-    def release(n=1):
+    __enter__ = acquire
+
+    def release(self, n=1):
         if n < 1:
             raise ValueError("n must be one or more")
-        with cond:
-            if bounded and st["value"] + n > value:
-                raise ValueError("Semaphore released too many times")
-            st["value"] += n
+        with self._cond:
+            self._value += n
             for i in range(n):
-                cond.notify()
+                self._cond.notify()
 
-    sem._cond = cond
-    sem.acquire = acquire
-    sem.release = release
-    sem.__enter__ = acquire
-    sem.__exit__ = lambda *exc: release()
-    sem._value = lambda: st["value"]
-    return sem
+    def __exit__(self, t, v, tb):
+        self.release()
 
 
-def threading__Semaphore(value=1):
-    return _semaphore("Semaphore", value, False)
+class threading__BoundedSemaphore(threading__Semaphore):
+    def __init__(self, value=1):
+        threading__Semaphore.__init__(self, value)
+        self._initial_value = value
+
+    def release(self, n=1):
+        if n < 1:
+            raise ValueError("n must be one or more")
+        with self._cond:
+            if self._value + n > self._initial_value:
+                raise ValueError("Semaphore released too many times")
+            self._value += n
+            for i in range(n):
+                self._cond.notify()
 
 
-def threading__BoundedSemaphore(value=1):
-    return _semaphore("BoundedSemaphore", value, True)
+class threading__Event:
+    def __init__(self):
+        self._cond = threading__Condition(_threading.Lock(), "event", "Event.wait()")
+        self._flag = False
+
+    def __repr__(self):
+        status = "set" if self._flag else "unset"
+        return "<threading.Event at %#x: %s>" % (id(self), status)
+
+    def is_set(self):
+        return self._flag
+
+    def isSet(self):
+        return self.is_set()
+
+    def set(self):
+        with self._cond:
+            self._flag = True
+            self._cond.notify_all()
+
+    def clear(self):
+        with self._cond:
+            self._flag = False
+
+    def wait(self, timeout=None):
+        with self._cond:
+            signaled = self._flag
+            if not signaled:
+                signaled = self._cond.wait(timeout)
+            return signaled
 
 
-def threading__Timer(interval, function, args=None, kwargs=None):
-    # class Timer(Thread): run() waits on its `finished` event for `interval`, then calls
+class threading__BrokenBarrierError(RuntimeError):
+    pass
+
+
+class threading__Barrier:
+    # 0 filling, 1 draining, -1 resetting, -2 broken
+    def __init__(self, parties, action=None, timeout=None):
+        self._cond = threading__Condition(_threading.Lock(), "condition", "Barrier.wait()")
+        self._action = action
+        self._timeout = timeout
+        self._parties = parties
+        self._state = 0
+        self._count = 0
+
+    def wait(self, timeout=None):
+        if timeout is None:
+            timeout = self._timeout
+        with self._cond:
+            self._enter()
+            index = self._count
+            self._count += 1
+            try:
+                if index + 1 == self._parties:
+                    self._release()
+                else:
+                    self._wait(timeout)
+                return index
+            finally:
+                self._count -= 1
+                self._exit()
+
+    def _enter(self):
+        while self._state in (-1, 1):
+            self._cond.wait()
+        if self._state < 0:
+            raise threading__BrokenBarrierError
+        assert self._state == 0
+
+    def _release(self):
+        try:
+            if self._action:
+                self._action()
+            self._state = 1
+            self._cond.notify_all()
+        except:
+            self._break()
+            raise
+
+    def _wait(self, timeout):
+        if not self._cond.wait_for(lambda: self._state != 0, timeout):
+            self._break()
+            raise threading__BrokenBarrierError
+        if self._state < 0:
+            raise threading__BrokenBarrierError
+        assert self._state == 1
+
+    def _exit(self):
+        if self._count == 0:
+            if self._state in (-1, 1):
+                self._state = 0
+                self._cond.notify_all()
+
+    def reset(self):
+        with self._cond:
+            if self._count > 0:
+                if self._state == 0:
+                    self._state = -1
+                elif self._state == -2:
+                    self._state = -1
+            else:
+                self._state = 0
+            self._cond.notify_all()
+
+    def abort(self):
+        with self._cond:
+            self._break()
+
+    def _break(self):
+        self._state = -2
+        self._cond.notify_all()
+
+    @property
+    def parties(self):
+        return self._parties
+
+    @property
+    def n_waiting(self):
+        if self._state == 0:
+            return self._count
+        return 0
+
+    @property
+    def broken(self):
+        return self._state == -2
+
+
+class threading__Timer(_threading.Thread):
+    # Lib/threading.py Timer: run() waits on its `finished` event for `interval`, then calls
     # function unless cancel() set it first.
-    finished = threading__Event()
-    if args is None:
-        args = []
-    if kwargs is None:
-        kwargs = {}
+    def __init__(self, interval, function, args=None, kwargs=None):
+        _threading.Thread.__init__(self)
+        self.interval = interval
+        self.function = function
+        self.args = args if args is not None else []
+        self.kwargs = kwargs if kwargs is not None else {}
+        self.finished = threading__Event()
 
-    def run():
-        finished.wait(interval)
-        if not finished.is_set():
-            function(*args, **kwargs)
-        finished.set()
+    def cancel(self):
+        self.finished.set()
 
-    t = _threading.Thread(target=run, name=_new_thread_name())
-    t.interval = interval
-    t.function = function
-    t.finished = finished
-    t.cancel = finished.set
-    return t
+    def run(self):
+        self.finished.wait(self.interval)
+        if not self.finished.is_set():
+            self.function(*self.args, **self.kwargs)
+        self.finished.set()
