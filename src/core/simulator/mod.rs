@@ -24,6 +24,7 @@
 //! request (`EventKind::GilDropRequest`) at the moment of the forced switch it causes.
 
 mod interpreted;
+mod timers;
 
 use std::collections::VecDeque;
 
@@ -35,6 +36,7 @@ use super::profile::{CheckedProfile, Profile};
 use super::recorder::{Recorder, TraceHeader};
 use super::task_lanes::TaskLanes;
 use super::trace::{EventKind, LaneKind, State, Trace, Wait, WaitOn};
+use timers::Timers;
 
 /// Most actions a run may take before it is stopped (an endless program must not freeze a tab).
 pub const STEP_BUDGET: u64 = 5_000_000;
@@ -147,6 +149,10 @@ pub struct Simulator<'a> {
     cores: Cores,
     rec: Recorder,
     runnable: VecDeque<usize>,
+    /// When sleeping threads and waiting event loops wake.
+    timers: Timers,
+    /// Threads not yet ended.
+    live: usize,
     steps: u64,
     memory: u64,
 }
@@ -180,6 +186,8 @@ impl<'a> Simulator<'a> {
             threads: Vec::new(),
             processes: Vec::new(),
             runnable: VecDeque::new(),
+            timers: Timers::default(),
+            live: 0,
             steps: 0,
         }
     }
@@ -217,6 +225,7 @@ impl<'a> Simulator<'a> {
             started_by: None,
             boot: 0,
         });
+        self.live += 1;
         self.threads.len() - 1
     }
 
@@ -230,7 +239,7 @@ impl<'a> Simulator<'a> {
             while let Some(t) = self.runnable.pop_front() {
                 self.go(t)?;
             }
-            if self.threads.iter().all(|t| matches!(t.phase, Phase::Done)) {
+            if self.live == 0 {
                 return Ok(());
             }
             let Some(next) = self.next_event() else {
@@ -415,6 +424,7 @@ impl<'a> Simulator<'a> {
         self.release_gil(t, "sleeping releases the GIL");
         let until = self.now.saturating_add(ns);
         self.threads[t].phase = Phase::Sleep { until };
+        self.timers.add(until, t);
         let lane = self.threads[t].lane;
         let mut wait = match waiting {
             Some(w) => self.trace_wait(w),
@@ -536,6 +546,9 @@ impl<'a> Simulator<'a> {
             State::Blocked
         };
         self.release_gil(t, "waiting releases the GIL");
+        if let WaitKind::Select { until: Some(until) } = kind {
+            self.timers.add(until, t);
+        }
         self.threads[t].phase = Phase::Wait(kind);
         let lane = self.threads[t].lane;
         match wait {
@@ -547,6 +560,7 @@ impl<'a> Simulator<'a> {
     fn finish(&mut self, t: usize) {
         self.release_gil(t, "thread ended");
         self.threads[t].phase = Phase::Done;
+        self.live -= 1;
         let lane = self.threads[t].lane;
         self.rec.close(lane, self.now);
         self.rec.event(
@@ -565,7 +579,18 @@ impl<'a> Simulator<'a> {
 
     // ----- advancing time ---------------------------------------------------------------
 
-    fn next_event(&self) -> Option<Nanos> {
+    /// Until when thread `t` sleeps or its event loop waits, if it does.
+    fn waits_until(threads: &[Thread], t: usize) -> Option<Nanos> {
+        match &threads[t].phase {
+            Phase::Sleep { until } => Some(*until),
+            Phase::Wait(WaitKind::Select { until }) => *until,
+            _ => None,
+        }
+    }
+
+    fn next_event(&mut self) -> Option<Nanos> {
+        let threads = &self.threads;
+        let timer = self.timers.next(|t| Self::waits_until(threads, t));
         let computing = self
             .cores
             .running()
@@ -573,14 +598,9 @@ impl<'a> Simulator<'a> {
                 Phase::Compute { remaining, .. } => Some(self.now.saturating_add(*remaining)),
                 _ => None,
             });
-        let timers = self.threads.iter().filter_map(|t| match &t.phase {
-            Phase::Sleep { until } => Some(*until),
-            Phase::Wait(WaitKind::Select { until }) => *until,
-            _ => None,
-        });
         let drops = self.processes.iter().filter_map(|p| p.gil.drop_at());
         computing
-            .chain(timers)
+            .chain(timer)
             .chain(drops)
             .chain(self.cores.next_preemption())
             .min()
@@ -613,15 +633,9 @@ impl<'a> Simulator<'a> {
                 self.computed(t, then);
             }
         }
-        for t in 0..self.threads.len() {
-            let wakes = match &self.threads[t].phase {
-                Phase::Sleep { until } => *until <= now,
-                Phase::Wait(WaitKind::Select { until: Some(until) }) => *until <= now,
-                _ => false,
-            };
-            if wakes {
-                self.want_gil(t);
-            }
+        let threads = &self.threads;
+        for t in self.timers.due(now, |t| Self::waits_until(threads, t)) {
+            self.want_gil(t);
         }
         for p in 0..self.processes.len() {
             if self.processes[p].gil.drop_at().is_some_and(|at| at <= now) {
