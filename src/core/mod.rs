@@ -12,11 +12,13 @@
 //!   [`gil`] per process and the machine's [`cores`], writing what happened through the
 //!   [`recorder`] (asyncio tasks through [`task_lanes`]);
 //! - [`trace`]: the result every view and runner shares; [`summary`] condenses it;
-//! - [`workload`]: the real CPU step, which the runners time for real.
+//! - [`workload`]: the real CPU step, which the runners time for real;
+//! - [`ids`]: a fast hasher for maps keyed by ids (pointers, numbers).
 
 pub mod clock;
 pub mod cores;
 pub mod gil;
+pub mod ids;
 pub mod interpreter;
 pub mod profile;
 pub mod recorder;

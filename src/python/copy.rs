@@ -6,10 +6,10 @@
 //! (`multiprocessing.Queue`, `Pool.map`) are pickled: copied too, at a cost that grows with
 //! their size, and functions travel by name, so a lambda or a nested function cannot be sent.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::frame::{Env, Globals};
+use crate::core::ids::IdMap;
 use super::objects::Function;
 use super::value::{raise, Dict, ExcKind, Exception, Value};
 
@@ -19,8 +19,11 @@ pub struct Copier {
     to: Globals,
     /// Pickling (by a pipe) rather than forking: functions go by name.
     pickle: bool,
-    memo: HashMap<usize, Value>,
-    envs: HashMap<usize, Rc<Env>>,
+    /// What was copied already, by identity, so that shared objects stay shared in the copy.
+    /// Only objects the copy makes anew are kept (lists, dicts, tuples, functions): the rest
+    /// (strings, locks, handles...) are the same objects on both sides.
+    memo: IdMap<usize, Value>,
+    envs: IdMap<usize, Rc<Env>>,
 }
 
 impl Copier {
@@ -29,8 +32,8 @@ impl Copier {
             from,
             to,
             pickle,
-            memo: HashMap::new(),
-            envs: HashMap::new(),
+            memo: IdMap::default(),
+            envs: IdMap::default(),
         }
     }
 
@@ -45,6 +48,14 @@ impl Copier {
     }
 
     pub fn copy(&mut self, v: &Value) -> Result<Value, Exception> {
+        let made_anew = match v {
+            Value::List(_) | Value::Tuple(_) | Value::Dict(_) => true,
+            Value::Object(_) => v.downcast::<Function>().is_some(),
+            _ => false,
+        };
+        if !made_anew {
+            return Ok(v.clone());
+        }
         let id = v.identity();
         if id != 0 {
             if let Some(done) = self.memo.get(&id) {
