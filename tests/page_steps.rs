@@ -110,7 +110,12 @@ fn asyncio_blocking_has_late_timers_and_slow_steps() {
             .iter()
             .find(|s| s.state == State::Awaiting)
             .unwrap();
-        sleep.wait.as_ref().and_then(|w| w.until_s).unwrap_or(sleep.start_s + 30.0) - 30.0
+        sleep
+            .wait
+            .as_ref()
+            .and_then(|w| w.until_s)
+            .unwrap_or(sleep.start_s + 30.0)
+            - 30.0
     };
     assert_eq!(due.len(), 2);
     assert_eq!(due[0], (start("Task-3 cook()") + 30.0, "Task-3 cook()"));

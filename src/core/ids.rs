@@ -4,8 +4,8 @@
 //! costs tens of nanoseconds a key. Ids here come from the program's own run, not from an
 //! attacker, and some maps are looked up for every task step or every value a fork copies
 //! (a fork of a program holding 2,000 processes copies 2,000 handles, 2,000 times), so a
-//! multiply-and-shift (Fibonacci hashing) is enough and several times cheaper. The high bits
-//! carry the mix, as `hashbrown` (which reads the top bits) needs.
+//! multiply by a large odd constant (as rustc's FxHasher does) is enough and several times
+//! cheaper.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -19,7 +19,9 @@ pub struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The product's best-mixed bits are its high ones; `hashbrown` takes the bucket from
+        // the low bits and a tag from the top 7, so the rotation puts mixed bits in both.
+        self.0.rotate_left(26)
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
@@ -39,15 +41,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn aligned_pointers_spread_over_the_high_bits() {
-        let top = |n: u64| {
+    fn aligned_pointers_spread_over_buckets_and_tags() {
+        let hash = |n: u64| {
             let mut h = IdHasher::default();
             h.write_usize(n as usize);
-            h.finish() >> 57
+            h.finish()
         };
-        // Pointers 16 bytes apart differ only in low bits; their hashes' top 7 bits differ.
-        let tops: std::collections::BTreeSet<u64> = (0..64).map(|i| top(0x5555_0000 + 16 * i)).collect();
-        assert!(tops.len() > 32, "{tops:?}");
+        // Pointers 16 bytes apart differ only in a few low bits; in their hashes, both the
+        // low bits (the bucket) and the top 7 (the tag) differ.
+        let pointers = (0..64).map(|i| 0x5555_0000 + 16 * i);
+        let buckets: std::collections::BTreeSet<u64> =
+            pointers.clone().map(|p| hash(p) & 63).collect();
+        let tags: std::collections::BTreeSet<u64> = pointers.map(|p| hash(p) >> 57).collect();
+        assert!(buckets.len() >= 32, "{buckets:?}");
+        assert!(tags.len() >= 24, "{tags:?}");
         let mut map: IdMap<usize, u32> = IdMap::default();
         map.insert(7, 1);
         assert_eq!(map.get(&7), Some(&1));

@@ -9,9 +9,9 @@
 use std::rc::Rc;
 
 use super::frame::{Env, Globals};
-use crate::core::ids::IdMap;
 use super::objects::Function;
 use super::value::{raise, Dict, ExcKind, Exception, Value};
+use crate::core::ids::IdMap;
 
 /// Copies values from one process's memory into another's.
 pub struct Copier {
