@@ -37,8 +37,12 @@ mod cli {
     use kitchen::core::summary::Summary;
     use kitchen::core::trace::{Source, Trace};
     use kitchen::native::{self, Program};
+    use kitchen::python;
     use kitchen::scenarios::{self, Size, SCENARIOS};
     use kitchen::trace_io;
+
+    /// `kitchen run`'s default limit of engine time, in seconds.
+    const RUN_TIME_LIMIT_S: f64 = 60.0;
 
     #[derive(Parser)]
     #[command(
@@ -135,6 +139,10 @@ mod cli {
             /// Print the whole trace as JSON.
             #[arg(long)]
             json: bool,
+            /// Stop the run after this many seconds of engine time (a guard: the operation
+            /// budget stops an endless loop long before on any usual machine).
+            #[arg(long, value_name = "S", default_value_t = RUN_TIME_LIMIT_S)]
+            time_limit: f64,
         },
         /// Measure this machine's CPython and print its machine profile as JSON.
         Calibrate {
@@ -275,7 +283,7 @@ mod cli {
             } => {
                 let trace = match (id, file, trace) {
                     (Some(id), _, _) => simulated(&id, cores)?,
-                    (_, Some(file), _) => simulated_program(&file, cores, None)?,
+                    (_, Some(file), _) => simulated_program(&file, cores, None, RUN_TIME_LIMIT_S)?,
                     (_, _, Some(path)) => {
                         let text = read_limited(&path)?;
                         Trace::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
@@ -301,8 +309,9 @@ mod cli {
                 cores,
                 profile,
                 json,
+                time_limit,
             } => {
-                let trace = simulated_program(&file, cores, profile.as_deref())?;
+                let trace = simulated_program(&file, cores, profile.as_deref(), time_limit)?;
                 for n in &trace.notes {
                     note(&format!("note: {n}"));
                 }
@@ -375,12 +384,13 @@ mod cli {
         trace_io::read_file(path).map_err(|e| Failure::Message(e.to_string()))
     }
 
-    /// `kitchen run` and `export --file`: a program on the simulated clock; errors as
-    /// `FILE:line:column: message`.
+    /// `kitchen run` and `export --file`: a program on the simulated clock, stopped after
+    /// `time_limit_s` of engine time; errors as `FILE:line:column: message`.
     fn simulated_program(
         file: &Path,
         cores: Option<u32>,
         profile_file: Option<&Path>,
+        time_limit_s: f64,
     ) -> Result<Trace, Failure> {
         let source = read_limited(file)?;
         let mut profile = match profile_file {
@@ -391,8 +401,12 @@ mod cli {
             profile.cores = c;
         }
         let name = file.display().to_string();
-        Ok(kitchen::python::run(&source, &name, profile)
-            .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?)
+        let start = std::time::Instant::now();
+        let guard = python::time_limit(time_limit_s, move || start.elapsed().as_secs_f64());
+        let limits = python::Limits::default().watched_by(guard);
+        let (trace, _) = python::run_with(&source, &name, profile, limits)
+            .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?;
+        Ok(trace)
     }
 
     /// `kitchen calibrate`: the profile to stdout or FILE, notes to stderr.

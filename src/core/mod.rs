@@ -13,12 +13,12 @@
 //!   [`recorder`] (asyncio tasks through [`task_lanes`]);
 //! - [`trace`]: the result every view and runner shares; [`summary`] condenses it;
 //! - [`workload`]: the real CPU step, which the runners time for real;
-//! - [`ids`]: a fast hasher for maps keyed by ids (pointers, numbers).
+//! - [`fast_hash`]: a fast hasher for maps keyed by ids, names and dict keys.
 
 pub mod clock;
 pub mod cores;
+pub mod fast_hash;
 pub mod gil;
-pub mod ids;
 pub mod interpreter;
 pub mod profile;
 pub mod recorder;

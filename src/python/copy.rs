@@ -11,7 +11,7 @@ use std::rc::Rc;
 use super::frame::{Env, Globals};
 use super::objects::Function;
 use super::value::{raise, Dict, ExcKind, Exception, Value};
-use crate::core::ids::IdMap;
+use crate::core::fast_hash::FastMap;
 
 /// Copies values from one process's memory into another's.
 pub struct Copier {
@@ -22,8 +22,8 @@ pub struct Copier {
     /// What was copied already, by identity, so that shared objects stay shared in the copy.
     /// Only objects the copy makes anew are kept (lists, dicts, tuples, functions): the rest
     /// (strings, locks, handles...) are the same objects on both sides.
-    memo: IdMap<usize, Value>,
-    envs: IdMap<usize, Rc<Env>>,
+    memo: FastMap<usize, Value>,
+    envs: FastMap<usize, Rc<Env>>,
 }
 
 impl Copier {
@@ -32,8 +32,8 @@ impl Copier {
             from,
             to,
             pickle,
-            memo: IdMap::default(),
-            envs: IdMap::default(),
+            memo: FastMap::default(),
+            envs: FastMap::default(),
         }
     }
 

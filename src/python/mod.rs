@@ -36,6 +36,7 @@ pub mod sync;
 pub mod value;
 
 pub use error::{PyError, PyErrorKind};
+pub use runtime::{time_limit, Limits, Progress, Watcher, OP_BUDGET, WATCH_EVERY};
 
 use crate::core::profile::Profile;
 use crate::core::recorder::TraceHeader;
@@ -48,10 +49,23 @@ use crate::core::trace::Trace;
 /// The profile is user input (a URL parameter, a `--profile` file, `--cores`): it is checked
 /// here, once, and the checked profile goes to the interpreter and the simulator alike, so the
 /// program's `multiprocessing.cpu_count()` says the cores the simulation has. What had to be
-/// clamped is noted in the trace.
+/// clamped is noted in the trace. The run has the default [`Limits`]: the operation budget,
+/// no watcher.
 pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError> {
+    run_with(source, name, profile, Limits::default()).map(|(trace, _)| trace)
+}
+
+/// [`run`] with `limits` of its own (a time limit, a watcher that reports progress); also says
+/// how far the run came (the operations it took, the simulated time it reached).
+pub fn run_with(
+    source: &str,
+    name: &str,
+    profile: Profile,
+    limits: Limits,
+) -> Result<(Trace, Progress), PyError> {
     let (profile, clamps) = profile.checked();
     let mut rt = runtime::Runtime::new(source, name, &profile, natives::install)?;
+    rt.set_limits(limits);
     let header = TraceHeader {
         scenario: name.to_string(),
         title: name.to_string(),
@@ -62,7 +76,9 @@ pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError>
     match simulate(&mut rt, &profile, header) {
         Ok(mut trace) => {
             trace.notes.append(&mut rt.take_notes());
-            Ok(trace)
+            let mut progress = rt.progress();
+            progress.simulated_s = trace.makespan_s;
+            Ok((trace, progress))
         }
         Err(SimError::ProgramFailed) => Err(rt.take_fatal().unwrap_or(PyError {
             kind: PyErrorKind::Uncaught,

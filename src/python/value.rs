@@ -9,9 +9,9 @@
 //! Values are reference counted and single-threaded (`Rc`): the simulated threads take turns
 //! on one real thread, so there is nothing to lock.
 
+use crate::core::fast_hash::FastMap;
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -268,7 +268,7 @@ pub fn raise<T>(kind: ExcKind, message: impl Into<String>) -> Result<T, Exceptio
 #[derive(Clone, Default)]
 pub struct Dict {
     entries: Vec<Option<(Value, Value)>>,
-    index: HashMap<Key, usize>,
+    index: FastMap<Key, usize>,
     live: usize,
 }
 

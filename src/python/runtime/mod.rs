@@ -4,6 +4,7 @@
 //! The split of work: the simulator owns time, cores and each process's GIL; the runtime owns
 //! everything a Python program can see (variables, locks, queues, futures, tasks). Its rooms:
 //! - `state`: the data — threads, processes, builtins, modules, the run's bookkeeping;
+//! - `budget`: how long a run may go on (an operation budget, watchers such as a time limit);
 //! - `scheduling`: what a thread does next (the [`crate::core::interpreter::Interpreter`]
 //!   the simulator drives);
 //! - `vm`: the bytecode interpreter that runs a thread's frames;
@@ -21,6 +22,7 @@
 //! rooms import each other directly, never through it.
 
 mod attrs;
+mod budget;
 mod completion;
 mod event_loop;
 mod loop_state;
@@ -34,6 +36,7 @@ mod vm;
 mod waits;
 
 pub use crate::python::sync::ThreadId;
+pub use budget::{time_limit, Limits, Progress, Watcher, OP_BUDGET, WATCH_EVERY};
 pub use native::{Args, Native, NativeFn, Outcome};
-pub use state::{AttrLookup, Request, Runtime, StartCall, OP_BUDGET};
+pub use state::{AttrLookup, Request, Runtime, StartCall};
 pub use waits::waiting_for;
