@@ -16,13 +16,8 @@
 //!   machine of the kind this is built on, so it only fires on a machine many times slower,
 //!   and then it says so, with the line.
 //!
-//! Checking is one comparison per operation: the VM compares the operations done with the
-//! next checkpoint ([`Runtime::check_limits`] runs there).
-
-use super::state::Runtime;
-use crate::python::error::{PyError, PyErrorKind};
-use crate::python::frame::Frame;
-use crate::python::sync::ThreadId;
+//! This file says what the limits are; `checkpoints` checks them. Checking is one comparison
+//! per operation: the VM compares the operations done with the next checkpoint.
 
 /// Most interpreted operations a run may take: 200 million, about 4 s of engine time natively
 /// and 8 s in the browser at the speeds `make bench` measured (about 50 and 25 million
@@ -86,68 +81,4 @@ pub fn time_limit(limit_s: f64, now: impl Fn() -> f64 + 'static) -> Watcher {
             Ok(())
         }
     })
-}
-
-impl Runtime {
-    /// Replaces the run's limits (before it starts).
-    pub fn set_limits(&mut self, limits: Limits) {
-        self.limits = limits;
-        self.next_check = self.first_checkpoint();
-    }
-
-    /// How far the run has come: what a watcher is told, and what a finished run did.
-    pub fn progress(&self) -> Progress {
-        Progress {
-            ops: self.ops_done,
-            simulated_s: crate::core::clock::to_secs(self.now),
-        }
-    }
-
-    /// The operation count at which the VM next calls [`Runtime::check_limits`].
-    pub(super) fn first_checkpoint(&self) -> u64 {
-        (self.ops_done + WATCH_EVERY).min(self.limits.max_ops.saturating_add(1))
-    }
-
-    /// At a checkpoint: past the budget, or a watcher says stop, the run ends with an error at
-    /// the line thread `tid` is on (the innermost frame of the program's own code).
-    pub(super) fn check_limits(&mut self, tid: ThreadId, frames: &[Frame]) -> Result<(), PyError> {
-        let progress = Progress {
-            ops: self.ops_done,
-            simulated_s: self.now_s(tid),
-        };
-        if self.ops_done > self.limits.max_ops {
-            let why = format!(
-                "stopped after {} interpreted operations",
-                self.limits.max_ops
-            );
-            return Err(self.stopped(frames, why, progress.simulated_s));
-        }
-        for watch in &mut self.limits.watchers {
-            if let Err(why) = watch(&progress) {
-                return Err(self.stopped(frames, why, progress.simulated_s));
-            }
-        }
-        self.next_check = self.first_checkpoint();
-        Ok(())
-    }
-
-    fn stopped(&self, frames: &[Frame], why: String, simulated_s: f64) -> PyError {
-        // The VM stops between two instructions: the running frame is at the one it would
-        // run next; a frame below it, at the call it made.
-        let running = frames.len().saturating_sub(1);
-        let line = frames
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, f)| self.is_user_frame(f))
-            .map_or(0, |(i, f)| if i == running { f.next_line() } else { f.line() });
-        PyError {
-            kind: PyErrorKind::StepBudget,
-            line,
-            column: 1,
-            message: format!(
-                "{why}, at {simulated_s:.3} s of simulated time: the program runs too long or never ends (big loops run fast only when they are sums of a polynomial, e.g. sum(i * i for i in range(n)))"
-            ),
-        }
-    }
 }

@@ -4,7 +4,8 @@
 //! The split of work: the simulator owns time, cores and each process's GIL; the runtime owns
 //! everything a Python program can see (variables, locks, queues, futures, tasks). Its rooms:
 //! - `state`: the data — threads, processes, builtins, modules, the run's bookkeeping;
-//! - `budget`: how long a run may go on (an operation budget, watchers such as a time limit);
+//! - `budget`: how long a run may go on (an operation budget, watchers such as a time limit),
+//!   and `checkpoints`, where the VM checks it;
 //! - `scheduling`: what a thread does next (the [`crate::core::interpreter::Interpreter`]
 //!   the simulator drives);
 //! - `vm`: the bytecode interpreter that runs a thread's frames;
@@ -23,6 +24,7 @@
 
 mod attrs;
 mod budget;
+mod checkpoints;
 mod completion;
 mod event_loop;
 mod loop_state;

@@ -102,7 +102,7 @@ impl Runtime {
         self.threads.clear();
         self.processes.clear();
         self.ops_done = 0;
-        self.next_check = self.first_checkpoint();
+        self.next_check = self.next_checkpoint();
         self.install_prelude_exports();
         Ok(())
     }
