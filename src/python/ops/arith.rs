@@ -81,6 +81,15 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
 
 /// `a op b` for ints: exact, in 64 bits while the result fits and in big ints beyond.
 fn int_binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
+    // `bool` overrides `&`, `|` and `^` to stay a bool (`True & True` is `True`).
+    if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+        match op {
+            BinOp::BitAnd => return Ok(Value::Bool(x & y)),
+            BinOp::BitOr => return Ok(Value::Bool(x | y)),
+            BinOp::BitXor => return Ok(Value::Bool(x ^ y)),
+            _ => {}
+        }
+    }
     if let (Some(x), Some(y)) = (small(a), small(b)) {
         if let Some(v) = small_int_binary(op, x, y) {
             return Ok(v);
