@@ -8,6 +8,9 @@
 //!   into a [`core::trace::Trace`]. No web dependencies; tested natively.
 //! - [`python`]: a Python interpreter whose threads, processes and asyncio tasks the core
 //!   schedules, so a program's run is a trace too; [`scenarios`] are the built-in programs.
+//! - [`lessons`]: the course, pure: the lessons' order, what each says about its run (numbers
+//!   measured from the trace), its predict questions and the decision guide.
+//! - [`compare`]: one workload cooked in each kitchen, the table and the chart's series.
 //! - [`live`]: the same programs on a real clock: a sans-IO driver of the interpreter that
 //!   hands the real work (CPU turns, sleeps, thread and process starts) to an executor.
 //! - [`page`]: the page's pure models (the player, the code panel, and what else the page
@@ -19,7 +22,9 @@
 //!   processes (`kitchen measure`), and the observer of real CPython runs.
 //! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
 
+pub mod compare;
 pub mod core;
+pub mod lessons;
 pub mod live;
 pub mod page;
 pub mod python;

@@ -1,6 +1,6 @@
 //! `kitchen`: the pasta kitchen on the command line.
 //!
-//! - `kitchen list` names the built-in scenarios;
+//! - `kitchen list` names the built-in scenarios, in the order of the course;
 //! - `kitchen simulate ID` runs one through the simulation of CPython's scheduling and prints a
 //!   summary, or the whole trace with `--json` (the same format the page replays);
 //! - `kitchen run FILE` runs a Python program on the simulated clock;
@@ -10,7 +10,8 @@
 //!   observed there;
 //! - `kitchen export ID --format chrome` writes a trace as Chrome's Trace Event JSON
 //!   (Perfetto, chrome://tracing); `kitchen import FILE` reads a VizTracer file as a trace;
-//! - `kitchen calibrate` measures this machine's CPython and prints a machine profile (JSON).
+//! - `kitchen calibrate` measures this machine's CPython and prints a machine profile (JSON);
+//! - `kitchen compare` cooks one workload in each kitchen and prints the table.
 //!
 //! The binary only parses arguments and prints; the work is in the library. Errors go to stderr
 //! with a non-zero exit code. Output to a pipe that closed early (`kitchen ... | head`) ends
@@ -57,7 +58,7 @@ mod cli {
 
     #[derive(Subcommand)]
     enum Command {
-        /// List the built-in scenarios.
+        /// List the built-in scenarios, in the order of the course.
         List,
         /// Simulate a scenario as CPython would schedule it.
         Simulate {
@@ -143,6 +144,32 @@ mod cli {
             /// budget stops an endless loop long before on any usual machine).
             #[arg(long, value_name = "S", default_value_t = RUN_TIME_LIMIT_S)]
             time_limit: f64,
+        },
+        /// Cook one workload in each kitchen (asyncio blocking, asyncio to_thread, threads,
+        /// processes) on the simulated machine and print the table.
+        Compare {
+            /// Orders (1 to 1,000); each boils, then does two CPU steps.
+            #[arg(long, allow_negative_numbers = true)]
+            orders: Option<i64>,
+            /// Loop turns of one CPU step, sum(i * i for i in range(N)) (0 to 10**9).
+            #[arg(long, allow_negative_numbers = true)]
+            cpu_n: Option<i64>,
+            /// Seconds each order boils (0 to 3,600).
+            #[arg(long, allow_negative_numbers = true)]
+            boil: Option<f64>,
+            /// CPU cores of the simulated machine (1 to 64).
+            #[arg(long, allow_negative_numbers = true)]
+            cores: Option<i64>,
+            /// Add the what-if row: threads without a GIL (a model of the free-threaded build).
+            #[arg(long)]
+            free_threaded: bool,
+            /// Also run the workload over 1 to 1,000 orders and 1 to 64 cores and print the
+            /// totals and where one kitchen overtakes another (takes a few seconds).
+            #[arg(long)]
+            chart: bool,
+            /// Print JSON: {"rows": [...]} (with --chart also "series" and "crossovers").
+            #[arg(long)]
+            json: bool,
         },
         /// Measure this machine's CPython and print its machine profile as JSON.
         Calibrate {
@@ -235,10 +262,11 @@ mod cli {
         match cli.command {
             Command::List => {
                 let width = SCENARIOS.iter().map(|s| s.id.len()).max().unwrap_or(0);
-                let lines: String = SCENARIOS
-                    .iter()
-                    .map(|s| format!("{:width$}  {}\n", s.id, s.summary))
-                    .collect();
+                let mut lines = String::new();
+                for id in kitchen::lessons::lesson_ids() {
+                    let s = scenarios::find(id).map_err(|e| e.to_string())?;
+                    lines += &format!("{:width$}  {}\n", s.id, s.summary);
+                }
                 say(&lines)
             }
             Command::Simulate { id, cores, json } => {
@@ -327,6 +355,27 @@ mod cli {
                 }
             }
             Command::Calibrate { out, python } => calibrate(out, &python),
+            Command::Compare {
+                orders,
+                cpu_n,
+                boil,
+                cores,
+                free_threaded,
+                chart,
+                json,
+            } => {
+                let asked = kitchen::compare::Asked {
+                    orders,
+                    cpu_n,
+                    boil_s: boil,
+                    cores,
+                };
+                let (notes, output) = compare::run(&asked, free_threaded, chart, json)?;
+                for n in &notes {
+                    note(&format!("note: {n}"));
+                }
+                say(&output)
+            }
             Command::Work {
                 process,
                 main,
@@ -523,5 +572,143 @@ mod cli {
             );
         }
         out
+    }
+
+    /// `kitchen compare`: the table (and with `--chart` the series) as text or JSON.
+    mod compare {
+        use kitchen::compare::{
+            self, Asked, Axis, Crossover, Kitchen, Series, Table, Workload, KITCHENS,
+        };
+        use kitchen::core::profile::Profile;
+        use kitchen::lessons::facts::{count, mebibytes, seconds};
+
+        const AXES: [Axis; 3] = [Axis::Orders, Axis::Cores, Axis::CpuN];
+
+        /// The notes (values clamped) and what to print.
+        pub fn run(
+            asked: &Asked,
+            free_threaded: bool,
+            chart: bool,
+            json: bool,
+        ) -> Result<(Vec<String>, String), String> {
+            let (w, notes) = asked.clamped();
+            let mut kitchens = KITCHENS.to_vec();
+            if free_threaded {
+                kitchens.push(Kitchen::ThreadsWithoutGil);
+            }
+            let base = Profile::default();
+            let runs = compare::compare(&w, &kitchens, &base).map_err(|e| e.to_string())?;
+            let table = Table::of(&w, &runs, notes.clone());
+            let output = match (chart, json) {
+                (false, true) => table.to_json() + "\n",
+                (false, false) => text(&table),
+                (true, _) => {
+                    let (series, crossovers) = along_every_axis(&w, &kitchens, &base)?;
+                    if json {
+                        let all = serde_json::json!({
+                            "workload": table.workload,
+                            "rows": table.rows,
+                            "notes": table.notes,
+                            "series": series,
+                            "crossovers": crossovers,
+                        });
+                        serde_json::to_string_pretty(&all).unwrap_or_default() + "\n"
+                    } else {
+                        text(&table) + &series_text(&series, &crossovers)
+                    }
+                }
+            };
+            Ok((notes, output))
+        }
+
+        /// The workload along every axis of the chart, and the crossovers on each.
+        fn along_every_axis(
+            w: &Workload,
+            kitchens: &[Kitchen],
+            base: &Profile,
+        ) -> Result<(Vec<Series>, Vec<Crossover>), String> {
+            let mut series = Vec::new();
+            let mut crossovers = Vec::new();
+            for axis in AXES {
+                let along = compare::series(w, axis, axis.points(), kitchens, base)
+                    .map_err(|e| e.to_string())?;
+                crossovers.extend(compare::crossovers(&along));
+                series.extend(along);
+            }
+            Ok((series, crossovers))
+        }
+
+        fn series_text(series: &[Series], crossovers: &[Crossover]) -> String {
+            let mut out = String::new();
+            for axis in AXES {
+                let of_axis: Vec<&Series> = series.iter().filter(|s| s.axis == axis).collect();
+                let Some(first) = of_axis.first() else {
+                    continue;
+                };
+                out += &format!("\ntotal time against {}\n{:<20}", axis.name(), axis.name());
+                for (x, _) in &first.points {
+                    out += &format!(" {:>10}", count(*x as f64));
+                }
+                out.push('\n');
+                for s in &of_axis {
+                    out += &format!("{:<20}", s.kitchen);
+                    for (_, t) in &s.points {
+                        out += &format!(" {:>10}", seconds(*t));
+                    }
+                    out.push('\n');
+                }
+            }
+            out += "\ncrossovers:\n";
+            if crossovers.is_empty() {
+                out += "  none: where the kitchens differ, the same one leads all along\n";
+            }
+            for c in crossovers {
+                out += &format!(
+                    "  {} overtakes {} between {} and {} {}\n",
+                    c.faster,
+                    c.slower,
+                    count(c.between.0 as f64),
+                    count(c.between.1 as f64),
+                    c.axis.name()
+                );
+            }
+            out
+        }
+
+        fn text(table: &Table) -> String {
+            let w = &table.workload;
+            let step = w.cpu_n as f64 * Profile::default().loop_iteration_s;
+            let mut out = format!(
+                "one workload, every kitchen: {} order{}, each boils {} then does 2 CPU steps \
+                 of {} turns ({} each), on {} cores\n\n",
+                count(w.orders as f64),
+                if w.orders == 1 { "" } else { "s" },
+                seconds(w.boil_s),
+                count(w.cpu_n as f64),
+                seconds(step),
+                w.cores
+            );
+            out += &format!(
+                "{:<20} {:>10} {:>8} {:>9} {:>12} {:>15}\n",
+                "kitchen", "total", "speedup", "CPU busy", "peak memory", "start overhead"
+            );
+            for r in &table.rows {
+                out += &format!(
+                    "{:<20} {:>10} {:>7.2}× {:>8.1} % {:>12} {:>15}\n",
+                    r.kitchen,
+                    seconds(r.makespan_s),
+                    r.speedup,
+                    r.cpu_busy * 100.0,
+                    mebibytes(r.peak_memory_bytes as f64),
+                    seconds(r.start_overhead_s)
+                );
+            }
+            if table.rows.iter().any(|r| r.what_if) {
+                out +=
+                    "\nthreads-without-gil is a model (the free-threaded build's scheduling with \
+                        this machine's costs), not checked against a real free-threaded CPython\n";
+            }
+            out
+        }
     }
 }

@@ -1,8 +1,13 @@
-//! The built-in scenarios: the pasta kitchen cooked seven ways, each a Python program.
+//! The built-in scenarios: the programs of the course, each a plain Python program.
 //!
-//! Three orders; each order is *boil pasta* (30 s of waiting), *chop veggies* and *prepare
-//! sauce* (each the CPU work `sum(i * i for i in range(10**7))`). The thousand-order scenarios
-//! only boil: one chef juggling 1,000 pots against 1,000 chefs or 1,000 kitchens.
+//! The pasta kitchen, seven ways: three orders; each order is *boil pasta* (30 s of
+//! waiting), *chop veggies* and *prepare sauce* (each the CPU work
+//! `sum(i * i for i in range(10**7))`). The thousand-order scenarios only boil: one chef
+//! juggling 1,000 pots against 1,000 chefs or 1,000 kitchens. Beside them, the lessons of the
+//! course (issue 10): concurrency against parallelism, `await` against `create_task`, a
+//! process's life, `to_thread` for waiting, the restaurant on a semaphore and on a thread
+//! pool, a lost update, CPU work from asyncio. Their order, texts and questions are in
+//! [`crate::lessons`]; this module is the catalog of programs.
 //!
 //! Every scenario is a program in `src/scenarios/*.py`, run by the same interpreter as a
 //! pasted program ([`crate::python`]): the page shows its code, and every lane of the
@@ -11,7 +16,9 @@
 //!
 //! Scaling works on the programs' constants: a [`Size`] rewrites the lines `BOIL_SECONDS = `,
 //! `CPU_N = `, `ORDERS = ` and `POTS = ` that differ from the full size, so the code shown at
-//! full size is exactly the file.
+//! full size is exactly the file. Each scenario names the constants it has
+//! ([`Scenario::scales`]); a field of the size equal to its default leaves the program's own
+//! value (the restaurants have `ORDERS = 8`).
 
 use crate::core::profile::Profile;
 use crate::core::trace::Trace;
@@ -24,7 +31,8 @@ pub struct Size {
     pub boil_s: f64,
     /// Loop turns of one CPU step, `sum(i * i for i in range(CPU_N))` (10**7).
     pub cpu_iterations: u64,
-    /// Orders in the three-order scenarios (3): `ORDERS`.
+    /// Orders (3): `ORDERS`. The default keeps each program's own number (the restaurants
+    /// take 8); any other value replaces it.
     pub orders: usize,
     /// Orders in the thousand-order scenarios (1,000): `POTS`.
     pub pots: usize,
@@ -50,6 +58,9 @@ pub struct Scenario {
     pub file: &'static str,
     /// The program at full size.
     pub code: &'static str,
+    /// The constants of [`Size`] the program has (`BOIL_SECONDS`, `CPU_N`, `ORDERS`, `POTS`):
+    /// the knobs that scale it.
+    pub scales: &'static [&'static str],
 }
 
 impl Scenario {
@@ -110,6 +121,7 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "one chef, event loop; chopping and sauce are plain calls that freeze the whole kitchen",
         file: "asyncio_blocking.py",
         code: include_str!("scenarios/asyncio_blocking.py"),
+        scales: &["BOIL_SECONDS", "CPU_N", "ORDERS"],
     },
     Scenario {
         id: "asyncio-to-thread",
@@ -117,6 +129,7 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "chopping and sauce go to helper threads: the loop stays free, the CPU work still shares one GIL",
         file: "asyncio_to_thread.py",
         code: include_str!("scenarios/asyncio_to_thread.py"),
+        scales: &["BOIL_SECONDS", "CPU_N", "ORDERS"],
     },
     Scenario {
         id: "threads",
@@ -124,6 +137,7 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "a thread per step per order; boiling overlaps, CPU steps take turns on one GIL",
         file: "threads.py",
         code: include_str!("scenarios/threads.py"),
+        scales: &["BOIL_SECONDS", "CPU_N", "ORDERS"],
     },
     Scenario {
         id: "processes",
@@ -131,6 +145,7 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "a process per step per order; CPU steps run in parallel, one per core",
         file: "processes.py",
         code: include_str!("scenarios/processes.py"),
+        scales: &["BOIL_SECONDS", "CPU_N", "ORDERS"],
     },
     Scenario {
         id: "thousand-asyncio",
@@ -138,6 +153,7 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "1,000 orders that only boil: 1,000 tasks on one event loop",
         file: "thousand_asyncio.py",
         code: include_str!("scenarios/thousand_asyncio.py"),
+        scales: &["BOIL_SECONDS", "POTS"],
     },
     Scenario {
         id: "thousand-threads",
@@ -145,6 +161,7 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "1,000 orders that only boil: a thread each",
         file: "thousand_threads.py",
         code: include_str!("scenarios/thousand_threads.py"),
+        scales: &["BOIL_SECONDS", "POTS"],
     },
     Scenario {
         id: "thousand-processes",
@@ -152,6 +169,71 @@ pub const SCENARIOS: &[Scenario] = &[
         summary: "1,000 orders that only boil: a process each, paying start time and memory 1,000 times",
         file: "thousand_processes.py",
         code: include_str!("scenarios/thousand_processes.py"),
+        scales: &["BOIL_SECONDS", "POTS"],
+    },
+    Scenario {
+        id: "concurrency-vs-parallelism",
+        title: "Concurrency vs parallelism",
+        summary: "one chef switching among three dishes, then three kitchens cooking at once",
+        file: "concurrency_vs_parallelism.py",
+        code: include_str!("scenarios/concurrency_vs_parallelism.py"),
+        scales: &["CPU_N"],
+    },
+    Scenario {
+        id: "await-vs-create-task",
+        title: "await one by one, or create tasks first",
+        summary: "three dishes awaited one after another (the waits add up), then as tasks created first (the waits overlap)",
+        file: "await_vs_create_task.py",
+        code: include_str!("scenarios/await_vs_create_task.py"),
+        scales: &["BOIL_SECONDS"],
+    },
+    Scenario {
+        id: "process-lifecycle",
+        title: "The life of a process",
+        summary: "a process created, started, running, joined and gone, with its start and exit costs",
+        file: "process_lifecycle.py",
+        code: include_str!("scenarios/process_lifecycle.py"),
+        scales: &["CPU_N"],
+    },
+    Scenario {
+        id: "to-thread-io",
+        title: "to_thread for a blocking wait",
+        summary: "a blocking wait inside async code, as a plain call and through to_thread: here to_thread helps",
+        file: "to_thread_io.py",
+        code: include_str!("scenarios/to_thread_io.py"),
+        scales: &["BOIL_SECONDS", "ORDERS"],
+    },
+    Scenario {
+        id: "restaurant-semaphore",
+        title: "The restaurant on asyncio: three burners",
+        summary: "eight orders from a seeded menu, a task each; asyncio.Semaphore(3) lets three cook at once",
+        file: "restaurant_semaphore.py",
+        code: include_str!("scenarios/restaurant_semaphore.py"),
+        scales: &["BOIL_SECONDS", "ORDERS"],
+    },
+    Scenario {
+        id: "race-lost-update",
+        title: "A lost update, and the Lock that prevents it",
+        summary: "three chefs keep one tally: tally += 1, then read-serve-write without and with a threading.Lock",
+        file: "race_lost_update.py",
+        code: include_str!("scenarios/race_lost_update.py"),
+        scales: &[],
+    },
+    Scenario {
+        id: "restaurant-pool",
+        title: "The restaurant with a pool of three chefs",
+        summary: "orders flow through a generator pipeline into a ThreadPoolExecutor(max_workers=3)",
+        file: "restaurant_pool.py",
+        code: include_str!("scenarios/restaurant_pool.py"),
+        scales: &["BOIL_SECONDS", "CPU_N", "ORDERS"],
+    },
+    Scenario {
+        id: "cpu-to-processes",
+        title: "CPU work from asyncio: to_thread or a process pool",
+        summary: "two CPU steps per order, sent to helper threads, then to a ProcessPoolExecutor with run_in_executor",
+        file: "cpu_to_processes.py",
+        code: include_str!("scenarios/cpu_to_processes.py"),
+        scales: &["CPU_N", "ORDERS"],
     },
 ];
 
@@ -211,20 +293,20 @@ mod tests {
     }
 
     #[test]
-    fn every_scenario_uses_the_constants_its_size_scales() {
+    fn every_scenario_has_exactly_the_constants_it_says_it_scales() {
         for s in SCENARIOS {
-            let pots = s.id.starts_with("thousand");
-            let names: &[&str] = if pots {
-                &["BOIL_SECONDS", "POTS"]
-            } else {
-                &["BOIL_SECONDS", "CPU_N", "ORDERS"]
-            };
-            for name in names {
-                assert!(
-                    s.code.lines().any(|l| l.starts_with(&format!("{name} = "))),
-                    "{} has no {name}",
-                    s.id
-                );
+            for name in ["BOIL_SECONDS", "CPU_N", "ORDERS", "POTS"] {
+                let has = s.code.lines().any(|l| l.starts_with(&format!("{name} = ")));
+                assert_eq!(has, s.scales.contains(&name), "{}: {name}", s.id);
+            }
+        }
+    }
+
+    #[test]
+    fn ids_and_files_are_unique() {
+        for (i, a) in SCENARIOS.iter().enumerate() {
+            for b in &SCENARIOS[i + 1..] {
+                assert!(a.id != b.id && a.file != b.file, "{} / {}", a.id, b.id);
             }
         }
     }

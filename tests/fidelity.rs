@@ -311,6 +311,71 @@ const SCENARIOS: &[Scenario] = &[
         total_order: true,
         same_cpu: Ok(()),
     },
+    // The lessons of the course (issue 10).
+    Scenario {
+        file: "concurrency_vs_parallelism.py",
+        // Four kitchens on the 2-core test machines: Linux cannot share 2 cores evenly among
+        // 3 CPU-bound processes (README, known differences), 4 it can.
+        constants: &[
+            ("CPU_N", "10**6"),
+            ("DISHES", r#"["soup", "risotto", "curry", "stew"]"#),
+        ],
+        per_task: Ok(()),
+        total_order: false,
+        same_cpu: Ok(()),
+    },
+    Scenario {
+        file: "await_vs_create_task.py",
+        constants: &[("BOIL_SECONDS", "0.3")],
+        per_task: Ok(()),
+        total_order: true,
+        same_cpu: Ok(()),
+    },
+    Scenario {
+        file: "process_lifecycle.py",
+        constants: &[("CPU_N", "10**6")],
+        per_task: Ok(()),
+        total_order: true,
+        same_cpu: Ok(()),
+    },
+    Scenario {
+        file: "to_thread_io.py",
+        constants: &[("BOIL_SECONDS", "0.2")],
+        per_task: Ok(()),
+        total_order: false,
+        same_cpu: Ok(()),
+    },
+    Scenario {
+        file: "restaurant_semaphore.py",
+        constants: &[("BOIL_SECONDS", "0.3")],
+        per_task: Ok(()),
+        total_order: true,
+        same_cpu: Ok(()),
+    },
+    Scenario {
+        file: "race_lost_update.py",
+        constants: &[("PLATES", "300000")],
+        per_task: Ok(()),
+        total_order: true,
+        same_cpu: Ok(()),
+    },
+    Scenario {
+        file: "restaurant_pool.py",
+        // A plating step short beside the gaps between the dishes' ends, so that which chef
+        // takes which ticket is the same on every run.
+        constants: &[("BOIL_SECONDS", "0.3"), ("CPU_N", "10**5")],
+        per_task: Ok(()),
+        total_order: true,
+        same_cpu: Ok(()),
+    },
+    Scenario {
+        file: "cpu_to_processes.py",
+        // Four orders and four workers on the 2-core test machines (see above).
+        constants: &[("CPU_N", "10**6"), ("ORDERS", "4")],
+        per_task: Ok(()),
+        total_order: true,
+        same_cpu: Ok(()),
+    },
 ];
 
 #[test]
@@ -346,6 +411,46 @@ fn scenario_thousand_threads() {
 #[test]
 fn scenario_thousand_processes() {
     check_scenario("thousand_processes.py");
+}
+
+#[test]
+fn scenario_concurrency_vs_parallelism() {
+    check_scenario("concurrency_vs_parallelism.py");
+}
+
+#[test]
+fn scenario_await_vs_create_task() {
+    check_scenario("await_vs_create_task.py");
+}
+
+#[test]
+fn scenario_process_lifecycle() {
+    check_scenario("process_lifecycle.py");
+}
+
+#[test]
+fn scenario_to_thread_io() {
+    check_scenario("to_thread_io.py");
+}
+
+#[test]
+fn scenario_restaurant_semaphore() {
+    check_scenario("restaurant_semaphore.py");
+}
+
+#[test]
+fn scenario_race_lost_update() {
+    check_scenario("race_lost_update.py");
+}
+
+#[test]
+fn scenario_restaurant_pool() {
+    check_scenario("restaurant_pool.py");
+}
+
+#[test]
+fn scenario_cpu_to_processes() {
+    check_scenario("cpu_to_processes.py");
 }
 
 // ---------------------------------------------------------------------------------------------

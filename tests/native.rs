@@ -122,7 +122,9 @@ fn every_scenario_cooks_its_own_program_with_the_simulated_lanes() {
         let sim = s.simulate_sized(Profile::default(), &small).unwrap();
         assert_eq!(chefs(&t), chefs(&sim), "{}: the same chefs", s.id);
         assert_eq!(texts(&t), texts(&sim), "{}: the same lines", s.id);
-        assert!(t.makespan_s >= 0.05, "{}: the boil is a real sleep", s.id);
+        if s.scales.contains(&"BOIL_SECONDS") {
+            assert!(t.makespan_s >= 0.05, "{}: the boil is a real sleep", s.id);
+        }
         assert!(t.code.as_deref() == Some(s.source(&small).as_str()));
         assert!(t.notes.iter().any(|n| n.contains("no GIL")), "{}", s.id);
     }

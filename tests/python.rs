@@ -282,7 +282,11 @@ print(f"{3.14159:.2f}|{42:>5}|{7:03d}|{1234567:,}|{0.5:.0%}", 10**20, 7 // -2, -
 fn errors_name_the_place_and_never_panic() {
     let cases = [
         ("def (:\n", PyErrorKind::Syntax, 1),
-        ("x = 1\nclass A:\n    pass\n", PyErrorKind::Unsupported, 2),
+        (
+            "x = 1\nmatch x:\n    case 1:\n        pass\n",
+            PyErrorKind::Unsupported,
+            2,
+        ),
         ("import socket\n", PyErrorKind::Unsupported, 1),
         ("x = 1\ny = x / 0\n", PyErrorKind::Uncaught, 2),
         (
@@ -337,14 +341,13 @@ asyncio.run(main())
     assert!(spans < 20, "{spans} spans for one sleep");
 }
 
-/// The subset tour (`tests/programs/subset_tour.py`) prints what CPython prints, line for line.
-#[test]
-fn the_subset_tour_prints_what_cpython_prints() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/programs/subset_tour.py");
-    let src = std::fs::read_to_string(path).unwrap();
+/// What CPython prints running `tests/programs/<name>`, line by line (`KITCHEN_PYTHON`
+/// names the interpreter, `python3` by default).
+fn cpython_prints(name: &str) -> Vec<String> {
+    let path = format!("{}/tests/programs/{name}", env!("CARGO_MANIFEST_DIR"));
     let python = std::env::var("KITCHEN_PYTHON").unwrap_or_else(|_| "python3".into());
     let out = std::process::Command::new(&python)
-        .arg(path)
+        .arg(&path)
         .output()
         .unwrap_or_else(|e| panic!("this test needs CPython as `{python}`: {e}"));
     assert!(
@@ -352,11 +355,35 @@ fn the_subset_tour_prints_what_cpython_prints() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let cpython: Vec<String> = String::from_utf8_lossy(&out.stdout)
+    String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
-        .collect();
-    assert_eq!(texts(&src), cpython);
+        .collect()
+}
+
+/// Runs the tour `tests/programs/<name>` in the kitchen and under CPython: the printed lines
+/// must be the same, line for line.
+fn assert_tour_prints_what_cpython_prints(name: &str) {
+    let path = format!("{}/tests/programs/{name}", env!("CARGO_MANIFEST_DIR"));
+    let src = std::fs::read_to_string(&path).unwrap();
+    let kitchen = texts(&src);
+    let cpython = cpython_prints(name);
+    for (i, (k, c)) in kitchen.iter().zip(&cpython).enumerate() {
+        assert_eq!(k, c, "{name}: line {} of the output differs", i + 1);
+    }
+    assert_eq!(kitchen.len(), cpython.len(), "{name}: {kitchen:?}");
+}
+
+/// The subset tour (`tests/programs/subset_tour.py`) prints what CPython prints, line for line.
+#[test]
+fn the_subset_tour_prints_what_cpython_prints() {
+    assert_tour_prints_what_cpython_prints("subset_tour.py");
+}
+
+/// Classes as tutorials write them (`tests/programs/classes_tour.py`).
+#[test]
+fn the_classes_tour_prints_what_cpython_prints() {
+    assert_tour_prints_what_cpython_prints("classes_tour.py");
 }
 
 /// A huge sleep is clamped to a day, with a note in the trace, not an error or a frozen run.

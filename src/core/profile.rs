@@ -60,6 +60,11 @@ pub struct Profile {
     pub thread_memory_bytes: u64,
     /// Extra resident memory of one more process (pages a forked child owns alone).
     pub process_memory_bytes: u64,
+    /// A what-if, not a measured machine: threads need no GIL, as in CPython's free-threaded
+    /// build (PEP 703), with this profile's costs otherwise. Set only by `kitchen compare`'s
+    /// model row; left out of the JSON when false, so profiles and traces read as before.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub free_threaded: bool,
 }
 
 impl Default for Profile {
@@ -83,6 +88,7 @@ impl Default for Profile {
             base_memory_bytes: 13_800_000,
             thread_memory_bytes: 14_600,
             process_memory_bytes: 1_640_000,
+            free_threaded: false,
         }
     }
 }

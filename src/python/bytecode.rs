@@ -132,11 +132,26 @@ pub enum Op {
         targets: Rc<[(NameRef, bool, Poly)]>,
         weight: u32,
     },
+    /// The end of a class body: makes the class from the body's local variables (the bases
+    /// are in local slot 0) and pushes it.
+    BuildClass(Rc<ClassInfo>),
     /// Raises `AssertionError` with TOS (or no message, when `false`).
     AssertFail(bool),
     /// Raises a `RuntimeError` or similar: a construct that is only wrong at run time
     /// (e.g. a bare `raise` outside a handler).
     Fail(Rc<str>),
+}
+
+/// What a `class` statement says about its class besides its body's variables.
+#[derive(Debug)]
+pub struct ClassInfo {
+    pub name: Rc<str>,
+    /// `Outer.Inner`, `f.<locals>.Local`: where the class was defined.
+    pub qualname: Rc<str>,
+    /// The body's annotated names in order, with each annotation's source text
+    /// (`x: int = 0` gives `("x", "int")`): what `@dataclass` makes fields of. Annotations
+    /// are kept as text, as `from __future__ import annotations` keeps them.
+    pub annotations: Vec<(Rc<str>, Rc<str>)>,
 }
 
 /// Compiled code of a module, function, lambda or comprehension.
@@ -146,6 +161,9 @@ pub struct Code {
     pub ops: Vec<Op>,
     /// Source line of each op.
     pub lines: Vec<u32>,
+    /// Source column (1-based) of the expression each op belongs to, where an error it
+    /// raises is reported.
+    pub columns: Vec<u32>,
     /// Local variable names, by slot.
     pub locals: Vec<Rc<str>>,
     pub kind: CodeKind,

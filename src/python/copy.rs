@@ -6,6 +6,7 @@
 //! (`multiprocessing.Queue`, `Pool.map`) are pickled: copied too, at a cost that grows with
 //! their size, and functions travel by name, so a lambda or a nested function cannot be sent.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::frame::{Env, Globals};
@@ -150,6 +151,7 @@ impl Copier {
             } else {
                 f.globals.clone()
             },
+            attrs: RefCell::new(f.attrs.borrow().clone()),
         }))
     }
 

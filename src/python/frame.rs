@@ -53,8 +53,15 @@ pub enum Caller {
     ForIter { exit: usize },
     /// A generator or coroutine resumed by `YieldFrom`: yields go on out through the caller.
     YieldFrom,
-    /// `next(gen, default)`.
-    Next { default: Option<Value> },
+    /// A generator resumed by `gen.send(v)`, `gen.throw(e)` or `next(gen)`: a yield is the
+    /// call's result; a return raises `StopIteration` in the caller.
+    Send,
+    /// An instance's `__next__` called by a `for` loop: its result is the next item; a
+    /// `StopIteration` out of it ends the loop (jumping to `exit`).
+    ForNext { exit: usize },
+    /// A generator being closed (`gen.close()`): `GeneratorExit` or a return out of it ends
+    /// the call with `None`; a yield is a `RuntimeError`.
+    Close,
     /// A helper call whose result replaces the caller's stack slot `slot`, after which the
     /// caller re-runs its current instruction (used to turn generators into lists).
     Retry { slot: usize },
@@ -107,6 +114,11 @@ impl Frame {
     pub fn next_line(&self) -> u32 {
         let pc = self.pc.min(self.code.lines.len().saturating_sub(1));
         self.code.lines.get(pc).copied().unwrap_or(0)
+    }
+    /// The column (1-based) of the expression being executed, or 0 if unknown.
+    pub fn column(&self) -> u32 {
+        let pc = self.pc.saturating_sub(1);
+        self.code.columns.get(pc).copied().unwrap_or(0)
     }
     /// Pops the top of the value stack (`None` on an empty stack, which compiled code never
     /// pops).

@@ -11,6 +11,7 @@
 //!   methods of plain data; [`error`]: the error a run can end in.
 //! - [`bytecode`] and [`compile`] (with [`fast_path`]): from source to instructions.
 //! - [`frame`] (frames and generators), [`objects`] (functions, namespaces, iterators),
+//!   [`classes`] (the program's classes, their instances, bound methods, properties),
 //!   [`sync`] (thread and process handles, locks, queues), [`futures`] (futures and tasks),
 //!   [`copy`] (values crossing a process boundary), [`random`] (CPython's generator).
 //! - [`runtime`]: the interpreter proper — its state, the VM, threads, asyncio's event loop,
@@ -21,6 +22,7 @@
 //! - [`run`], here: a program's whole run, from source to trace.
 
 pub mod bytecode;
+pub mod classes;
 pub mod compile;
 pub mod copy;
 pub mod error;

@@ -19,6 +19,19 @@ pub struct Function {
     pub kwdefaults: Vec<(Rc<str>, Value)>,
     pub env: Option<Rc<Env>>,
     pub globals: Globals,
+    /// Attributes the program set on the function (`wrapper.calls = 0`, and the
+    /// `__name__`, `__doc__` and `__wrapped__` that `functools.wraps` copies).
+    pub attrs: RefCell<Attrs>,
+}
+
+impl Function {
+    /// `f.__name__`: the name it was defined with, unless the program changed it.
+    pub fn name(&self) -> String {
+        match self.attrs.borrow().get("__name__") {
+            Some(Value::Str(s)) => s.to_string(),
+            _ => self.template.code.name.to_string(),
+        }
+    }
 }
 
 impl Object for Function {
@@ -26,10 +39,41 @@ impl Object for Function {
         "function"
     }
     fn repr(&self) -> String {
-        format!("<function {}>", self.template.code.name)
+        format!("<function {}>", self.name())
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+/// Attributes in the order they were first set (a function's, a class's or an instance's
+/// `__dict__`). Objects have few attributes, so a list searched in order is both small and
+/// fast.
+#[derive(Clone, Default)]
+pub struct Attrs(Vec<(Rc<str>, Value)>);
+
+impl Attrs {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| &**k == name).map(|(_, v)| v)
+    }
+    pub fn set(&mut self, name: Rc<str>, value: Value) {
+        match self.0.iter_mut().find(|(k, _)| **k == *name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+    /// Removes `name`; whether it was there.
+    pub fn remove(&mut self, name: &str) -> bool {
+        let before = self.0.len();
+        self.0.retain(|(k, _)| &**k != name);
+        self.0.len() != before
+    }
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+    /// Names and values, in the order they were first set.
+    pub fn items(&self) -> &[(Rc<str>, Value)] {
+        &self.0
     }
 }
 

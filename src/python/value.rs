@@ -53,6 +53,18 @@ pub trait Object: Any {
         format!("<{} object>", self.type_name())
     }
     fn as_any(&self) -> &dyn Any;
+    /// The exception `this` (this object, as a value) is when raised: only instances of the
+    /// program's exception classes are one.
+    fn exception(&self, _this: &Value) -> Option<Exception> {
+        None
+    }
+    /// Whether the object can be a dict key or set member: `Some(true)` by its identity (most
+    /// objects), `Some(false)` not at all (an instance of a class that defines `__eq__`
+    /// without `__hash__`), `None` by a `__hash__` of the program's, which the kitchen's
+    /// dicts and sets do not call.
+    fn hashable(&self) -> Option<bool> {
+        Some(true)
+    }
 }
 
 impl dyn Object {
@@ -232,11 +244,30 @@ impl ExcKind {
 /// An exception instance: its class and its arguments.
 #[derive(Clone, Debug)]
 pub struct Exception {
+    /// Its class, or for an instance of one of the program's exception classes, the
+    /// nearest built-in class that class derives from (what `except ValueError` matches).
     pub kind: ExcKind,
     /// `str(e)`: the message (or the single argument's `str`).
     pub message: String,
     /// The value of a `StopIteration` (a generator's return value).
     pub value: Option<ValueBox>,
+    /// The instance of the program's own exception class this exception is, if it is one
+    /// (`class MyError(Exception)`): what `except MyError as e` binds.
+    pub object: Option<ValueBox>,
+    /// The frames the exception went through, innermost first, as CPython's traceback
+    /// records them while the exception travels outwards.
+    pub traceback: Vec<TbEntry>,
+}
+
+/// One frame an exception went through: the function's name and where in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TbEntry {
+    pub function: Rc<str>,
+    pub line: u32,
+    pub column: u32,
+    /// Which call of the function (its environment's identity), so that an exception
+    /// re-raised within one call is recorded once.
+    pub frame: usize,
 }
 
 /// A value inside a `Debug` type.
@@ -255,6 +286,35 @@ impl Exception {
             kind,
             message: message.into(),
             value: None,
+            object: None,
+            traceback: Vec::new(),
+        }
+    }
+
+    /// [`Exception::to_value`], without a copy.
+    pub fn into_value(self) -> Value {
+        match self.object {
+            Some(b) => b.0,
+            None => Value::Exception(Rc::new(self)),
+        }
+    }
+
+    /// The exception as the program sees it: the instance of its own class, or a
+    /// built-in exception value.
+    pub fn to_value(&self) -> Value {
+        match &self.object {
+            Some(b) => b.0.clone(),
+            None => Value::Exception(Rc::new(self.clone())),
+        }
+    }
+
+    /// The exception a value is when raised (`raise v`, `fut.set_exception(v)`), if it is
+    /// one: a built-in exception or an instance of one of the program's exception classes.
+    pub fn from_value(v: &Value) -> Option<Exception> {
+        match v {
+            Value::Exception(e) => Some((**e).clone()),
+            Value::Object(o) => o.exception(v),
+            _ => None,
         }
     }
 }
@@ -313,9 +373,25 @@ impl Key {
             Value::Str(s) => Key::Str(s.clone()),
             Value::Tuple(items) => Key::Tuple(items.iter().map(Key::of).collect::<Result<_, _>>()?),
             Value::ExcType(k) => Key::ExcType(*k),
-            Value::Range(_) | Value::Exception(_) | Value::Object(_) => {
-                Key::Identity(value.identity())
-            }
+            Value::Object(o) => match o.hashable() {
+                Some(true) => Key::Identity(value.identity()),
+                Some(false) => {
+                    return raise(
+                        ExcKind::TypeError,
+                        format!("unhashable type: '{}'", value.type_name()),
+                    )
+                }
+                None => {
+                    return raise(
+                        ExcKind::TypeError,
+                        format!(
+                            "objects with a __hash__ of their own ('{}') as dict keys or set members are not supported by the kitchen",
+                            value.type_name()
+                        ),
+                    )
+                }
+            },
+            Value::Range(_) | Value::Exception(_) => Key::Identity(value.identity()),
             Value::List(_) | Value::Dict(_) | Value::Slice(_) => {
                 return raise(
                     ExcKind::TypeError,

@@ -17,7 +17,7 @@ const drawnWidth = (page) => page.$eval('#tl-past rect', (r) => Number(r.getAttr
 
 test('plays a chosen scenario to the end and draws lanes, the GIL and the cores', async () => {
   const { page, errors } = await open('?scenario=threads');
-  assert.equal(await page.locator('#scenario option').count(), 7);
+  assert.equal(await page.locator('#scenario option').count(), 15);
   assert.equal(await page.inputValue('#scenario'), 'threads');
 
   await page.selectOption('#scenario', 'asyncio-blocking');
@@ -76,7 +76,9 @@ test('every scenario loads and plays to its end', async () => {
   const { page, errors } = await open();
   const ids = await page.$$eval('#scenario option', (os) => os.map((o) => o.value));
   assert.deepEqual(ids, ['asyncio-blocking', 'asyncio-to-thread', 'threads', 'processes',
-    'thousand-asyncio', 'thousand-threads', 'thousand-processes']);
+    'thousand-asyncio', 'thousand-threads', 'thousand-processes',
+    'concurrency-vs-parallelism', 'await-vs-create-task', 'process-lifecycle', 'to-thread-io',
+    'restaurant-semaphore', 'race-lost-update', 'restaurant-pool', 'cpu-to-processes']);
   for (const id of ids) {
     await page.selectOption('#scenario', id);
     await page.waitForSelector(`#scene[data-trace="${id}"]`, { timeout: 30000 });

@@ -280,7 +280,10 @@ impl<'a> Simulator<'a> {
         self.threads[t].phase = Phase::WantGil;
         let (process, lane) = (self.threads[t].process, self.threads[t].lane);
         let interval = self.profile.switch_interval();
-        if self.processes[process].gil.request(t, self.now, interval) {
+        // The free-threaded what-if has no GIL to wait for (and none to record).
+        let granted = self.profile.free_threaded
+            || self.processes[process].gil.request(t, self.now, interval);
+        if granted {
             self.granted_gil(t);
         } else {
             let wait = self.gil_wait(process);
@@ -304,7 +307,9 @@ impl<'a> Simulator<'a> {
         let thread = &mut self.threads[t];
         thread.holds_gil = true;
         let (process, lane) = (thread.process, thread.lane);
-        self.rec.gil_holder(process, self.now, Some(lane));
+        if !self.profile.free_threaded {
+            self.rec.gil_holder(process, self.now, Some(lane));
+        }
         match thread.phase {
             Phase::Compute { .. } => self.take_core(t),
             _ => {
@@ -320,7 +325,7 @@ impl<'a> Simulator<'a> {
     }
 
     fn release_gil(&mut self, t: usize, why: &str) {
-        if !std::mem::take(&mut self.threads[t].holds_gil) {
+        if !std::mem::take(&mut self.threads[t].holds_gil) || self.profile.free_threaded {
             return;
         }
         let process = self.threads[t].process;

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use rustpython_parser::ast;
+use rustpython_parser::ast::{self, Ranged};
 
 use super::functions::Comp;
 use super::scopes::contains_yield;
@@ -23,6 +23,14 @@ impl Compiler {
     }
 
     pub(super) fn expr(&mut self, e: &ast::Expr) -> CResult {
+        let saved = self.at;
+        self.at = e.start().to_usize();
+        let r = self.expr_node(e);
+        self.at = saved;
+        r
+    }
+
+    fn expr_node(&mut self, e: &ast::Expr) -> CResult {
         use ast::Expr::*;
         let line = self.line_of(e);
         match e {
@@ -323,7 +331,7 @@ impl Compiler {
     }
 
     pub(super) fn call(&mut self, c: &ast::ExprCall, line: u32) -> CResult {
-        if self.sum_fast_path(c, line)? {
+        if self.sum_fast_path(c, line)? || self.zero_arg_super(c, line)? {
             return Ok(());
         }
         self.expr(&c.func)?;

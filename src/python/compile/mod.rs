@@ -14,12 +14,15 @@
 //! - `statements`: simple statements, assignments, `if`, loops, imports;
 //! - `blocks`: `try`, `with`, and what `return`, `break` and `continue` unwind on the way out;
 //! - `expressions`: expressions, calls, f-strings, `await`;
-//! - `functions`: `def`, `lambda` and comprehensions, each compiled into code of its own.
+//! - `functions`: `def`, `lambda` and comprehensions, each compiled into code of its own;
+//! - `classes`: `class` statements (a body compiled like a function whose variables become
+//!   the class's attributes), decorators, and the zero-argument `super()`.
 //!
 //! The children extend `Compiler` and import from this file; this file imports only
 //! `scopes`, so the imports go one way.
 
 mod blocks;
+mod classes;
 mod expressions;
 mod functions;
 mod scopes;
@@ -71,6 +74,10 @@ impl Lines {
             Err(i) => i as u32,
         }
     }
+    /// The source between two byte offsets.
+    pub fn text(&self, start: usize, end: usize) -> &str {
+        self.source.get(start..end).unwrap_or("")
+    }
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let line = self.line(offset);
         let start = self.starts[(line - 1) as usize];
@@ -100,6 +107,7 @@ pub fn compile_module(source: &str, name: &str) -> Result<Rc<Code>, PyError> {
     let mut c = Compiler {
         lines,
         units: vec![Unit::new("<module>", CodeKind::Module, true)],
+        at: 0,
         module_binds,
     };
     c.body(&suite)?;
@@ -139,8 +147,13 @@ struct Unit {
     name: Rc<str>,
     kind: CodeKind,
     is_module: bool,
+    /// A class body: its variables are the class's attributes, and the functions inside it
+    /// do not see them (names skip a class's scope, as in CPython).
+    is_class: bool,
     ops: Vec<Op>,
     lines: Vec<u32>,
+    /// Source offset of the expression or statement each op belongs to.
+    offsets: Vec<u32>,
     locals: Vec<Rc<str>>,
     slots: HashMap<Rc<str>, u32>,
     declared_global: HashSet<String>,
@@ -155,8 +168,10 @@ impl Unit {
             name: Rc::from(name),
             kind,
             is_module,
+            is_class: false,
             ops: Vec::new(),
             lines: Vec::new(),
+            offsets: Vec::new(),
             locals: Vec::new(),
             slots: HashMap::new(),
             declared_global: HashSet::new(),
@@ -179,6 +194,8 @@ impl Unit {
 struct Compiler {
     lines: Lines,
     units: Vec<Unit>,
+    /// Where in the source the node being compiled starts (for the columns of errors).
+    at: usize,
     /// Names the module binds at top level (to know when `sum` or `range` is shadowed).
     module_binds: HashSet<String>,
 }
@@ -189,7 +206,7 @@ fn unsupported<T>(lines: &Lines, node: &impl Ranged, what: &str) -> CResult<T> {
         kind: PyErrorKind::Unsupported,
         line,
         column,
-        message: format!("{what} is not supported by the kitchen's Python"),
+        message: format!("{what} is not supported by the kitchen"),
     })
 }
 
@@ -218,9 +235,11 @@ impl Compiler {
     }
 
     fn emit(&mut self, op: Op, line: u32) -> usize {
+        let at = self.at as u32;
         let u = self.unit();
         u.ops.push(op);
         u.lines.push(line);
+        u.offsets.push(at);
         u.ops.len() - 1
     }
 
@@ -248,10 +267,16 @@ impl Compiler {
 
     fn finish_unit(&mut self) -> Rc<Code> {
         let u = self.units.pop().expect("a unit is open");
+        let columns = u
+            .offsets
+            .iter()
+            .map(|&o| self.lines.line_col(o as usize).1)
+            .collect();
         Rc::new(Code {
             name: u.name,
             ops: u.ops,
             lines: u.lines,
+            columns,
             locals: u.locals,
             kind: u.kind,
         })
@@ -281,6 +306,11 @@ impl Compiler {
         for (depth, u) in (1u16..).zip(self.units.iter().rev().skip(1)) {
             if u.is_module {
                 break;
+            }
+            if u.is_class {
+                // A class's variables are not visible in the functions inside it (but its
+                // environment is still one of theirs, so it counts).
+                continue;
             }
             if u.declared_global.contains(name) {
                 break;

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use rustpython_parser::ast;
+use rustpython_parser::ast::{self, Ranged};
 
 use super::scopes::contains_yield;
 use super::{bin_op, unsupported, CResult, Compiler, FBlock, MODULES};
@@ -22,6 +22,14 @@ impl Compiler {
     }
 
     pub(super) fn stmt(&mut self, s: &ast::Stmt) -> CResult {
+        let saved = self.at;
+        self.at = s.start().to_usize();
+        let r = self.stmt_node(s);
+        self.at = saved;
+        r
+    }
+
+    fn stmt_node(&mut self, s: &ast::Stmt) -> CResult {
         use ast::Stmt::*;
         let line = self.line_of(s);
         match s {
@@ -52,15 +60,17 @@ impl Compiler {
                     CodeKind::Function
                 };
                 self.function(f.name.as_str(), &f.args, &f.body, kind, line)?;
+                self.apply_decorators(f.decorator_list.len(), line);
                 let target = self.resolve(f.name.as_str());
                 self.emit(Op::Store(target), line);
             }
             AsyncFunctionDef(f) => {
-                self.decorators(&f.decorator_list)?;
                 if contains_yield(&f.body) {
-                    return unsupported(&self.lines, s, "an async generator");
+                    return unsupported(&self.lines, s, "async generators");
                 }
+                self.decorators(&f.decorator_list)?;
                 self.function(f.name.as_str(), &f.args, &f.body, CodeKind::Coroutine, line)?;
+                self.apply_decorators(f.decorator_list.len(), line);
                 let target = self.resolve(f.name.as_str());
                 self.emit(Op::Store(target), line);
             }
@@ -78,7 +88,7 @@ impl Compiler {
             ImportFrom(i) => self.import_from(i, line, s)?,
             Global(_) | Nonlocal(_) => {}
             Delete(d) => self.delete(d, line)?,
-            ClassDef(_) => return unsupported(&self.lines, s, "a class definition"),
+            ClassDef(c) => self.class_def(c, line)?,
             AsyncFor(_) => return unsupported(&self.lines, s, "'async for'"),
             Match(_) => return unsupported(&self.lines, s, "'match'"),
             TryStar(_) => return unsupported(&self.lines, s, "'except*'"),
@@ -142,7 +152,7 @@ impl Compiler {
 
     /// `return`: the value goes on the stack, then every open block is unwound around it.
     fn return_stmt(&mut self, r: &ast::StmtReturn, line: u32, s: &ast::Stmt) -> CResult {
-        if self.unit().is_module {
+        if self.unit().is_module || self.unit().is_class {
             return unsupported(&self.lines, s, "'return' outside a function");
         }
         match &r.value {
@@ -274,11 +284,13 @@ impl Compiler {
         }
     }
 
-    pub(super) fn decorators(&self, list: &[ast::Expr]) -> CResult {
-        match list.first() {
-            Some(d) => unsupported(&self.lines, d, "a decorator"),
-            None => Ok(()),
+    /// Evaluates a definition's decorators, outermost first; they are called once the
+    /// function exists (`apply_decorators`).
+    pub(super) fn decorators(&mut self, list: &[ast::Expr]) -> CResult {
+        for d in list {
+            self.expr(d)?;
         }
+        Ok(())
     }
 
     pub(super) fn aug_assign(&mut self, a: &ast::StmtAugAssign) -> CResult {

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::build::{err, native};
+use crate::python::classes::{holds_instances, Instance};
 use crate::python::frame::Generator;
 use crate::python::objects::{Namespace, NativeIter};
 use crate::python::ops;
@@ -36,10 +37,9 @@ pub(super) fn install(rt: &mut Runtime) {
         });
         rt.add_builtin(name, v);
     }
-    let more: [(&'static str, NativeFn); 6] = [
+    let more: [(&'static str, NativeFn); 5] = [
         ("print", print),
         ("iter", iter),
-        ("isinstance", isinstance),
         ("type", type_of),
         ("_object", object),
         ("_is_lazy", is_lazy),
@@ -57,8 +57,11 @@ pub(super) fn install(rt: &mut Runtime) {
     }
 }
 
-fn pure_builtin(_: &mut Runtime, a: Args) -> Outcome {
+fn pure_builtin(rt: &mut Runtime, a: Args) -> Outcome {
     let name = a.name.trim_start_matches('_');
+    if let Some(outcome) = object_builtin(rt, name, &a) {
+        return outcome;
+    }
     match ops::builtin(name, &a.args, &a.kwargs) {
         Some(Ok(v)) => Outcome::Value(v),
         Some(Err(e)) => Outcome::Raise(e),
@@ -66,7 +69,68 @@ fn pure_builtin(_: &mut Runtime, a: Args) -> Outcome {
     }
 }
 
-fn print(_: &mut Runtime, a: Args) -> Outcome {
+/// The pure builtins given one of the program's objects (or a container that may hold
+/// some): `str`, `repr` and `len` ask the object; `None` for everything else.
+fn object_builtin(rt: &mut Runtime, name: &str, a: &Args) -> Option<Outcome> {
+    let x = a.args.first()?;
+    if !matches!(x, Value::Object(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_)) {
+        return None;
+    }
+    let text = |r: Result<String, crate::python::value::Exception>| match r {
+        Ok(s) => Outcome::Value(Value::str(&s)),
+        Err(e) => Outcome::Raise(e),
+    };
+    let listed = |r: Result<Value, crate::python::value::Exception>| match r {
+        Ok(v) => Outcome::Value(v),
+        Err(e) => Outcome::Raise(e),
+    };
+    match name {
+        "sorted" | "min" | "max" if holds_instances(x) && a.args.len() == 1 => {
+            let items = match ops::to_vec(x) {
+                Ok(items) => items,
+                Err(e) => return Some(Outcome::Raise(e)),
+            };
+            let reverse = a.kwargs.iter().any(|(k, v)| &**k == "reverse" && ops::truthy(v));
+            Some(listed(match name {
+                "sorted" => rt.sort_values(a.thread, items, reverse).map(Value::list),
+                _ => rt.pick_value(a.thread, &items, name == "max"),
+            }))
+        }
+        "str" if a.args.len() == 1 => Some(text(rt.str_of(a.thread, x))),
+        "repr" => Some(text(rt.repr_of(a.thread, x))),
+        "len" | "bool" | "hash" if x.downcast::<Instance>().is_some() => {
+            Some(instance_builtin(rt, name, a.thread, x))
+        }
+        _ => None,
+    }
+}
+
+/// `len(obj)`, `bool(obj)` and `hash(obj)` of an instance: its `__len__`, its truth, its
+/// hash as a key (by identity; a class's own `__hash__` is called for `hash()` alone).
+fn instance_builtin(rt: &mut Runtime, name: &str, tid: usize, x: &Value) -> Outcome {
+    let r = match name {
+        "len" => match rt.call_dunder(tid, x, "__len__", Vec::new()) {
+            Ok(Some(n)) => rt.len_result(&n).map(Value::Int),
+            Ok(None) => Err(crate::python::value::Exception::new(
+                ExcKind::TypeError,
+                format!("object of type '{}' has no len()", x.type_name()),
+            )),
+            Err(e) => Err(e),
+        },
+        "bool" => rt.truth(tid, x).map(Value::Bool),
+        _ => match rt.call_dunder(tid, x, "__hash__", Vec::new()) {
+            Ok(Some(h)) => Ok(h),
+            Ok(None) => crate::python::value::Key::of(x).map(|_| Value::Int((x.identity() >> 4) as i64)),
+            Err(e) => Err(e),
+        },
+    };
+    match r {
+        Ok(v) => Outcome::Value(v),
+        Err(e) => Outcome::Raise(e),
+    }
+}
+
+fn print(rt: &mut Runtime, a: Args) -> Outcome {
     let kw = |k: &str| {
         a.kwargs
             .iter()
@@ -81,7 +145,13 @@ fn print(_: &mut Runtime, a: Args) -> Outcome {
         Some(Value::Str(s)) => s.to_string(),
         _ => "\n".into(),
     };
-    let text: Vec<String> = a.args.iter().map(ops::to_str).collect();
+    let mut text = Vec::with_capacity(a.args.len());
+    for v in &a.args {
+        match rt.str_of(a.thread, v) {
+            Ok(s) => text.push(s),
+            Err(e) => return Outcome::Raise(e),
+        }
+    }
     let mut text = text.join(&sep);
     text.push_str(end.strip_suffix('\n').unwrap_or(&end));
     let requests = text
@@ -92,6 +162,15 @@ fn print(_: &mut Runtime, a: Args) -> Outcome {
 }
 
 fn iter(rt: &mut Runtime, a: Args) -> Outcome {
+    if let Some(v) = a.args.first().filter(|v| v.downcast::<Instance>().is_some()) {
+        return match rt.dunder_of(v, "__iter__") {
+            Some(m) => Outcome::Call(m, Vec::new(), Vec::new()),
+            None => err(
+                ExcKind::TypeError,
+                format!("'{}' object is not iterable", v.type_name()),
+            ),
+        };
+    }
     match a.args.first() {
         Some(v) => match rt.get_iter(v.clone()) {
             Ok(it) => Outcome::Value(it),
@@ -103,30 +182,10 @@ fn iter(rt: &mut Runtime, a: Args) -> Outcome {
 
 fn is_lazy(_: &mut Runtime, a: Args) -> Outcome {
     let v = a.args.first().cloned().unwrap_or(Value::None);
-    let lazy = v.downcast::<Generator>().is_some() || v.downcast::<NativeIter>().is_some();
+    let lazy = v.downcast::<Generator>().is_some()
+        || v.downcast::<NativeIter>().is_some()
+        || v.downcast::<Instance>().is_some();
     Outcome::Value(Value::Bool(lazy))
-}
-
-fn isinstance(_: &mut Runtime, a: Args) -> Outcome {
-    let (Some(x), Some(t)) = (a.args.first(), a.args.get(1)) else {
-        return err(ExcKind::TypeError, "isinstance expected 2 arguments");
-    };
-    let types = match t {
-        Value::Tuple(items) => items.as_ref().clone(),
-        other => vec![other.clone()],
-    };
-    let hit = types.iter().any(|t| match t {
-        Value::ExcType(k) => matches!(x, Value::Exception(e) if k.catches(e.kind)),
-        Value::Object(_) => match t.downcast::<Native>() {
-            Some(n) => {
-                let tn = x.type_name();
-                tn == n.name || (n.name == "int" && tn == "bool")
-            }
-            None => false,
-        },
-        _ => false,
-    });
-    Outcome::Value(Value::Bool(hit))
 }
 
 /// `type(x)`: an exception's class, a built-in type (`int`, `str`...) where the kitchen has
@@ -138,6 +197,9 @@ fn type_of(rt: &mut Runtime, a: Args) -> Outcome {
     };
     if let Value::Exception(e) = x {
         return Outcome::Value(Value::ExcType(e.kind));
+    }
+    if let Some(inst) = x.downcast::<Instance>() {
+        return Outcome::Value(inst.class.clone());
     }
     let name = x.type_name().to_string();
     if let Some(t) = rt.builtin(&name) {

@@ -135,8 +135,10 @@ fn future_set(rt: &mut Runtime, a: Args) -> Outcome {
     }
     let v = a.args.first().cloned().unwrap_or(Value::None);
     let state = match (a.name, v) {
-        ("set_exception", Value::Exception(e)) => FutState::Failed((*e).clone()),
         ("set_exception", Value::ExcType(k)) => FutState::Failed(Exception::new(k, "")),
+        ("set_exception", v) if Exception::from_value(&v).is_some() => {
+            FutState::Failed(Exception::from_value(&v).expect("checked"))
+        }
         (_, v) => FutState::Done(v),
     };
     rt.complete(&f, state);
@@ -149,7 +151,7 @@ fn future_exception(_: &mut Runtime, a: Args) -> Outcome {
     };
     let state = f.state.borrow().clone();
     match state {
-        FutState::Failed(e) => Outcome::Value(Value::Exception(Rc::new(e))),
+        FutState::Failed(e) => Outcome::Value(e.into_value()),
         _ => Outcome::Value(Value::None),
     }
 }

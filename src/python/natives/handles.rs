@@ -10,6 +10,7 @@ use super::build::{bound, err};
 use crate::core::interpreter::By;
 use crate::core::trace::WaitOn;
 use crate::python::copy::Copier;
+use crate::python::classes::Instance;
 use crate::python::objects::Function;
 use crate::python::ops;
 use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime, StartCall};
@@ -21,6 +22,7 @@ const HANDLE_METHODS: &[(&str, NativeFn)] = &[
     ("start", handle_start),
     ("join", handle_join),
     ("is_alive", handle_is_alive),
+    ("run", handle_run),
 ];
 
 /// The attributes of a thread or process handle (see [`Runtime::add_attributes`]).
@@ -100,6 +102,32 @@ pub(super) fn make_handle(rt: &mut Runtime, a: Args, is_process: bool) -> Outcom
         exitcode: Cell::new(None),
         pid: 0,
     }))
+}
+
+/// `Thread.__init__(self, ...)` (or `Process.__init__`) for an instance of a subclass, as
+/// `super().__init__(...)` calls it: the instance gets a handle of its own, whose target is
+/// the subclass's `run` when it overrides it (CPython's `start()` calls `self.run()`, whose
+/// default calls the target).
+pub(super) fn subclass_init(rt: &mut Runtime, mut a: Args, is_process: bool) -> Outcome {
+    let this = match a.this.take() {
+        Some(t) => t,
+        None if !a.args.is_empty() => a.args.remove(0),
+        None => return err(ExcKind::TypeError, "__init__() needs the instance"),
+    };
+    let Some(inst) = this.downcast::<Instance>() else {
+        return err(ExcKind::TypeError, "__init__() needs an instance of a subclass");
+    };
+    if let Some(run) = rt.dunder_of(&this, "run") {
+        a.kwargs.retain(|(k, _)| !matches!(&**k, "target" | "args" | "kwargs"));
+        a.kwargs.push((Rc::from("target"), run));
+    }
+    match make_handle(rt, a, is_process) {
+        Outcome::Value(handle) => {
+            *inst.native.borrow_mut() = handle;
+            Outcome::Value(Value::None)
+        }
+        other => other,
+    }
 }
 
 fn this_handle(a: &Args) -> Option<Rc<dyn Object>> {
@@ -220,4 +248,19 @@ fn handle_is_alive(rt: &mut Runtime, a: Args) -> Outcome {
         .and_then(|o| o.downcast::<Handle>().and_then(|h| h.thread.get()))
         .is_some_and(|tid| !rt.thread_done(tid));
     Outcome::Value(Value::Bool(alive))
+}
+
+/// `t.run()`: the target, called in the calling thread (what `start()` makes a new thread
+/// do; calling `run()` directly is the classic mistake of running it in the current one).
+fn handle_run(_: &mut Runtime, a: Args) -> Outcome {
+    let Some(obj) = this_handle(&a) else {
+        return err(ExcKind::TypeError, "run() needs a thread");
+    };
+    let Some(h) = obj.downcast::<Handle>() else {
+        return err(ExcKind::TypeError, "run() needs a thread");
+    };
+    if matches!(h.target, Value::None) {
+        return Outcome::Value(Value::None);
+    }
+    Outcome::Call(h.target.clone(), h.args.clone(), h.kwargs.clone())
 }

@@ -15,6 +15,7 @@ mod futures;
 mod handles;
 mod math;
 mod multiprocessing;
+mod objects;
 mod queue;
 mod random;
 mod threading;
@@ -25,6 +26,7 @@ use crate::python::runtime::Runtime;
 /// Fills in `rt`'s builtins and modules, and the attributes of the library's objects.
 pub fn install(rt: &mut Runtime) {
     builtins::install(rt);
+    objects::install(rt);
     time::install(rt);
     threading::install(rt);
     asyncio::install(rt);

@@ -3,7 +3,8 @@
 //! `Pool` is the prelude's.
 
 use super::build::{namespace, native};
-use super::handles::make_handle;
+use super::handles::{make_handle, subclass_init};
+use crate::python::classes::BuiltinClass;
 use super::queue::process_queue;
 use crate::python::runtime::{Args, Outcome, Runtime};
 use crate::python::value::Value;
@@ -18,7 +19,15 @@ pub(super) fn install(rt: &mut Runtime) {
     let mp = namespace(
         "module",
         vec![
-            ("Process", native("Process", process_ctor)),
+            (
+                "Process",
+                Value::object(BuiltinClass {
+                    name: "Process",
+                    module: "multiprocessing",
+                    new: native("Process", process_ctor),
+                    init: native("__init__", process_init),
+                }),
+            ),
             ("Queue", native("Queue", process_queue)),
             ("cpu_count", native("cpu_count", cpu_count)),
             (
@@ -32,6 +41,10 @@ pub(super) fn install(rt: &mut Runtime) {
 
 fn process_ctor(rt: &mut Runtime, a: Args) -> Outcome {
     make_handle(rt, a, true)
+}
+
+fn process_init(rt: &mut Runtime, a: Args) -> Outcome {
+    subclass_init(rt, a, true)
 }
 
 fn current_process(rt: &mut Runtime, a: Args) -> Outcome {

@@ -1,4 +1,4 @@
-//! Queues: `queue.Queue` between threads of one process (also the executors' work queue), and
+//! Queues: `queue.Queue` (a class a program may derive from) between threads of one process (also the executors' work queue), and
 //! `multiprocessing.Queue` between processes, whose items are pickled (copied, at a cost
 //! that grows with their size) and travel through a pipe.
 
@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use super::build::{bound, err, namespace, native};
 use crate::core::clock::from_secs;
 use crate::core::trace::WaitOn;
+use crate::python::classes::{BuiltinClass, Instance};
 use crate::python::copy::{pickled_size, Copier};
 use crate::python::ops;
 use crate::python::runtime::{waiting_for, Args, NativeFn, Outcome, Request, Runtime};
@@ -21,7 +22,15 @@ pub(super) fn install(rt: &mut Runtime) {
     let queue = namespace(
         "module",
         vec![
-            ("Queue", native("Queue", thread_queue)),
+            (
+                "Queue",
+                Value::object(BuiltinClass {
+                    name: "Queue",
+                    module: "queue",
+                    new: native("Queue", thread_queue),
+                    init: native("__init__", queue_init),
+                }),
+            ),
             ("SimpleQueue", native("SimpleQueue", thread_queue)),
             ("Empty", Value::ExcType(ExcKind::QueueEmpty)),
             ("Full", Value::ExcType(ExcKind::QueueFull)),
@@ -81,6 +90,18 @@ fn new_channel(between_processes: bool) -> Value {
 
 fn thread_queue(_: &mut Runtime, _: Args) -> Outcome {
     Outcome::Value(new_channel(false))
+}
+
+/// `queue.Queue.__init__(self, maxsize=0)` for an instance of a subclass: its channel.
+fn queue_init(_: &mut Runtime, a: Args) -> Outcome {
+    let this = a.this.clone().or_else(|| a.args.first().cloned());
+    match this.as_ref().and_then(|t| t.downcast::<Instance>()) {
+        Some(inst) => {
+            *inst.native.borrow_mut() = new_channel(false);
+            Outcome::Value(Value::None)
+        }
+        None => err(ExcKind::TypeError, "Queue.__init__() needs an instance of a subclass"),
+    }
 }
 
 pub(super) fn process_queue(_: &mut Runtime, _: Args) -> Outcome {

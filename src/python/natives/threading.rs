@@ -1,9 +1,11 @@
-//! `threading`: `Thread` (see [`super::handles`]), `Lock` (a thread that finds it taken
+//! `threading`: `Thread` (see [`super::handles`]; a class a program may derive from),
+//! `Lock` (a thread that finds it taken
 //! blocks without the GIL until the holder releases it, and then gets it directly),
 //! `current_thread` and `main_thread`.
 
 use super::build::{bound, err, namespace, native};
-use super::handles::make_handle;
+use super::handles::{make_handle, subclass_init};
+use crate::python::classes::BuiltinClass;
 use crate::core::interpreter::By;
 use crate::core::trace::WaitOn;
 use crate::python::ops;
@@ -16,7 +18,7 @@ pub(super) fn install(rt: &mut Runtime) {
     let threading = namespace(
         "module",
         vec![
-            ("Thread", native("Thread", thread_ctor)),
+            ("Thread", thread_class()),
             ("Lock", native("Lock", lock_ctor)),
             ("RLock", native("RLock", lock_ctor)),
             ("current_thread", native("current_thread", current_thread)),
@@ -43,6 +45,21 @@ fn lock_attributes(obj: &Value, name: &str) -> Option<Value> {
 
 fn thread_ctor(rt: &mut Runtime, a: Args) -> Outcome {
     make_handle(rt, a, false)
+}
+
+/// `threading.Thread`: called, a thread's handle; derived from (`class Worker(Thread)`), its
+/// `__init__` gives the instance a handle that runs the subclass's `run`.
+fn thread_class() -> Value {
+    Value::object(BuiltinClass {
+        name: "Thread",
+        module: "threading",
+        new: native("Thread", thread_ctor),
+        init: native("__init__", thread_init),
+    })
+}
+
+fn thread_init(rt: &mut Runtime, a: Args) -> Outcome {
+    subclass_init(rt, a, false)
 }
 
 fn current_thread(rt: &mut Runtime, a: Args) -> Outcome {

@@ -46,4 +46,4 @@ pub use compare::{compare, eq};
 pub use format::format_value;
 pub use items::{contains, del_item, get_item, set_item, to_vec};
 pub use methods::{call_method, has_method};
-pub use repr::{float_repr, repr, to_str};
+pub use repr::{float_repr, repr, repr_with, to_str, to_str_with, ShowHook};

@@ -3,6 +3,8 @@
 
 use crate::python::value::Value;
 
+use super::common::R;
+
 /// `repr(f)` for floats, as CPython writes them.
 pub fn float_repr(f: f64) -> String {
     if f.is_nan() {
@@ -119,17 +121,24 @@ pub(super) fn ascii_repr(v: &Value) -> String {
         .collect()
 }
 
-fn repr_depth(v: &Value, depth: u32) -> String {
+/// How the runtime shows the objects of the program's classes inside `repr` and `str`: given
+/// an object and whether its `str` (rather than its `repr`) is wanted, the text — or `None`
+/// for an object that shows itself ([`Object::repr`](crate::python::value::Object::repr)).
+/// `ops` cannot run Python code; the runtime can, and lends it through this.
+pub type ShowHook<'a> = dyn FnMut(&Value, bool) -> Option<R<String>> + 'a;
+
+fn repr_depth(v: &Value, depth: u32, hook: &mut ShowHook) -> R<String> {
     if depth > 100 {
-        return "...".into();
+        return Ok("...".into());
     }
-    let items = |xs: &[Value]| {
-        xs.iter()
-            .map(|x| repr_depth(x, depth + 1))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let items = |xs: &[Value], hook: &mut ShowHook| -> R<String> {
+        let mut parts = Vec::with_capacity(xs.len());
+        for x in xs {
+            parts.push(repr_depth(x, depth + 1, hook)?);
+        }
+        Ok(parts.join(", "))
     };
-    match v {
+    Ok(match v {
         Value::None => "None".into(),
         Value::Bool(b) => {
             if *b {
@@ -142,17 +151,24 @@ fn repr_depth(v: &Value, depth: u32) -> String {
         Value::BigInt(b) => b.to_string(),
         Value::Float(f) => float_repr(*f),
         Value::Str(s) => str_repr(s),
-        Value::List(l) => format!("[{}]", items(&l.borrow())),
-        Value::Tuple(t) if t.len() == 1 => format!("({},)", repr_depth(&t[0], depth + 1)),
-        Value::Tuple(t) => format!("({})", items(t)),
-        Value::Dict(d) => format!(
-            "{{{}}}",
-            d.borrow()
-                .items()
-                .map(|(k, v)| format!("{}: {}", repr_depth(k, depth + 1), repr_depth(v, depth + 1)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Value::List(l) => {
+            let l = l.borrow().clone();
+            format!("[{}]", items(&l, hook)?)
+        }
+        Value::Tuple(t) if t.len() == 1 => format!("({},)", repr_depth(&t[0], depth + 1, hook)?),
+        Value::Tuple(t) => format!("({})", items(t, hook)?),
+        Value::Dict(d) => {
+            let pairs = d.borrow().pairs();
+            let mut parts = Vec::with_capacity(pairs.len());
+            for (k, v) in &pairs {
+                parts.push(format!(
+                    "{}: {}",
+                    repr_depth(k, depth + 1, hook)?,
+                    repr_depth(v, depth + 1, hook)?
+                ));
+            }
+            format!("{{{}}}", parts.join(", "))
+        }
         Value::Range(r) if r.step == 1 => format!("range({}, {})", r.start, r.stop),
         Value::Range(r) => format!("range({}, {}, {})", r.start, r.stop, r.step),
         Value::Slice(s) => format!("slice({}, {}, {})", repr(&s[0]), repr(&s[1]), repr(&s[2])),
@@ -166,21 +182,42 @@ fn repr_depth(v: &Value, depth: u32) -> String {
                 str_repr(&e.message)
             }
         ),
-        Value::Object(o) => o.repr(),
-    }
+        Value::Object(o) => match hook(v, false) {
+            Some(r) => r?,
+            None => o.repr(),
+        },
+    })
+}
+
+fn no_hook(_: &Value, _: bool) -> Option<R<String>> {
+    None
 }
 
 /// `repr(v)`.
 pub fn repr(v: &Value) -> String {
-    repr_depth(v, 0)
+    repr_depth(v, 0, &mut no_hook).unwrap_or_default()
+}
+
+/// `repr(v)`, showing the program's objects as `hook` says.
+pub fn repr_with(v: &Value, hook: &mut ShowHook) -> R<String> {
+    repr_depth(v, 0, hook)
 }
 
 /// `str(v)`.
 pub fn to_str(v: &Value) -> String {
+    to_str_with(v, &mut no_hook).unwrap_or_default()
+}
+
+/// `str(v)`, showing the program's objects as `hook` says.
+pub fn to_str_with(v: &Value, hook: &mut ShowHook) -> R<String> {
     match v {
-        Value::Str(s) => s.to_string(),
-        Value::Exception(e) => e.message.clone(),
-        other => repr(other),
+        Value::Str(s) => Ok(s.to_string()),
+        Value::Exception(e) => Ok(e.message.clone()),
+        Value::Object(o) => match hook(v, true) {
+            Some(r) => r,
+            None => Ok(o.repr()),
+        },
+        other => repr_depth(other, 0, hook),
     }
 }
 

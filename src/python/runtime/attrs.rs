@@ -5,7 +5,9 @@
 
 use std::rc::Rc;
 
+use super::classes::Attr;
 use super::native::Native;
+use crate::python::classes::{Class, Instance, Super};
 use super::state::Runtime;
 use crate::python::frame::Generator;
 use crate::python::objects::{BoundData, Function, Namespace};
@@ -52,9 +54,33 @@ impl Runtime {
             });
         }
         if let Some(f) = obj.downcast::<Function>() {
+            if let Some(v) = f.attrs.borrow().get(name) {
+                return Ok(v.clone());
+            }
             return match name {
-                "__name__" => Ok(Value::str(&f.template.code.name)),
+                "__name__" | "__qualname__" => Ok(Value::str(&f.name())),
+                "__module__" => Ok(Value::str("__main__")),
+                "__doc__" => Ok(Value::None),
+                "__dict__" => {
+                    let mut d = crate::python::value::Dict::new();
+                    for (k, v) in f.attrs.borrow().items() {
+                        d.insert(Value::Str(k.clone()), v.clone())?;
+                    }
+                    Ok(Value::dict(d))
+                }
                 _ => Err(missing()),
+            };
+        }
+        if obj.downcast::<Instance>().is_some()
+            || obj.downcast::<Class>().is_some()
+            || obj.downcast::<Super>().is_some()
+        {
+            return match self.lookup_attr(obj, name)? {
+                Attr::Value(v) | Attr::ClassValue(v) => Ok(v),
+                Attr::Call(..) => Err(Exception::new(
+                    ExcKind::TypeError,
+                    format!("the kitchen cannot read the property '{name}' here"),
+                )),
             };
         }
         for lookup in &self.attr_lookups {

@@ -74,7 +74,7 @@ impl Runtime {
         let return_exceptions = g.borrow().2;
         let value = match state {
             FutState::Done(v) => v.clone(),
-            FutState::Failed(e) if return_exceptions => Value::Exception(Rc::new(e.clone())),
+            FutState::Failed(e) if return_exceptions => e.to_value(),
             FutState::Cancelled if return_exceptions => {
                 Value::Exception(Rc::new(Exception::new(ExcKind::CancelledError, "")))
             }

@@ -15,6 +15,8 @@
 //! - `waits`: what each waiting thread and task waits for, for the trace;
 //! - `native`: what functions written in Rust receive and return;
 //! - `attrs`: `obj.name`, with the library's objects' attributes as the natives registered;
+//! - `classes`: the object model — making a class, the attributes of instances, classes and
+//!   `super()`; `object_costs`: what CPython charges for it beyond the instructions;
 //! - `prelude`: `prelude.py`, the library CPython writes in Python, and where its
 //!   functions go;
 //! - `setup`: building a runtime for a program (the prelude loaded, the main thread ready).
@@ -25,10 +27,12 @@
 mod attrs;
 mod budget;
 mod checkpoints;
+mod classes;
 mod completion;
 mod event_loop;
 mod loop_state;
 mod native;
+pub mod object_costs;
 mod prelude;
 mod scheduling;
 mod setup;
@@ -39,6 +43,7 @@ mod waits;
 
 pub use crate::python::sync::ThreadId;
 pub use budget::{time_limit, Limits, Progress, Watcher, OP_BUDGET, WATCH_EVERY};
+pub use classes::Attr;
 pub use native::{Args, Native, NativeFn, Outcome};
 pub use state::{AttrLookup, Request, Runtime, StartCall};
 pub use waits::waiting_for;

@@ -58,6 +58,8 @@ impl Runtime {
             process_counter: 0,
             executor_counter: 0,
             fatal: None,
+            base_attrs: Vec::new(),
+            instances_made: 0,
         };
         install(&mut rt);
         rt.run_prelude(prelude)?;

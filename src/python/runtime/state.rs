@@ -117,6 +117,10 @@ pub struct Runtime {
     pub(super) executor_counter: u64,
     /// Why the program stopped, when it failed.
     pub(super) fatal: Option<PyError>,
+    /// The methods of `object` and `BaseException` (by base, name), from the natives.
+    pub(super) base_attrs: Vec<(&'static str, &'static str, Value)>,
+    /// Instances made so far (their numbers give their default reprs' addresses).
+    pub(super) instances_made: u64,
 }
 
 impl Runtime {

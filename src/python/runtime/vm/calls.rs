@@ -84,6 +84,7 @@ impl Runtime {
                     kwdefaults,
                     env,
                     globals: f.globals.clone(),
+                    attrs: Default::default(),
                 };
                 f.stack.push(Value::object(func));
             }
@@ -242,6 +243,12 @@ impl Runtime {
                 all.extend(args);
                 return self.call_value(tid, frames, sort, all, kwargs, caller);
             }
+            if let Some(r) = self.list_method_on_objects(tid, &b.this, &b.name, &args, &kwargs) {
+                return match r {
+                    Ok(v) => self.give_result(frames, v, caller),
+                    Err(e) => Err(e),
+                };
+            }
             match ops::call_method(&b.this, &b.name, &args, &kwargs) {
                 Some(Ok(v)) => Outcome::Value(v),
                 Some(Err(e)) => Outcome::Raise(e),
@@ -262,10 +269,7 @@ impl Runtime {
             };
             Outcome::Value(Value::Exception(Rc::new(Exception::new(kind, message))))
         } else {
-            return raise(
-                ExcKind::TypeError,
-                format!("'{}' object is not callable", callee.type_name()),
-            );
+            return self.call_object(tid, frames, callee, args, kwargs, caller);
         };
         self.handle_outcome(tid, frames, outcome, caller)
     }
@@ -345,7 +349,9 @@ impl Runtime {
 
     /// Whether `v` is a lazy iterator that natives cannot read directly.
     pub(super) fn is_lazy(v: &Value) -> bool {
-        v.downcast::<Generator>().is_some() || v.downcast::<NativeIter>().is_some()
+        v.downcast::<Generator>().is_some()
+            || v.downcast::<NativeIter>().is_some()
+            || crate::python::classes::is_instance(v)
     }
 
     /// Before a native that reads whole iterables runs, generators among its arguments are

@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use crate::python::classes::is_instance;
 use super::top_frame;
 use super::{Exit, Flow, Step};
 use crate::python::bytecode::{CodeKind, Op};
@@ -22,10 +23,13 @@ impl Runtime {
         match op {
             Op::GetIter => {
                 let v = f.pop();
+                if is_instance(&v) {
+                    return self.instance_iter(tid, frames, v);
+                }
                 let it = self.get_iter(v)?;
                 top_frame(frames).stack.push(it);
             }
-            Op::ForIter(exit) => return self.for_iter(frames, exit),
+            Op::ForIter(exit) => return self.for_iter(tid, frames, exit),
             Op::Return => {
                 let v = f.pop();
                 return self.deliver_return(frames, v);
@@ -97,9 +101,17 @@ impl Runtime {
             let caller = frame.caller.clone();
             self.leave_generator(frame, false);
             match caller {
-                Caller::ForIter { .. } | Caller::Next { .. } => {
+                Caller::ForIter { .. } | Caller::Send | Caller::ForNext { .. } => {
                     if let Some(f) = frames.last_mut() {
                         f.stack.push(value);
+                    }
+                    return Flow::Next;
+                }
+                Caller::Close => {
+                    // A generator that yields when closed (CPython raises "generator
+                    // ignored GeneratorExit") just ends the `close()` here.
+                    if let Some(f) = frames.last_mut() {
+                        f.stack.push(Value::None);
                     }
                     return Flow::Next;
                 }
@@ -143,17 +155,16 @@ impl Runtime {
                 f.stack.pop();
                 f.stack.push(value);
             }
-            Caller::Next { default } => {
-                f.stack.pop();
-                match default {
-                    Some(d) => f.stack.push(d),
-                    None => {
-                        let mut e = Exception::new(ExcKind::StopIteration, "");
-                        e.value = Some(crate::python::value::ValueBox(value));
-                        return Err(e);
-                    }
+            Caller::Send => {
+                let mut e = Exception::new(ExcKind::StopIteration, "");
+                if !matches!(value, Value::None) {
+                    e.message = crate::python::ops::to_str(&value);
                 }
+                e.value = Some(crate::python::value::ValueBox(value));
+                return Err(e);
             }
+            Caller::ForNext { .. } => f.stack.push(value),
+            Caller::Close => f.stack.push(Value::None),
             Caller::Retry { slot } => {
                 if let Some(s) = f.stack.get_mut(slot) {
                     *s = value;

@@ -5,7 +5,9 @@ use super::top_frame;
 use super::{Flow, Step};
 use crate::python::frame::{Caller, Frame, Generator};
 use crate::python::objects::NativeIter;
+use crate::python::runtime::object_costs;
 use crate::python::runtime::state::Runtime;
+use crate::python::sync::ThreadId;
 use crate::python::value::{raise, ExcKind, Exception, Value};
 
 impl Runtime {
@@ -46,7 +48,12 @@ impl Runtime {
         }
     }
 
-    pub(super) fn for_iter(&mut self, frames: &mut Vec<Frame>, exit: usize) -> Step {
+    pub(super) fn for_iter(
+        &mut self,
+        tid: ThreadId,
+        frames: &mut Vec<Frame>,
+        exit: usize,
+    ) -> Step {
         let f = top_frame(frames);
         let it = f.top();
         if let Some(n) = it.downcast::<NativeIter>() {
@@ -73,9 +80,33 @@ impl Runtime {
             frames.push(frame);
             return Ok(Flow::Next);
         }
+        if let Some(next) = self.dunder_of(&it, "__next__") {
+            self.charge(tid, object_costs::DUNDER_CALL);
+            return self.call_value(tid, frames, next, Vec::new(), Vec::new(), Caller::ForNext { exit });
+        }
         raise(
             ExcKind::TypeError,
             format!("'{}' object is not an iterator", it.type_name()),
         )
+    }
+
+    /// `iter(obj)` for an instance: its `__iter__`, called like any method (it is often a
+    /// generator); the result goes where the iterator should.
+    pub(super) fn instance_iter(
+        &mut self,
+        tid: ThreadId,
+        frames: &mut Vec<Frame>,
+        obj: Value,
+    ) -> Step {
+        match self.dunder_of(&obj, "__iter__") {
+            Some(m) => {
+                self.charge(tid, object_costs::DUNDER_CALL);
+                self.call_value(tid, frames, m, Vec::new(), Vec::new(), Caller::Call)
+            }
+            None => raise(
+                ExcKind::TypeError,
+                format!("'{}' object is not iterable", obj.type_name()),
+            ),
+        }
     }
 }

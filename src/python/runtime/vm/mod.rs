@@ -13,14 +13,20 @@
 //! quantum and the checkpoints of the run's limits, `runtime::budget`); `step.rs` carries out one instruction, by family;
 //! `names.rs` reads and writes variables; `calls.rs` enters functions and natives;
 //! `generators.rs` and `iteration.rs` move frames in and out of generators and loops;
-//! `exceptions.rs` unwinds to handlers; `fast_paths.rs` computes closed-form loops.
+//! `exceptions.rs` unwinds to handlers; `fast_paths.rs` computes closed-form loops;
+//! `instances.rs` calls classes, methods and instances; `equality.rs` compares and sorts
+//! where the program's objects are involved; `objects.rs` carries out the instructions on the program's objects (attributes, dunder
+//! methods) and runs a function to its end on the spot when an operator needs its result.
 
 mod calls;
+mod equality;
 mod exceptions;
 mod fast_paths;
 mod generators;
+mod instances;
 mod iteration;
 mod names;
+mod objects;
 mod step;
 
 use std::rc::Rc;

@@ -30,7 +30,7 @@ impl Runtime {
             | Op::JumpIfFalse(_)
             | Op::JumpIfTrue(_)
             | Op::JumpIfFalseOrPop(_)
-            | Op::JumpIfTrueOrPop(_) => self.jump_op(frames, op),
+            | Op::JumpIfTrueOrPop(_) => self.jump_op(tid, frames, op),
             Op::LoadAttr(_)
             | Op::StoreAttr(_)
             | Op::Subscript
@@ -75,6 +75,12 @@ impl Runtime {
             Op::SumRange { .. } | Op::ForRangeAccumulate { .. } => {
                 self.fast_path_op(tid, frames, op)
             }
+            Op::BuildClass(info) => {
+                let f = top_frame(frames);
+                let class = self.build_class(tid, f, &info)?;
+                top_frame(frames).stack.push(class);
+                Ok(Flow::Next)
+            }
         }
     }
 
@@ -111,7 +117,10 @@ impl Runtime {
     }
 
     /// One instruction of jumps.
-    pub(super) fn jump_op(&mut self, frames: &mut [Frame], op: Op) -> Step {
+    pub(super) fn jump_op(&mut self, tid: ThreadId, frames: &mut [Frame], op: Op) -> Step {
+        if top_frame(frames).stack.last().is_some_and(crate::python::classes::is_instance) {
+            return self.object_jump(tid, frames, op);
+        }
         let f = top_frame(frames);
         match op {
             Op::Jump(t) => f.pc = t,
@@ -146,6 +155,9 @@ impl Runtime {
 
     /// One instruction of attributes, items and operators.
     pub(super) fn data_op(&mut self, tid: ThreadId, frames: &mut Vec<Frame>, op: Op) -> Step {
+        if let Some(step) = self.object_data_op(tid, frames, &op) {
+            return step;
+        }
         let f = top_frame(frames);
         match op {
             Op::LoadAttr(name) => {
@@ -341,11 +353,18 @@ impl Runtime {
                 };
                 let v = f.pop();
                 let v = match conversion {
-                    b'r' | b'a' => Value::str(&ops::repr(&v)),
-                    b's' => Value::str(&ops::to_str(&v)),
+                    b'r' | b'a' => Value::str(&self.repr_of(tid, &v)?),
+                    b's' => Value::str(&self.str_of(tid, &v)?),
                     _ => v,
                 };
-                f.stack.push(Value::str(&ops::format_value(&v, &spec)?));
+                let text = match &v {
+                    Value::Object(_) if spec.is_empty() => self.str_of(tid, &v)?,
+                    Value::List(_) | Value::Tuple(_) | Value::Dict(_) if spec.is_empty() => {
+                        self.str_of(tid, &v)?
+                    }
+                    _ => ops::format_value(&v, &spec)?,
+                };
+                top_frame(frames).stack.push(Value::str(&text));
             }
             Op::BuildString(n) => {
                 let parts = f.stack.split_off(f.stack.len() - n as usize);
