@@ -60,7 +60,13 @@ impl Runtime {
             .enumerate()
             .rev()
             .find(|(_, f)| self.is_user_frame(f))
-            .map_or(0, |(i, f)| if i == running { f.next_line() } else { f.line() });
+            .map_or(0, |(i, f)| {
+                if i == running {
+                    f.next_line()
+                } else {
+                    f.line()
+                }
+            });
         PyError {
             kind: PyErrorKind::StepBudget,
             line,
