@@ -33,7 +33,8 @@ pub enum Value {
     List(Rc<RefCell<Vec<Value>>>),
     Tuple(Rc<Vec<Value>>),
     Dict(Rc<RefCell<Dict>>),
-    Range(Range),
+    /// Boxed, so that a value is three words, not four (every stack slot and variable is one).
+    Range(Rc<Range>),
     /// `start:stop:step` inside `[]`; missing parts are `None`.
     Slice(Rc<[Value; 3]>),
     /// An exception class such as `ValueError` (callable: it makes an [`Exception`]).
