@@ -67,11 +67,13 @@ impl Copier {
             Value::List(l) => {
                 let new = Value::list(Vec::new());
                 self.memo.insert(id, new.clone());
-                let items = l.borrow().clone();
+                // Copying reads values and never runs code, so the list can stay borrowed.
+                let items = l.borrow();
                 let mut out = Vec::with_capacity(items.len());
-                for i in &items {
+                for i in items.iter() {
                     out.push(self.copy(i)?);
                 }
+                drop(items);
                 if let Value::List(n) = &new {
                     *n.borrow_mut() = out;
                 }

@@ -36,7 +36,7 @@ use super::profile::{CheckedProfile, Profile};
 use super::recorder::{Recorder, TraceHeader};
 use super::task_lanes::TaskLanes;
 use super::trace::{EventKind, LaneKind, State, Trace, Wait, WaitOn};
-use timers::Timers;
+use timers::{DropRequests, Timers};
 
 /// Most actions a run may take before it is stopped (an endless program must not freeze a tab).
 pub const STEP_BUDGET: u64 = 5_000_000;
@@ -125,7 +125,10 @@ struct Thread {
     holds_gil: bool,
     /// The interpreter's number for this thread.
     id: usize,
-    children: Vec<usize>,
+    /// The thread that started this process, for a process's main thread.
+    parent: Option<usize>,
+    /// Child processes this thread started that have not ended (a fork costs more with each).
+    live_children: usize,
     /// The thread blocked in `start()` until this one runs.
     started_by: Option<usize>,
     /// CPU time the new process spends booting before its target runs.
@@ -151,6 +154,8 @@ pub struct Simulator<'a> {
     runnable: VecDeque<usize>,
     /// When sleeping threads and waiting event loops wake.
     timers: Timers,
+    /// When each process's GIL holder will be asked to drop it.
+    drop_requests: DropRequests,
     /// Threads not yet ended.
     live: usize,
     steps: u64,
@@ -187,6 +192,7 @@ impl<'a> Simulator<'a> {
             processes: Vec::new(),
             runnable: VecDeque::new(),
             timers: Timers::default(),
+            drop_requests: DropRequests::default(),
             live: 0,
             steps: 0,
         }
@@ -221,7 +227,8 @@ impl<'a> Simulator<'a> {
             phase: Phase::WantGil,
             holds_gil: false,
             id,
-            children: Vec::new(),
+            parent: None,
+            live_children: 0,
             started_by: None,
             boot: 0,
         });
@@ -281,8 +288,11 @@ impl<'a> Simulator<'a> {
         let (process, lane) = (self.threads[t].process, self.threads[t].lane);
         let interval = self.profile.switch_interval();
         // The free-threaded what-if has no GIL to wait for (and none to record).
+        let before = self.processes[process].gil.drop_at();
         let granted = self.profile.free_threaded
             || self.processes[process].gil.request(t, self.now, interval);
+        self.drop_requests
+            .moved(process, before, self.processes[process].gil.drop_at());
         if granted {
             self.granted_gil(t);
         } else {
@@ -329,9 +339,12 @@ impl<'a> Simulator<'a> {
             return;
         }
         let process = self.threads[t].process;
+        let before = self.processes[process].gil.drop_at();
         let next = self.processes[process]
             .gil
             .release(self.now, self.profile.switch_interval());
+        self.drop_requests
+            .moved(process, before, self.processes[process].gil.drop_at());
         self.rec.gil_holder(process, self.now, None);
         if let Some(next) = next {
             let lane = self.threads[t].lane;
@@ -447,14 +460,7 @@ impl<'a> Simulator<'a> {
 
     /// `Process.start()`: the fork costs more the more children still run.
     fn start_process(&mut self, t: usize, name: String, id: usize) {
-        let live = self.threads[t]
-            .children
-            .iter()
-            .filter(|&&c| {
-                self.threads[c].kind == LaneKind::Process
-                    && !matches!(self.threads[c].phase, Phase::Done)
-            })
-            .count();
+        let live = self.threads[t].live_children;
         let cost = self.profile.process_start_with(live);
         let label = format!("start {name}");
         let then = Then::StartProcess { name, id };
@@ -503,7 +509,6 @@ impl<'a> Simulator<'a> {
                 let process = self.threads[t].process;
                 let child = self.new_thread(name.clone(), kind, process, id);
                 self.threads[child].started_by = Some(t);
-                self.threads[t].children.push(child);
                 self.rec.event(
                     self.threads[t].lane,
                     self.now,
@@ -529,7 +534,8 @@ impl<'a> Simulator<'a> {
                 let process = self.new_process();
                 let child = self.new_thread(name.clone(), LaneKind::Process, process, id);
                 self.threads[child].boot = self.profile.process_boot();
-                self.threads[t].children.push(child);
+                self.threads[child].parent = Some(t);
+                self.threads[t].live_children += 1;
                 self.rec.event(
                     self.threads[t].lane,
                     self.now,
@@ -566,6 +572,9 @@ impl<'a> Simulator<'a> {
         self.release_gil(t, "thread ended");
         self.threads[t].phase = Phase::Done;
         self.live -= 1;
+        if let Some(parent) = self.threads[t].parent {
+            self.threads[parent].live_children -= 1;
+        }
         let lane = self.threads[t].lane;
         self.rec.close(lane, self.now);
         self.rec.event(
@@ -603,7 +612,7 @@ impl<'a> Simulator<'a> {
                 Phase::Compute { remaining, .. } => Some(self.now.saturating_add(*remaining)),
                 _ => None,
             });
-        let drops = self.processes.iter().filter_map(|p| p.gil.drop_at());
+        let drops = self.drop_requests.next();
         computing
             .chain(timer)
             .chain(drops)
@@ -642,7 +651,7 @@ impl<'a> Simulator<'a> {
         for t in self.timers.due(now, |t| Self::waits_until(threads, t)) {
             self.want_gil(t);
         }
-        for p in 0..self.processes.len() {
+        for p in self.drop_requests.due(now) {
             if self.processes[p].gil.drop_at().is_some_and(|at| at <= now) {
                 self.force_gil_switch(p);
             }
@@ -659,7 +668,11 @@ impl<'a> Simulator<'a> {
     /// The switch interval ran out: the holder drops the GIL for the next waiter.
     fn force_gil_switch(&mut self, p: usize) {
         let interval = self.profile.switch_interval();
-        let Some((old, new)) = self.processes[p].gil.force_switch(self.now, interval) else {
+        let before = self.processes[p].gil.drop_at();
+        let switched = self.processes[p].gil.force_switch(self.now, interval);
+        self.drop_requests
+            .moved(p, before, self.processes[p].gil.drop_at());
+        let Some((old, new)) = switched else {
             return;
         };
         self.threads[old].holds_gil = false;

@@ -1,5 +1,6 @@
-//! When sleeping threads wake: the simulator's timers, kept in a heap so that finding the next
-//! one and the ones due now costs `log n` a timer rather than a look at every thread.
+//! When sleeping threads wake, and when each process's GIL holder is asked to drop it: the
+//! simulator's timers, kept so that finding the next one and the ones due now costs `log n`
+//! rather than a look at every thread or every process.
 //!
 //! Ten thousand threads that each sleep made the simulator look at all ten thousand at every
 //! event, ten thousand events long (quadratic: 2 s for 10,000 threads). A heap answers "when
@@ -9,9 +10,13 @@
 //! `select()` ended by another thread) simply no longer waits for it. Whoever pops a timer
 //! checks that its thread still waits until that moment ([`Timers::due`] takes the check), and
 //! drops it otherwise, so a timer is pushed once and popped once.
+//!
+//! A process's drop request moves with every change of its GIL ([`DropRequests::moved`]),
+//! so the set holds exactly one entry per process whose GIL has waiters: a thousand processes
+//! no longer cost a look at each of them at every event.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeSet, BinaryHeap};
 
 use crate::core::clock::Nanos;
 
@@ -62,6 +67,45 @@ impl Timers {
     }
 }
 
+/// Each process's coming GIL drop request: (when, process), for the processes that have one.
+#[derive(Debug, Default)]
+pub(super) struct DropRequests {
+    set: BTreeSet<(Nanos, usize)>,
+}
+
+impl DropRequests {
+    /// Process `process`'s drop request moved from `before` to `after` (either may be none).
+    pub(super) fn moved(&mut self, process: usize, before: Option<Nanos>, after: Option<Nanos>) {
+        if before == after {
+            return;
+        }
+        if let Some(at) = before {
+            self.set.remove(&(at, process));
+        }
+        if let Some(at) = after {
+            self.set.insert((at, process));
+        }
+    }
+
+    /// The earliest drop request.
+    pub(super) fn next(&self) -> Option<Nanos> {
+        self.set.first().map(|&(at, _)| at)
+    }
+
+    /// The processes whose drop requests are due at `now`, by process number (the
+    /// simulator's tie-break). They stay until their GIL moves them.
+    pub(super) fn due(&self, now: Nanos) -> Vec<usize> {
+        let mut due: Vec<usize> = self
+            .set
+            .iter()
+            .take_while(|&&(at, _)| at <= now)
+            .map(|&(_, p)| p)
+            .collect();
+        due.sort_unstable();
+        due
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +126,20 @@ mod tests {
         assert_eq!(timers.due(29, until), Vec::<usize>::new());
         assert_eq!(timers.due(30, until), vec![0]);
         assert_eq!(timers.next(until), None);
+    }
+
+    #[test]
+    fn drop_requests_follow_their_gil_and_come_by_process_number() {
+        let mut drops = DropRequests::default();
+        drops.moved(2, None, Some(50));
+        drops.moved(0, None, Some(50));
+        drops.moved(1, None, Some(80));
+        assert_eq!(drops.next(), Some(50));
+        assert_eq!(drops.due(60), vec![0, 2]);
+        // Process 0's holder was made to drop it: its next request is later.
+        drops.moved(0, Some(50), Some(100));
+        drops.moved(2, Some(50), None);
+        assert_eq!(drops.next(), Some(80));
+        assert_eq!(drops.due(100), vec![0, 1]);
     }
 }
