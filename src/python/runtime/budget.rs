@@ -19,13 +19,15 @@
 //! This file says what the limits are; `checkpoints` checks them. Checking is one comparison
 //! per operation: the VM compares the operations done with the next checkpoint.
 
-/// Most interpreted operations a run may take: 200 million, about 4 s of engine time natively
-/// and 8 s in the browser at the speeds `make bench` measured (about 50 and 25 million
-/// operations a second), and about 3 s of CPython's own time (14 ns an operation). An endless
-/// loop stops here, with its line.
-pub const OP_BUDGET: u64 = 200_000_000;
+/// Most interpreted operations a run may take: 50 million, about 2.5 s of engine time natively
+/// and 5 s in the browser at the speeds `make bench` measured on this project's 2-core
+/// machines (about 20 and 10 million operations a second), 25 times what the race demo of two
+/// threads making 100,000 increments each takes (1.8 million). An endless loop stops here,
+/// with its line. (At the profile's 3.4 ns an operation, it is 0.17 s of CPython's own time:
+/// the kitchen interprets about fifteen times slower than CPython, and charges CPython's.)
+pub const OP_BUDGET: u64 = 50_000_000;
 
-/// Watchers are called every this many operations (about a millisecond of engine time).
+/// Watchers are called every this many operations (a few milliseconds of engine time).
 pub const WATCH_EVERY: u64 = 1 << 16;
 
 /// How far a run has come.
