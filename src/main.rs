@@ -38,8 +38,12 @@ mod cli {
     use kitchen::core::summary::Summary;
     use kitchen::core::trace::{Source, Trace};
     use kitchen::native::{self, Program};
+    use kitchen::python;
     use kitchen::scenarios::{self, Size, SCENARIOS};
     use kitchen::trace_io;
+
+    /// `kitchen run`'s default limit of engine time, in seconds.
+    const RUN_TIME_LIMIT_S: f64 = 60.0;
 
     #[derive(Parser)]
     #[command(
@@ -137,6 +141,10 @@ mod cli {
             /// Print the whole trace as JSON.
             #[arg(long)]
             json: bool,
+            /// Stop the run after this many seconds of engine time (a guard: the operation
+            /// budget stops an endless loop long before on any usual machine).
+            #[arg(long, value_name = "S", default_value_t = RUN_TIME_LIMIT_S)]
+            time_limit: f64,
         },
         /// Cook one workload in each kitchen (asyncio blocking, asyncio to_thread, threads,
         /// processes) on the simulated machine and print the table.
@@ -304,7 +312,7 @@ mod cli {
             } => {
                 let trace = match (id, file, trace) {
                     (Some(id), _, _) => simulated(&id, cores)?,
-                    (_, Some(file), _) => simulated_program(&file, cores, None)?,
+                    (_, Some(file), _) => simulated_program(&file, cores, None, RUN_TIME_LIMIT_S)?,
                     (_, _, Some(path)) => {
                         let text = read_limited(&path)?;
                         Trace::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?
@@ -330,8 +338,10 @@ mod cli {
                 cores,
                 profile,
                 json,
+                time_limit,
             } => {
-                let (trace, failed) = run_program(&file, cores, profile.as_deref())?;
+                let (trace, failed) =
+                    run_program(&file, cores, profile.as_deref(), time_limit)?;
                 for n in &trace.notes {
                     note(&format!("note: {n}"));
                 }
@@ -424,8 +434,6 @@ mod cli {
         trace_io::read_file(path).map_err(|e| Failure::Message(e.to_string()))
     }
 
-    /// `kitchen run` and `export --file`: a program on the simulated clock; errors as
-    /// `FILE:line:column: message`.
     /// A program's printed lines, each after its time: standard output to standard output,
     /// standard error (tracebacks, warnings) to standard error, as a terminal would see them.
     fn print_lines(trace: &Trace) -> Done {
@@ -440,17 +448,23 @@ mod cli {
         Ok(())
     }
 
-    /// A Python program's run: its trace, and, when it ended in an uncaught exception, what
-    /// to say about it (the trace is then the run's, the traceback among its standard error
-    /// lines, as CPython's terminal shows it). Other failures are failures.
+    /// `kitchen run`: a Python program on the simulated clock, stopped after `time_limit_s`
+    /// of engine time. Its trace, and, when it ended in an uncaught exception, what to say
+    /// about it (the trace is then the run's, the traceback among its standard error lines,
+    /// as CPython's terminal shows it). Other failures are failures, as
+    /// `FILE:line:column: message`.
     fn run_program(
         file: &Path,
         cores: Option<u32>,
         profile_file: Option<&Path>,
+        time_limit_s: f64,
     ) -> Result<(Trace, Option<String>), Failure> {
         let (source, name, profile) = program_input(file, cores, profile_file)?;
-        match kitchen::python::run(&source, &name, profile) {
-            Ok(trace) => Ok((trace, None)),
+        let start = std::time::Instant::now();
+        let guard = python::time_limit(time_limit_s, move || start.elapsed().as_secs_f64());
+        let limits = python::Limits::default().watched_by(guard);
+        match python::run_with(&source, &name, profile, limits) {
+            Ok((trace, _)) => Ok((trace, None)),
             Err(e) => {
                 let why = format!("{name}:{}:{}: {}", e.line, e.column, e.message);
                 match e.trace {
@@ -478,14 +492,18 @@ mod cli {
         Ok((source, file.display().to_string(), profile))
     }
 
+    /// `export --file`: a program on the simulated clock, stopped after `time_limit_s` of
+    /// engine time; an uncaught exception is a failure here.
     fn simulated_program(
         file: &Path,
         cores: Option<u32>,
         profile_file: Option<&Path>,
+        time_limit_s: f64,
     ) -> Result<Trace, Failure> {
-        let (source, name, profile) = program_input(file, cores, profile_file)?;
-        Ok(kitchen::python::run(&source, &name, profile)
-            .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))?)
+        match run_program(file, cores, profile_file, time_limit_s)? {
+            (trace, None) => Ok(trace),
+            (_, Some(why)) => Err(Failure::Message(why)),
+        }
     }
 
     /// `kitchen calibrate`: the profile to stdout or FILE, notes to stderr.

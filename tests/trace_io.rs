@@ -94,7 +94,10 @@ fn a_waiting_span_that_names_its_waker_gets_a_flow_arrow() {
         .count();
     let exported = events(&chrome::export(&trace));
     assert!(named > 0, "the simulated threads kitchen names its wakers");
-    assert_eq!(of_phase(&exported, "s").len(), of_phase(&exported, "f").len());
+    assert_eq!(
+        of_phase(&exported, "s").len(),
+        of_phase(&exported, "f").len()
+    );
     assert!(!of_phase(&exported, "s").is_empty() && of_phase(&exported, "s").len() <= named);
     // Without waits, no arrows; then one wait of our own, placed and checked exactly.
     for span in trace.lanes.iter_mut().flat_map(|l| l.spans.iter_mut()) {

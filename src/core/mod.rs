@@ -12,10 +12,12 @@
 //!   [`gil`] per process and the machine's [`cores`], writing what happened through the
 //!   [`recorder`] (asyncio tasks through [`task_lanes`]);
 //! - [`trace`]: the result every view and runner shares; [`summary`] condenses it;
-//! - [`workload`]: the real CPU step, which the runners time for real.
+//! - [`workload`]: the real CPU step, which the runners time for real;
+//! - [`fast_hash`]: a fast hasher for maps keyed by ids, names and dict keys.
 
 pub mod clock;
 pub mod cores;
+pub mod fast_hash;
 pub mod gil;
 pub mod interpreter;
 pub mod profile;

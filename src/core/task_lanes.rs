@@ -5,9 +5,8 @@
 //! Both drivers of an interpreter need this, the simulator on its clock and the real-time
 //! driver (`crate::live`) on a real one, and both must draw tasks alike, so it lives here once.
 
-use std::collections::HashMap;
-
 use super::clock::{to_secs, Nanos};
+use super::fast_hash::FastMap;
 use super::interpreter::{By, TaskEvent, WaitingFor};
 use super::recorder::Recorder;
 use super::trace::{EventKind, LaneKind, State, Wait};
@@ -15,7 +14,7 @@ use super::trace::{EventKind, LaneKind, State, Wait};
 /// Which lane each of the interpreter's tasks has.
 #[derive(Debug, Default)]
 pub struct TaskLanes {
-    lanes: HashMap<usize, usize>,
+    lanes: FastMap<usize, usize>,
 }
 
 /// What a driver knows of the interpreter's threads: the process and lane of thread `id`.

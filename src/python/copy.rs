@@ -7,7 +7,6 @@
 //! their size, and functions travel by name, so a lambda or a nested function cannot be sent.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::classes::{BoundMethod, Class, Instance};
@@ -15,6 +14,7 @@ use super::frame::{Env, Globals};
 use super::objects::{Attrs, Function};
 use super::set::{new_set, set_of};
 use super::value::{raise, Dict, ExcKind, Exception, Value};
+use crate::core::fast_hash::FastMap;
 
 /// Copies values from one process's memory into another's.
 pub struct Copier {
@@ -22,8 +22,11 @@ pub struct Copier {
     to: Globals,
     /// Pickling (by a pipe) rather than forking: functions go by name.
     pickle: bool,
-    memo: HashMap<usize, Value>,
-    envs: HashMap<usize, Rc<Env>>,
+    /// What was copied already, by identity, so that shared objects stay shared in the copy.
+    /// Only objects the copy makes anew are kept (lists, dicts, tuples, functions): the rest
+    /// (strings, locks, handles...) are the same objects on both sides.
+    memo: FastMap<usize, Value>,
+    envs: FastMap<usize, Rc<Env>>,
 }
 
 impl Copier {
@@ -32,8 +35,8 @@ impl Copier {
             from,
             to,
             pickle,
-            memo: HashMap::new(),
-            envs: HashMap::new(),
+            memo: FastMap::default(),
+            envs: FastMap::default(),
         }
     }
 
@@ -48,6 +51,14 @@ impl Copier {
     }
 
     pub fn copy(&mut self, v: &Value) -> Result<Value, Exception> {
+        let made_anew = match v {
+            Value::List(_) | Value::Tuple(_) | Value::Dict(_) => true,
+            Value::Object(_) => v.downcast::<Function>().is_some(),
+            _ => false,
+        };
+        if !made_anew {
+            return Ok(v.clone());
+        }
         let id = v.identity();
         if id != 0 {
             if let Some(done) = self.memo.get(&id) {
@@ -58,11 +69,13 @@ impl Copier {
             Value::List(l) => {
                 let new = Value::list(Vec::new());
                 self.memo.insert(id, new.clone());
-                let items = l.borrow().clone();
+                // Copying reads values and never runs code, so the list can stay borrowed.
+                let items = l.borrow();
                 let mut out = Vec::with_capacity(items.len());
-                for i in &items {
+                for i in items.iter() {
                     out.push(self.copy(i)?);
                 }
+                drop(items);
                 if let Value::List(n) = &new {
                     *n.borrow_mut() = out;
                 }

@@ -42,7 +42,8 @@ pub enum PyErrorKind {
     Unsupported,
     /// An exception nobody caught.
     Uncaught,
-    /// The program ran past the step budget (an endless loop?).
+    /// The program ran past its limits (an endless loop?): the operation budget, the
+    /// simulator's step budget, or a watcher's (a time limit), see `runtime::budget`.
     StepBudget,
     /// Every thread waits for another.
     Deadlock,

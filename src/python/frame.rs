@@ -8,14 +8,14 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::bytecode::{Code, CodeKind};
 use super::value::{Object, Value};
+use crate::core::fast_hash::FastMap;
 
 /// A module's global variables.
-pub type Globals = Rc<RefCell<HashMap<Rc<str>, Value>>>;
+pub type Globals = Rc<RefCell<FastMap<Rc<str>, Value>>>;
 
 /// The names and values of `globals` at this moment, to go through while it may change.
 pub fn snapshot(globals: &Globals) -> Vec<(Rc<str>, Value)> {
@@ -107,6 +107,12 @@ impl Frame {
             .pc
             .saturating_sub(1)
             .min(self.code.lines.len().saturating_sub(1));
+        self.code.lines.get(pc).copied().unwrap_or(0)
+    }
+    /// The source line of the instruction to run next: where a frame stopped between two
+    /// instructions is (after a jump, [`Frame::line`] would name the line before the target).
+    pub fn next_line(&self) -> u32 {
+        let pc = self.pc.min(self.code.lines.len().saturating_sub(1));
         self.code.lines.get(pc).copied().unwrap_or(0)
     }
     /// The column (1-based) of the expression being executed, or 0 if unknown.

@@ -41,6 +41,7 @@ pub mod sync;
 pub mod value;
 
 pub use error::{PyError, PyErrorKind};
+pub use runtime::{time_limit, Limits, Progress, Watcher, OP_BUDGET, WATCH_EVERY};
 
 use crate::core::profile::Profile;
 use crate::core::recorder::TraceHeader;
@@ -53,10 +54,23 @@ use crate::core::trace::{Printed, Stream, Trace};
 /// The profile is user input (a URL parameter, a `--profile` file, `--cores`): it is checked
 /// here, once, and the checked profile goes to the interpreter and the simulator alike, so the
 /// program's `multiprocessing.cpu_count()` says the cores the simulation has. What had to be
-/// clamped is noted in the trace.
+/// clamped is noted in the trace. The run has the default [`Limits`]: the operation budget,
+/// no watcher.
 pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError> {
+    run_with(source, name, profile, Limits::default()).map(|(trace, _)| trace)
+}
+
+/// [`run`] with `limits` of its own (a time limit, a watcher that reports progress); also says
+/// how far the run came (the operations it took, the simulated time it reached).
+pub fn run_with(
+    source: &str,
+    name: &str,
+    profile: Profile,
+    limits: Limits,
+) -> Result<(Trace, Progress), PyError> {
     let (profile, clamps) = profile.checked();
     let mut rt = runtime::Runtime::new(source, name, &profile, natives::install)?;
+    rt.set_limits(limits);
     let header = TraceHeader {
         scenario: name.to_string(),
         title: name.to_string(),
@@ -65,7 +79,11 @@ pub fn run(source: &str, name: &str, profile: Profile) -> Result<Trace, PyError>
         code: Some(source.to_string()),
     };
     match simulate(&mut rt, &profile, header) {
-        Ok(trace) => finish_run(&mut rt, trace),
+        Ok(trace) => {
+            let mut progress = rt.progress();
+            progress.simulated_s = trace.makespan_s;
+            finish_run(&mut rt, trace).map(|trace| (trace, progress))
+        }
         Err(_) if rt.uncaught_pending() => Err(rt
             .take_uncaught()
             .expect("checked: the main thread's exception")),

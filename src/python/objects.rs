@@ -3,9 +3,9 @@
 //! [`super::sync`] (threads, processes, locks, queues) and [`super::futures`]; functions
 //! written in Rust are the runtime's (`runtime::Native`).
 
+use crate::core::fast_hash::FastMap;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::bytecode::FunctionTemplate;
@@ -111,7 +111,7 @@ impl Object for BoundData {
 /// A module, or an object built by the prelude (an executor, a semaphore): named attributes.
 pub struct Namespace {
     pub type_name: Rc<str>,
-    pub attrs: RefCell<HashMap<Rc<str>, Value>>,
+    pub attrs: RefCell<FastMap<Rc<str>, Value>>,
 }
 
 impl Object for Namespace {

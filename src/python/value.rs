@@ -9,9 +9,9 @@
 //! Values are reference counted and single-threaded (`Rc`): the simulated threads take turns
 //! on one real thread, so there is nothing to lock.
 
+use crate::core::fast_hash::FastMap;
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -33,7 +33,8 @@ pub enum Value {
     List(Rc<RefCell<Vec<Value>>>),
     Tuple(Rc<Vec<Value>>),
     Dict(Rc<RefCell<Dict>>),
-    Range(Range),
+    /// Boxed, so that a value is three words, not four (every stack slot and variable is one).
+    Range(Rc<Range>),
     /// `start:stop:step` inside `[]`; missing parts are `None`.
     Slice(Rc<[Value; 3]>),
     /// An exception class such as `ValueError` (callable: it makes an [`Exception`]).
@@ -369,7 +370,7 @@ pub fn raise<T>(kind: ExcKind, message: impl Into<String>) -> Result<T, Exceptio
 #[derive(Clone, Default)]
 pub struct Dict {
     entries: Vec<Option<(Value, Value)>>,
-    index: HashMap<Key, usize>,
+    index: FastMap<Key, usize>,
     live: usize,
 }
 

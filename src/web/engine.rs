@@ -41,13 +41,37 @@ pub async fn simulate(id: &str, cores: u32) -> Result<Trace, String> {
 
 /// Runs a pasted program on the page's simulated machine. The trace always carries the program
 /// it is a run of, so the code panel can show it; an error keeps its line and column.
+///
+/// The run has the operation budget every run has (the same on every machine) and, as a guard
+/// for slow machines, a limit of [`ENGINE_TIME_LIMIT_S`] of engine time on the browser's clock
+/// (see `python::runtime::budget`).
 pub async fn run_program(source: String, cores: u32) -> Result<Trace, PyError> {
     next_paint().await;
-    let mut trace = python::run(&source, PROGRAM_NAME, profile(cores))?;
+    let limits = python::Limits::default().watched_by(engine_time_guard());
+    let (mut trace, _) = python::run_with(&source, PROGRAM_NAME, profile(cores), limits)?;
     if trace.code.is_none() {
         trace.code = Some(source);
     }
     Ok(trace)
+}
+
+/// Seconds of engine time a pasted program may take in the page before it is stopped, on a
+/// machine so slow that the operation budget has not stopped it first.
+pub const ENGINE_TIME_LIMIT_S: f64 = 30.0;
+
+fn engine_time_guard() -> python::Watcher {
+    python::time_limit(ENGINE_TIME_LIMIT_S, || js_sys::Date::now() / 1000.0)
+}
+
+/// `make bench`'s measure of the interpreter in the browser (`tests/e2e/bench-page.mjs` times
+/// the call): runs `source` as the page would and returns the interpreted operations it took.
+/// A failed run throws its message.
+#[wasm_bindgen]
+pub fn interpreted_operations(source: &str) -> Result<f64, JsValue> {
+    let (_, progress) =
+        python::run_with(source, PROGRAM_NAME, profile(4), python::Limits::default())
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    Ok(progress.ops as f64)
 }
 
 fn profile(cores: u32) -> Profile {

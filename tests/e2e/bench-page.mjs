@@ -1,9 +1,11 @@
 // `make bench`'s page figures: plays the thousand-threads scenario in headless Chromium and
 // prints the frame times (requestAnimationFrame deltas), the main thread's work per frame
 // (Chrome's own TaskDuration, which holds the app's update, Yew's render, style, layout and
-// paint), long tasks, and the page's DOM size. It prints figures and asserts nothing:
+// paint), long tasks, and the page's DOM size; then how fast the interpreter runs in the
+// page's wasm (interpreted operations a second). It prints figures and asserts nothing:
 // timings on a shared machine are for reading, not for pass or fail.
 //   node tests/e2e/bench-page.mjs        (after `make dist`)
+import fs from 'node:fs';
 import { start } from './site.js';
 
 const RUNS = [
@@ -56,4 +58,25 @@ for (const [label, query, seconds] of RUNS) {
   await page.close();
 }
 console.log('goal: work per frame under 16 ms (60 fps); the issue measured 30,329 DOM nodes and p95 417 ms before.');
+
+// The interpreter in the browser: the program `make bench` also runs natively
+// (examples/interpreter_speed.py), run by the page's own wasm module, timed around the call.
+{
+  const source = fs.readFileSync(new URL('../../examples/interpreter_speed.py', import.meta.url), 'utf8');
+  const { page, errors } = await site.open('?scenario=threads');
+  const r = await page.evaluate(async (src) => {
+    const m = await import('./pkg/kitchen.js');
+    let best = Infinity;
+    let ops = 0;
+    for (let i = 0; i < 5; i += 1) {
+      const t = performance.now();
+      ops = m.interpreted_operations(src);
+      best = Math.min(best, performance.now() - t);
+    }
+    return { ops, best };
+  }, source);
+  console.log(`interpreter, wasm in headless Chromium: ${r.ops} operations in ${r.best.toFixed(0)} ms (best of 5): ${(r.ops / r.best / 1000).toFixed(1)} million operations/s`);
+  if (errors.length) console.log(`  page errors: ${errors.join(' | ')}`);
+  await page.close();
+}
 await site.close();

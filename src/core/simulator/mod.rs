@@ -24,6 +24,7 @@
 //! request (`EventKind::GilDropRequest`) at the moment of the forced switch it causes.
 
 mod interpreted;
+mod timers;
 
 use std::collections::VecDeque;
 
@@ -35,6 +36,7 @@ use super::profile::{CheckedProfile, Profile};
 use super::recorder::{Recorder, TraceHeader};
 use super::task_lanes::TaskLanes;
 use super::trace::{EventKind, LaneKind, State, Trace, Wait, WaitOn};
+use timers::{DropRequests, Timers};
 
 /// Most actions a run may take before it is stopped (an endless program must not freeze a tab).
 pub const STEP_BUDGET: u64 = 5_000_000;
@@ -124,7 +126,10 @@ struct Thread {
     holds_gil: bool,
     /// The interpreter's number for this thread.
     id: usize,
-    children: Vec<usize>,
+    /// The thread that started this process, for a process's main thread.
+    parent: Option<usize>,
+    /// Child processes this thread started that have not ended (a fork costs more with each).
+    live_children: usize,
     /// The thread blocked in `start()` until this one runs.
     started_by: Option<usize>,
     /// CPU time the new process spends booting before its target runs.
@@ -148,6 +153,12 @@ pub struct Simulator<'a> {
     cores: Cores,
     rec: Recorder,
     runnable: VecDeque<usize>,
+    /// When sleeping threads and waiting event loops wake.
+    timers: Timers,
+    /// When each process's GIL holder will be asked to drop it.
+    drop_requests: DropRequests,
+    /// Threads not yet ended.
+    live: usize,
     steps: u64,
     memory: u64,
 }
@@ -181,6 +192,9 @@ impl<'a> Simulator<'a> {
             threads: Vec::new(),
             processes: Vec::new(),
             runnable: VecDeque::new(),
+            timers: Timers::default(),
+            drop_requests: DropRequests::default(),
+            live: 0,
             steps: 0,
         }
     }
@@ -214,10 +228,12 @@ impl<'a> Simulator<'a> {
             phase: Phase::WantGil,
             holds_gil: false,
             id,
-            children: Vec::new(),
+            parent: None,
+            live_children: 0,
             started_by: None,
             boot: 0,
         });
+        self.live += 1;
         self.threads.len() - 1
     }
 
@@ -231,7 +247,7 @@ impl<'a> Simulator<'a> {
             while let Some(t) = self.runnable.pop_front() {
                 self.go(t)?;
             }
-            if self.threads.iter().all(|t| matches!(t.phase, Phase::Done)) {
+            if self.live == 0 {
                 return Ok(());
             }
             let Some(next) = self.next_event() else {
@@ -273,8 +289,11 @@ impl<'a> Simulator<'a> {
         let (process, lane) = (self.threads[t].process, self.threads[t].lane);
         let interval = self.profile.switch_interval();
         // The free-threaded what-if has no GIL to wait for (and none to record).
+        let before = self.processes[process].gil.drop_at();
         let granted = self.profile.free_threaded
             || self.processes[process].gil.request(t, self.now, interval);
+        self.drop_requests
+            .moved(process, before, self.processes[process].gil.drop_at());
         if granted {
             self.granted_gil(t);
         } else {
@@ -321,9 +340,12 @@ impl<'a> Simulator<'a> {
             return;
         }
         let process = self.threads[t].process;
+        let before = self.processes[process].gil.drop_at();
         let next = self.processes[process]
             .gil
             .release(self.now, self.profile.switch_interval());
+        self.drop_requests
+            .moved(process, before, self.processes[process].gil.drop_at());
         self.rec.gil_holder(process, self.now, None);
         if let Some(next) = next {
             let lane = self.threads[t].lane;
@@ -421,6 +443,7 @@ impl<'a> Simulator<'a> {
         self.release_gil(t, "sleeping releases the GIL");
         let until = self.now.saturating_add(ns);
         self.threads[t].phase = Phase::Sleep { until };
+        self.timers.add(until, t);
         let lane = self.threads[t].lane;
         let mut wait = match waiting {
             Some(w) => self.trace_wait(w),
@@ -438,14 +461,7 @@ impl<'a> Simulator<'a> {
 
     /// `Process.start()`: the fork costs more the more children still run.
     fn start_process(&mut self, t: usize, name: String, id: usize) {
-        let live = self.threads[t]
-            .children
-            .iter()
-            .filter(|&&c| {
-                self.threads[c].kind == LaneKind::Process
-                    && !matches!(self.threads[c].phase, Phase::Done)
-            })
-            .count();
+        let live = self.threads[t].live_children;
         let cost = self.profile.process_start_with(live);
         let label = format!("start {name}");
         let then = Then::StartProcess { name, id };
@@ -494,7 +510,6 @@ impl<'a> Simulator<'a> {
                 let process = self.threads[t].process;
                 let child = self.new_thread(name.clone(), kind, process, id);
                 self.threads[child].started_by = Some(t);
-                self.threads[t].children.push(child);
                 self.rec.event(
                     self.threads[t].lane,
                     self.now,
@@ -520,7 +535,8 @@ impl<'a> Simulator<'a> {
                 let process = self.new_process();
                 let child = self.new_thread(name.clone(), LaneKind::Process, process, id);
                 self.threads[child].boot = self.profile.process_boot();
-                self.threads[t].children.push(child);
+                self.threads[child].parent = Some(t);
+                self.threads[t].live_children += 1;
                 self.rec.event(
                     self.threads[t].lane,
                     self.now,
@@ -542,6 +558,11 @@ impl<'a> Simulator<'a> {
             State::Blocked
         };
         self.release_gil(t, "waiting releases the GIL");
+        if let WaitKind::Select { until: Some(until) } | WaitKind::Interpreter { until: Some(until) } =
+            kind
+        {
+            self.timers.add(until, t);
+        }
         self.threads[t].phase = Phase::Wait(kind);
         let lane = self.threads[t].lane;
         match wait {
@@ -553,6 +574,10 @@ impl<'a> Simulator<'a> {
     fn finish(&mut self, t: usize) {
         self.release_gil(t, "thread ended");
         self.threads[t].phase = Phase::Done;
+        self.live -= 1;
+        if let Some(parent) = self.threads[t].parent {
+            self.threads[parent].live_children -= 1;
+        }
         let lane = self.threads[t].lane;
         self.rec.close(lane, self.now);
         self.rec.event(
@@ -571,7 +596,19 @@ impl<'a> Simulator<'a> {
 
     // ----- advancing time ---------------------------------------------------------------
 
-    fn next_event(&self) -> Option<Nanos> {
+    /// Until when thread `t` sleeps or its event loop waits, if it does.
+    fn waits_until(threads: &[Thread], t: usize) -> Option<Nanos> {
+        match &threads[t].phase {
+            Phase::Sleep { until } => Some(*until),
+            Phase::Wait(WaitKind::Select { until }) => *until,
+            Phase::Wait(WaitKind::Interpreter { until }) => *until,
+            _ => None,
+        }
+    }
+
+    fn next_event(&mut self) -> Option<Nanos> {
+        let threads = &self.threads;
+        let timer = self.timers.next(|t| Self::waits_until(threads, t));
         let computing = self
             .cores
             .running()
@@ -579,15 +616,9 @@ impl<'a> Simulator<'a> {
                 Phase::Compute { remaining, .. } => Some(self.now.saturating_add(*remaining)),
                 _ => None,
             });
-        let timers = self.threads.iter().filter_map(|t| match &t.phase {
-            Phase::Sleep { until } => Some(*until),
-            Phase::Wait(WaitKind::Select { until }) => *until,
-            Phase::Wait(WaitKind::Interpreter { until }) => *until,
-            _ => None,
-        });
-        let drops = self.processes.iter().filter_map(|p| p.gil.drop_at());
+        let drops = self.drop_requests.next();
         computing
-            .chain(timers)
+            .chain(timer)
             .chain(drops)
             .chain(self.cores.next_preemption())
             .min()
@@ -620,18 +651,11 @@ impl<'a> Simulator<'a> {
                 self.computed(t, then);
             }
         }
-        for t in 0..self.threads.len() {
-            let wakes = match &self.threads[t].phase {
-                Phase::Sleep { until } => *until <= now,
-                Phase::Wait(WaitKind::Select { until: Some(until) }) => *until <= now,
-                Phase::Wait(WaitKind::Interpreter { until: Some(until) }) => *until <= now,
-                _ => false,
-            };
-            if wakes {
-                self.want_gil(t);
-            }
+        let threads = &self.threads;
+        for t in self.timers.due(now, |t| Self::waits_until(threads, t)) {
+            self.want_gil(t);
         }
-        for p in 0..self.processes.len() {
+        for p in self.drop_requests.due(now) {
             if self.processes[p].gil.drop_at().is_some_and(|at| at <= now) {
                 self.force_gil_switch(p);
             }
@@ -648,7 +672,11 @@ impl<'a> Simulator<'a> {
     /// The switch interval ran out: the holder drops the GIL for the next waiter.
     fn force_gil_switch(&mut self, p: usize) {
         let interval = self.profile.switch_interval();
-        let Some((old, new)) = self.processes[p].gil.force_switch(self.now, interval) else {
+        let before = self.processes[p].gil.drop_at();
+        let switched = self.processes[p].gil.force_switch(self.now, interval);
+        self.drop_requests
+            .moved(p, before, self.processes[p].gil.drop_at());
+        let Some((old, new)) = switched else {
             return;
         };
         self.threads[old].holds_gil = false;

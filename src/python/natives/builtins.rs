@@ -4,7 +4,6 @@
 //! from the prelude.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::build::{err, native};
@@ -276,7 +275,11 @@ fn type_of(rt: &mut Runtime, a: Args) -> Outcome {
     }
     Outcome::Value(Value::object(Namespace {
         type_name: Rc::from("type"),
-        attrs: RefCell::new(HashMap::from([(Rc::from("__name__"), Value::str(&name))])),
+        attrs: RefCell::new(
+            [(Rc::from("__name__"), Value::str(&name))]
+                .into_iter()
+                .collect(),
+        ),
     }))
 }
 

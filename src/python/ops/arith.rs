@@ -81,15 +81,18 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
 
 /// `a op b` for ints: exact, in 64 bits while the result fits and in big ints beyond.
 fn int_binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
+    // `bool` overrides `&`, `|` and `^` to stay a bool (`True & True` is `True`).
+    if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+        match op {
+            BinOp::BitAnd => return Ok(Value::Bool(x & y)),
+            BinOp::BitOr => return Ok(Value::Bool(x | y)),
+            BinOp::BitXor => return Ok(Value::Bool(x ^ y)),
+            _ => {}
+        }
+    }
     if let (Some(x), Some(y)) = (small(a), small(b)) {
-        let r = match op {
-            BinOp::Add => x.checked_add(y),
-            BinOp::Sub => x.checked_sub(y),
-            BinOp::Mul => x.checked_mul(y),
-            _ => None,
-        };
-        if let Some(r) = r {
-            return Ok(Value::Int(r));
+        if let Some(v) = small_int_binary(op, x, y) {
+            return Ok(v);
         }
     }
     let (x, y) = (big(a).unwrap_or_default(), big(b).unwrap_or_default());
@@ -124,6 +127,46 @@ fn int_binary(op: BinOp, a: &Value, b: &Value) -> R<Value> {
         BinOp::BitAnd => x & y,
         BinOp::BitOr => x | y,
         BinOp::BitXor => x ^ y,
+    }))
+}
+
+/// `x op y` for ints that fit in 64 bits, when the result does too and no error is due: the
+/// common case, without the big ints' allocations. `None` leaves it to the general path
+/// (overflow, a zero divisor, a negative shift or power), which gives the same results.
+fn small_int_binary(op: BinOp, x: i64, y: i64) -> Option<Value> {
+    const EXACT: u64 = 1 << 53;
+    Some(Value::Int(match op {
+        BinOp::Add => x.checked_add(y)?,
+        BinOp::Sub => x.checked_sub(y)?,
+        BinOp::Mul => x.checked_mul(y)?,
+        BinOp::FloorDiv | BinOp::Mod if y != 0 => {
+            // Python rounds the quotient down; Rust's `/` rounds toward zero.
+            let (q, r) = (x.checked_div(y)?, x.checked_rem(y)?);
+            let down = r != 0 && ((r < 0) != (y < 0));
+            match (op, down) {
+                (BinOp::FloorDiv, true) => q - 1,
+                (BinOp::FloorDiv, false) => q,
+                (_, true) => r + y,
+                (_, false) => r,
+            }
+        }
+        // Both exact as floats: only the division rounds (as in `int_true_div`).
+        BinOp::Div if y != 0 && x.unsigned_abs() < EXACT && y.unsigned_abs() < EXACT => {
+            return Some(Value::Float(x as f64 / y as f64))
+        }
+        BinOp::BitAnd => x & y,
+        BinOp::BitOr => x | y,
+        BinOp::BitXor => x ^ y,
+        BinOp::RShift if y >= 0 => x >> y.min(63),
+        BinOp::LShift if (0..63).contains(&y) => {
+            let r = x << y;
+            if r >> y != x {
+                return None;
+            }
+            r
+        }
+        BinOp::Pow if (0..=i64::from(u32::MAX)).contains(&y) => x.checked_pow(y as u32)?,
+        _ => return None,
     }))
 }
 

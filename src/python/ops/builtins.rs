@@ -230,7 +230,7 @@ pub fn builtin(name: &str, args: &[Value], kwargs: &[(Rc<str>, Value)]) -> Optio
             }
         }
         "dict" => dict(args, &kwargs),
-        "range" => range_from(args).map(Value::Range),
+        "range" => range_from(args).map(|r| Value::Range(Rc::new(r))),
         "divmod" => divmod(&arg(0), &arg(1)),
         "pow" => match args.get(2).or_else(|| kw(&kwargs, "mod")) {
             None | Some(Value::None) => binary(BinOp::Pow, &arg(0), &arg(1)),

@@ -15,8 +15,13 @@ use super::common::{big, small, CmpOp, R};
 /// The order of two numbers as CPython finds it (an int is never rounded to a float first:
 /// `2**53 + 1 > 2.0**53`): `None` if either is not a number, `Some(None)` if either is nan.
 fn number_order(a: &Value, b: &Value) -> Option<Option<Ordering>> {
+    /// Ints below this are exact as floats, so comparing them as floats is exact.
+    const EXACT: u64 = 1 << 53;
     Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
+        (Value::Float(x), Value::Int(i)) if i.unsigned_abs() < EXACT => x.partial_cmp(&(*i as f64)),
+        (Value::Int(i), Value::Float(y)) if i.unsigned_abs() < EXACT => (*i as f64).partial_cmp(y),
         (Value::Float(x), i) => int_float_order(&big(i)?, *x).map(Ordering::reverse),
         (i, Value::Float(y)) => int_float_order(&big(i)?, *y),
         (x, y) => match (small(x), small(y)) {

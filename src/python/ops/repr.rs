@@ -21,6 +21,10 @@ pub fn float_repr(f: f64) -> String {
             "0.0".into()
         };
     }
+    // A whole number below 1e16 (`1.0`, `30.0`): its digits and `.0`, the common case.
+    if f.fract() == 0.0 && f.abs() < 1e16 {
+        return format!("{}.0", f as i64);
+    }
     let e = format!("{f:e}");
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);

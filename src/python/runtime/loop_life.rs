@@ -192,7 +192,7 @@ impl Runtime {
 
     /// The object `asyncio.get_running_loop()` returns.
     pub(super) fn loop_handle(&self) -> Value {
-        let mut attrs = HashMap::new();
+        let mut attrs = crate::core::fast_hash::FastMap::default();
         for (name, prelude_name) in [
             ("run_in_executor", "_run_in_executor"),
             ("create_task", "_loop_create_task"),

@@ -4,6 +4,8 @@
 //! The split of work: the simulator owns time, cores and each process's GIL; the runtime owns
 //! everything a Python program can see (variables, locks, queues, futures, tasks). Its rooms:
 //! - `state`: the data — threads, processes, builtins, modules, the run's bookkeeping;
+//! - `budget`: how long a run may go on (an operation budget, watchers such as a time limit),
+//!   and `checkpoints`, where the VM checks it;
 //! - `scheduling`: what a thread does next (the [`crate::core::interpreter::Interpreter`]
 //!   the simulator drives);
 //! - `vm`: the bytecode interpreter that runs a thread's frames;
@@ -29,6 +31,8 @@
 //! rooms import each other directly, never through it.
 
 mod attrs;
+mod budget;
+mod checkpoints;
 mod classes;
 mod completion;
 mod event_loop;
@@ -49,8 +53,9 @@ mod vm;
 mod waits;
 
 pub use crate::python::sync::ThreadId;
+pub use budget::{time_limit, Limits, Progress, Watcher, OP_BUDGET, WATCH_EVERY};
 pub use classes::Attr;
 pub use native::{Args, Native, NativeFn, Outcome};
-pub use state::{AttrLookup, AttrSetter, ErrLine, Request, Runtime, StartCall, Timed, OP_BUDGET};
+pub use state::{AttrLookup, AttrSetter, ErrLine, Request, Runtime, StartCall, Timed};
 pub use threads::thread_ident;
 pub use waits::waiting_for;

@@ -6,10 +6,12 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::budget::{Limits, WATCH_EVERY};
 use super::prelude::{prelude_export, PRELUDE};
-use super::state::{ProcessState, Runtime, OP_BUDGET};
+use super::state::{ProcessState, Runtime};
 use super::vm::Exit;
 use crate::core::clock::from_secs;
+use crate::core::fast_hash::FastMap;
 use crate::core::profile::CheckedProfile;
 use crate::python::bytecode::Code;
 use crate::python::compile::compile_module;
@@ -40,17 +42,18 @@ impl Runtime {
             op_ns,
             threads: Vec::new(),
             processes: Vec::new(),
-            builtins: HashMap::new(),
+            builtins: FastMap::default(),
             modules: HashMap::new(),
             attr_lookups: Vec::new(),
             attr_setters: Vec::new(),
-            prelude_globals: Rc::new(RefCell::new(HashMap::new())),
+            prelude_globals: Rc::new(RefCell::new(FastMap::default())),
             wakes: Vec::new(),
             task_events: Vec::new(),
             notes: Vec::new(),
             now: 0,
             ops_done: 0,
-            op_budget: OP_BUDGET,
+            limits: Limits::default(),
+            next_check: WATCH_EVERY,
             raise_line: None,
             done_seq: 0,
             process_counter: 0,
@@ -70,7 +73,7 @@ impl Runtime {
         };
         install(&mut rt);
         rt.run_prelude(prelude)?;
-        let globals: Globals = Rc::new(RefCell::new(HashMap::new()));
+        let globals: Globals = Rc::new(RefCell::new(FastMap::default()));
         globals
             .borrow_mut()
             .insert(Rc::from("__name__"), Value::str("__main__"));
@@ -120,6 +123,7 @@ impl Runtime {
         self.threads.clear();
         self.processes.clear();
         self.ops_done = 0;
+        self.next_check = self.next_checkpoint();
         self.install_prelude_exports();
         Ok(())
     }

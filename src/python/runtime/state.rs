@@ -1,14 +1,16 @@
 //! The runtime's state: everything a Python program can see (its threads and their frames,
 //! its processes' globals, builtins and modules) and the bookkeeping of a run (wakes and task
-//! events for the simulator, notes for the trace, the operation budget). The rooms beside this
+//! events for the simulator, notes for the trace, the run's limits). The rooms beside this
 //! file add the runtime's behaviour; this one only holds the data.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
+use super::budget::Limits;
 use super::loop_state::EventLoop;
 use crate::core::clock::{to_secs, Nanos};
+use crate::core::fast_hash::FastMap;
 use crate::core::interpreter::{TaskEvent, WaitingFor};
 use crate::core::profile::CheckedProfile;
 use crate::core::trace::WaitOn;
@@ -18,9 +20,6 @@ use crate::python::futures::Future;
 use crate::python::random::Random;
 use crate::python::sync::{Handle, ThreadId};
 use crate::python::value::{Exception, Value};
-
-/// Most interpreted operations a run may take (an endless loop must not freeze a tab).
-pub const OP_BUDGET: u64 = 5_000_000;
 
 /// The simulated process id of the program's first process.
 const FIRST_PID: i64 = 1000;
@@ -140,7 +139,7 @@ pub struct Runtime {
     pub(super) op_ns: Nanos,
     pub(super) threads: Vec<PyThread>,
     pub(super) processes: Vec<ProcessState>,
-    pub(super) builtins: HashMap<Rc<str>, Value>,
+    pub(super) builtins: FastMap<Rc<str>, Value>,
     pub(super) modules: HashMap<String, Value>,
     pub(super) attr_lookups: Vec<AttrLookup>,
     pub(super) attr_setters: Vec<AttrSetter>,
@@ -149,8 +148,12 @@ pub struct Runtime {
     pub(super) task_events: Vec<TaskEvent>,
     pub(super) notes: Vec<String>,
     pub(super) now: Nanos,
+    /// Interpreted operations done (the prelude's not counted).
     pub(super) ops_done: u64,
-    pub(super) op_budget: u64,
+    /// The operation budget and the watchers (see `budget`).
+    pub(super) limits: Limits,
+    /// When `ops_done` reaches this, the VM checks the limits.
+    pub(super) next_check: u64,
     /// Line where the exception being raised started, for error messages.
     pub(super) raise_line: Option<u32>,
     pub(super) done_seq: u64,
@@ -308,7 +311,7 @@ impl Runtime {
         let random = self.random_of(parent).borrow().clone();
         let parent = Some(self.process_of(parent));
         self.processes.push(ProcessState {
-            globals: Rc::new(RefCell::new(HashMap::new())),
+            globals: Rc::new(RefCell::new(FastMap::default())),
             partial: RefCell::new(String::new()),
             random: RefCell::new(random),
             thread_counter: Cell::new(0),

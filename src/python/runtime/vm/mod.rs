@@ -10,7 +10,7 @@
 //! thread's target, an asyncio task's coroutine) hands its outcome to the runtime.
 //!
 //! The rooms of the VM: this file runs the loop (one instruction after another, with the CPU
-//! quantum and the operation budget); `step.rs` carries out one instruction, by family;
+//! quantum and the checkpoints of the run's limits, `runtime::budget`); `step.rs` carries out one instruction, by family;
 //! `names.rs` reads and writes variables; `calls.rs` enters functions and natives;
 //! `generators.rs` and `iteration.rs` move frames in and out of generators and loops;
 //! `exceptions.rs` unwinds to handlers; `fast_paths.rs` computes closed-form loops;
@@ -32,7 +32,7 @@ mod step;
 use std::rc::Rc;
 
 use super::state::Runtime;
-use crate::python::error::{PyError, PyErrorKind};
+use crate::python::error::PyError;
 use crate::python::frame::Frame;
 use crate::python::sync::ThreadId;
 use crate::python::value::{ExcKind, Exception, Value};
@@ -104,8 +104,8 @@ impl Runtime {
                 return Ok(Exit::BaseReturn(Value::None));
             }
             self.ops_done += 1;
-            if self.ops_done > self.op_budget {
-                return Err(self.budget_error(frames));
+            if self.ops_done >= self.next_check {
+                self.check_limits(tid, frames)?;
             }
             if self.threads[tid].cost >= QUANTUM_NS {
                 return Ok(Exit::Quantum);
@@ -136,23 +136,6 @@ impl Runtime {
                 }
             }
         }
-    }
-
-    pub(super) fn budget_error(&self, frames: &[Frame]) -> PyError {
-        let line = frames
-            .iter()
-            .rev()
-            .find(|f| self.is_user_frame(f))
-            .map_or(0, |f| f.line());
-        PyError::new(
-            PyErrorKind::StepBudget,
-            line,
-            1,
-            format!(
-                "stopped after {} interpreted operations: the program runs too long or never ends (big loops run fast only when they are sums of a polynomial, e.g. sum(i * i for i in range(n)))",
-                self.op_budget
-            ),
-        )
     }
 
     /// Whether `frame` runs the user's program (not the prelude).

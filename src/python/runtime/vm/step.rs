@@ -9,6 +9,7 @@ use super::top_frame;
 use super::{Flow, Step};
 use crate::python::bytecode::Op;
 use crate::python::frame::Frame;
+use crate::python::objects::BoundData;
 use crate::python::ops::{self, BinOp};
 use crate::python::runtime::state::Runtime;
 use crate::python::sync::ThreadId;
@@ -170,7 +171,16 @@ impl Runtime {
         match op {
             Op::LoadAttr(name) => {
                 let obj = f.pop();
-                let v = self.get_attr(&obj, &name)?;
+                let v = match obj {
+                    // A method of plain data (`items.append`), bound with the instruction's
+                    // own name: the common case, without copying the name.
+                    Value::Str(_) | Value::List(_) | Value::Dict(_) | Value::Tuple(_)
+                        if ops::has_method(&obj, &name) =>
+                    {
+                        Value::object(BoundData { this: obj, name })
+                    }
+                    _ => self.get_attr(&obj, &name)?,
+                };
                 top_frame(frames).stack.push(v);
             }
             Op::StoreAttr(name) => {
