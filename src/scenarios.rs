@@ -13,8 +13,11 @@
 //! `CPU_N = `, `ORDERS = ` and `POTS = ` that differ from the full size, so the code shown at
 //! full size is exactly the file.
 
+#[cfg(feature = "engine")]
 use crate::core::profile::Profile;
+#[cfg(feature = "engine")]
 use crate::core::trace::Trace;
+#[cfg(feature = "engine")]
 use crate::python::{self, PyError};
 
 /// How big the kitchen is. The page and the CLI use [`Size::default`]; tests shrink it.
@@ -52,6 +55,8 @@ pub struct Scenario {
     pub code: &'static str,
 }
 
+/// Running a scenario needs the interpreter: the page's UI module has only the catalog.
+#[cfg(feature = "engine")]
 impl Scenario {
     /// The program at `size`: the file with the constants that differ rewritten.
     pub fn source(&self, size: &Size) -> String {
@@ -85,6 +90,7 @@ impl Scenario {
     }
 }
 
+#[cfg(feature = "engine")]
 /// `code` with each `NAME = value` line named in `changes` given the new value. A program
 /// without such a line keeps its code: the constant does not concern it.
 fn with_constants(code: &str, changes: &[(&str, String)]) -> String {
@@ -179,7 +185,7 @@ pub fn find(id: &str) -> Result<&'static Scenario, UnknownScenario> {
         .ok_or_else(|| UnknownScenario(id.to_string()))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "engine"))]
 mod tests {
     use super::*;
 

@@ -1,8 +1,11 @@
 //! The one error a program's run can end in, with the place in the source it concerns: what
 //! the command line prints and the page's code panel marks.
 
+use serde::{Deserialize, Serialize};
+
 /// Why a program could not be run to the end, with the place in the source it concerns.
-#[derive(Clone, Debug, PartialEq)]
+/// (Serde: the engine worker sends it to the page.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PyError {
     pub kind: PyErrorKind,
     /// 1-based line; 0 when the error has no place in the source (e.g. a deadlock).
@@ -12,7 +15,7 @@ pub struct PyError {
     pub message: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PyErrorKind {
     /// The source is not valid Python.
     Syntax,
@@ -24,6 +27,9 @@ pub enum PyErrorKind {
     StepBudget,
     /// Every thread waits for another.
     Deadlock,
+    /// Not the program's doing: the run was cancelled, or the engine (in its Web Worker)
+    /// failed or could not be reached.
+    Engine,
 }
 
 impl std::fmt::Display for PyError {
