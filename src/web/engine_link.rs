@@ -190,6 +190,10 @@ mod worker {
             }
         });
         let on_error = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
+            // Handled here: shown on the page, not left to the console.
+            if let Some(e) = event.dyn_ref::<web_sys::Event>() {
+                e.prevent_default();
+            }
             let why = match event.dyn_ref::<ErrorEvent>() {
                 Some(e) if !e.message().is_empty() => e.message(),
                 _ => "its script did not load or stopped with an error".to_string(),
