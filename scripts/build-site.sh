@@ -23,9 +23,11 @@ PRECOMPUTED="asyncio-blocking:4"
 
 # Each module has its own target directory: one cargo feature set per directory, so a
 # rebuild of one does not throw away the others' work.
+# opt-level "z" (size) rather than the release profile's "s": the page's budget is in bytes,
+# and it measured 8 % smaller (README.md, "The page's size").
 build_module() {
   local name=$1 features=$2 dir="$root/site-$1"
-  CARGO_TARGET_DIR="$dir" scripts/cargo-wasm build --release --target wasm32-unknown-unknown \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_TARGET_DIR="$dir" scripts/cargo-wasm build --release --target wasm32-unknown-unknown \
     --lib --no-default-features --features "$features"
   cp "$dir/wasm32-unknown-unknown/release/kitchen.wasm" "$work/kitchen_$name.wasm"
 }

@@ -14,7 +14,6 @@ use kitchen::core::clock::{Nanos, MILLI};
 use kitchen::core::trace::{LaneKind, Source, State, Trace};
 use kitchen::live::browser::figures::in_flight_s;
 use kitchen::live::browser::kitchen::{ChefSays, Effect, Kitchen, Transport};
-use kitchen::live::browser::run::CALIBRATION_TURNS;
 use kitchen::live::browser::{Browser, LiveRequest, LiveResult, LiveRun};
 use kitchen::live::{Command, Report};
 
@@ -297,7 +296,7 @@ fn threads_with_a_gil_take_turns_every_switch_interval_over_shared_memory_and_me
         assert!((f.measured_speedup - 1.0).abs() < 0.05, "{transport:?}: {f:?}");
         assert!((f.predicted_speedup - 1.0).abs() < 0.05, "{transport:?}: {f:?}");
         assert!((f.measured_total_s - f.predicted_total_s).abs() < 0.1, "{transport:?}: {f:?}");
-        assert_eq!(f.setting.gil, true);
+        assert!(f.setting.gil);
         assert!(f.sentence().starts_with("predicted 1."), "{}", f.sentence());
     }
 }
@@ -391,5 +390,4 @@ fn the_kitchen_refuses_more_workers_than_its_limit_and_reports_out_of_turn_messa
         )
         .unwrap();
     assert_eq!(out.reports, vec![Report::ThreadStarted { thread: 1 }]);
-    let _ = CALIBRATION_TURNS;
 }

@@ -38,7 +38,7 @@ function failure(err) {
   return /unreachable/.test(String(err)) ? `${err} (it ran out of memory, or hit a bug)` : String(err);
 }
 
-const refused = (why) => JSON.stringify({ reply: 'refused', why });
+const refused = (why) => JSON.stringify({ refused: { why } });
 
 /** One live run: request `live` (JSON), answered as {id, text} when it is over. */
 function cookLive(id, live) {

@@ -15,7 +15,9 @@ pub const MAX_OPEN_BYTES: usize = 32 << 20;
 
 /// Something the page asks of the engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "ask", rename_all = "snake_case")]
+// Externally tagged (`{"simulate": {...}}`): an internally tagged enum makes serde buffer the
+// whole message (a trace, a 30 MB file) before reading it, and doubles the reading code.
+#[serde(rename_all = "snake_case")]
 pub enum Request {
     /// The built-in scenario `scenario` on a simulated machine with `cores` cores.
     Simulate { scenario: String, cores: u32 },
@@ -30,7 +32,7 @@ pub enum Request {
 
 /// What the engine answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "reply", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Reply {
     /// The run, or the file read, as a trace to replay.
     Trace { trace: Box<Trace> },

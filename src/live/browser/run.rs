@@ -22,7 +22,8 @@ use crate::core::clock::{from_secs, to_secs, Nanos};
 use crate::core::profile::{Profile, MAX_CORES};
 use crate::core::recorder::TraceHeader;
 use crate::core::trace::{LaneKind, Source};
-pub use crate::engine::protocol::{live_cookable as has_cpu_work, LiveRequest, LiveResult};
+use crate::engine::protocol::live_cookable;
+pub use crate::engine::protocol::{LiveRequest, LiveResult};
 use crate::live::{Command, Driver, LiveError, Report};
 use crate::python::natives;
 use crate::python::runtime::Runtime;
@@ -78,7 +79,7 @@ impl LiveRun {
         now: Nanos,
     ) -> Result<(LiveRun, Vec<Effect>), String> {
         let scenario = scenarios::find(&request.scenario).map_err(|e| e.to_string())?;
-        if !has_cpu_work(scenario) {
+        if !live_cookable(scenario) {
             return Err(format!(
                 "“{}” has no CPU work to cook for real: its chefs only wait",
                 scenario.title
