@@ -6,7 +6,9 @@
 #   pkg/kitchen_engine*  the engine worker: parser, interpreter, simulator, live driver, converters
 #   pkg/kitchen_chef*    the live kitchen's chef workers: the real CPU step
 # next to the files of www/, and the opening scenario's trace, precomputed by the native
-# binary into traces/, so the first scene needs neither the engine nor its download.
+# binary into traces/, so the first scene needs neither the engine nor its download; and that
+# first scene prerendered into index.html (scripts/prerender.mjs), so it is painted before
+# any wasm has arrived.
 # Every URL in the site is relative, so dist/ works from any static host and under any
 # sub-path. sizes.txt lists every file's size, raw and gzipped.
 set -euo pipefail
@@ -57,6 +59,9 @@ for pair in $PRECOMPUTED; do
   id=${pair%%:*} cores=${pair##*:}
   "${CARGO_TARGET_DIR:-target}/debug/kitchen" simulate "$id" --cores "$cores" --json > "$out/traces/$id.c$cores.json"
 done
+
+# The opening scene, prerendered into index.html by the page itself in headless Chromium.
+node scripts/prerender.mjs "$out"
 
 (cd "$out" && find . -type f | sort | while read -r f; do
   printf '%s\t%s\t%s\n' "${f#./}" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"

@@ -6,6 +6,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::core::clock::Nanos;
+use crate::engine::Reply;
 use crate::live::browser::{Browser, ChefSays, Effect, LiveRequest, LiveRun};
 
 /// One live run, for `www/engine-worker.js`.
@@ -69,10 +70,14 @@ impl LiveKitchen {
         self.run.next_wake().map_or(-1.0, |t| t as f64 / 1e6)
     }
 
-    /// The result as JSON ([`crate::live::browser::LiveResult`]) once the run is over.
+    /// The reply to the page ([`Reply::Live`], JSON) once the run is over.
     pub fn result(&self) -> Option<String> {
-        self.run
-            .result()
-            .and_then(|r| serde_json::to_string(r).ok())
+        let result = self.run.result()?.clone();
+        Some(
+            Reply::Live {
+                result: Box::new(result),
+            }
+            .to_json(),
+        )
     }
 }
