@@ -17,10 +17,13 @@ const showLive = () => {
 if (copy && copy.childElementCount > 0 && !location.search) {
   app.classList.add('behind');
   new MutationObserver((_, observer) => {
-    if (app.querySelector('#scene, .error')) { observer.disconnect(); showLive(); }
+    if (app.querySelector('#scene, .error')) { observer.disconnect(); showLive(); performance.mark('live-scene'); }
   }).observe(app, { childList: true, subtree: true });
 } else {
   showLive();
+  new MutationObserver((_, observer) => {
+    if (app.querySelector('#scene')) { observer.disconnect(); performance.mark('live-scene'); }
+  }).observe(app, { childList: true, subtree: true });
 }
 
 init().then(run_app).catch((err) => {
