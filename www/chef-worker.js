@@ -1,6 +1,6 @@
 // A chef of the live kitchen: a Web Worker that cooks the real CPU step, the sum of squares,
-// in wasm (pkg/kitchen_chef, src/web/chef_worker.rs). The engine worker (engine-worker.js)
-// hires it ({hello}), tells it to cook ({cook}) and, in a run with a GIL, hands it the GIL:
+// in wasm (pkg/kitchen_chef, src/web/chef_worker.rs, compiled once by the engine worker and
+// sent along). The engine worker (engine-worker.js) hires it ({hello}), tells it to cook ({cook}) and, in a run with a GIL, hands it the GIL:
 // through a SharedArrayBuffer (the holder slot names this chef; a drop request is a flag it
 // looks at between slices of its work) or by message ({grant}, with how long it may hold it
 // before it checks in). It says {says: 'ready'}, {says: 'yielded'} when it lets the GIL go
@@ -18,7 +18,9 @@ self.onmessage = async (event) => {
   if (m.hello) {
     me = m.hello.chef;
     gil = m.hello.gil ? new Int32Array(m.hello.gil) : null;
-    await init();
+    await init({ module_or_path: m.hello.module });
+    // Warm up: V8 optimizes the step once it has run a while.
+    for (let i = 0; i < 200; i += 1) sink = (sink + chef_cook(i * 20000, (i + 1) * 20000)) % 1e12;
     self.postMessage({ says: 'ready' });
   } else if (m.cook) {
     await cook(m.cook);

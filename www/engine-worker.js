@@ -11,6 +11,7 @@
 // (chef-worker.js), passing their messages in, keeping the timers, and handing the GIL over
 // through a SharedArrayBuffer where the page is cross-origin isolated.
 import init, { engine_answer, engine_last_panic, LiveKitchen } from './pkg/kitchen_engine.js';
+import initChef, { chef_cook } from './pkg/kitchen_chef.js';
 
 const loaded = init().then(
   () => { self.postMessage({ ready: true }); return true; },
@@ -40,8 +41,30 @@ function failure(err) {
 
 const refused = (why) => JSON.stringify({ refused: { why } });
 
+/** The chefs' wasm, compiled once here and sent to every chef: the browser shares the
+ * compiled (and, once the step has run a while, optimized) code instead of compiling it in
+ * each worker. Warmed up here, so that V8 has optimized the step before the first chef runs
+ * it (it starts with its baseline compiler). */
+let chefModule = null;
+async function chefCode() {
+  if (!chefModule) {
+    const module = await WebAssembly.compileStreaming(fetch(new URL('./pkg/kitchen_chef_bg.wasm', import.meta.url)));
+    await initChef({ module_or_path: module });
+    for (let i = 0; i < 300; i += 1) chef_cook(i * 20000, (i + 1) * 20000);
+    chefModule = module;
+  }
+  return chefModule;
+}
+
 /** One live run: request `live` (JSON), answered as {id, text} when it is over. */
-function cookLive(id, live) {
+async function cookLive(id, live) {
+  let module;
+  try {
+    module = await chefCode();
+  } catch (err) {
+    self.postMessage({ id, text: refused(`the chefs' wasm did not load: ${err}`) });
+    return;
+  }
   const now = () => performance.now();
   const isolated = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
   // Two slots per process: the GIL's holder (chef + 1, 0 for nobody) and its drop request.
@@ -83,7 +106,7 @@ function cookLive(id, live) {
         chef.onmessage = (m) => step(() => run.chef(e.chef, JSON.stringify(m.data), now()));
         chef.onerror = (m) => { m.preventDefault(); finish(refused(`Web Worker ${e.chef} failed: ${m.message || 'it did not load'}`)); };
         chef.onmessageerror = () => finish(refused(`a message of Web Worker ${e.chef} could not be read`));
-        chef.postMessage({ hello: { chef: e.chef, gil: gil ? gil.buffer : null } });
+        chef.postMessage({ hello: { chef: e.chef, gil: gil ? gil.buffer : null, module } });
         break;
       }
       case 'cook': chefs[e.chef].postMessage({ cook: e }); break;

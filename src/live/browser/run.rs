@@ -31,9 +31,9 @@ use crate::scenarios::{self, Scenario, Size};
 
 /// Turns of the calibration step (tens of milliseconds in wasm).
 pub const CALIBRATION_TURNS: u64 = 20_000_000;
-/// The calibration step is cooked this many times, the fastest counts: the first rounds run
-/// while the browser still compiles the workers' wasm (V8 starts with its baseline compiler
-/// and optimizes hot code later) and while the other workers start.
+/// The calibration step is cooked this many times before the run and as many after it; the
+/// median of all counts. One timing is at the mercy of whatever else the machine does at that
+/// moment, and the run itself meets the machine as it usually is, not at its best.
 pub const CALIBRATION_ROUNDS: u32 = 3;
 /// About how long one CPU step of the scaled program takes here.
 pub const STEP_S: f64 = 0.3;
@@ -53,14 +53,13 @@ pub struct Browser {
 
 enum Phase {
     Warming,
-    /// Rounds of the calibration step done, and the fastest.
-    Calibrating { rounds: u32, best_ms: f64 },
+    /// Rounds of the calibration step done.
+    Calibrating { rounds: u32 },
     Running(Box<Driver<Runtime>>),
     /// The run is over; the step is timed again on a quiet machine.
     Recalibrating {
         measured: Box<Trace>,
         rounds: u32,
-        best_ms: f64,
     },
     Done(Box<LiveResult>),
 }
@@ -79,6 +78,8 @@ pub struct LiveRun {
     turns: u64,
     warm_boots: Vec<Nanos>,
     started: Nanos,
+    /// Every timing of the calibration step, in milliseconds.
+    timings: Vec<f64>,
 }
 
 impl LiveRun {
@@ -118,6 +119,7 @@ impl LiveRun {
             turns: 0,
             warm_boots: Vec::new(),
             started: now,
+            timings: Vec::new(),
         };
         Ok((run, effects))
     }
@@ -156,21 +158,18 @@ impl LiveRun {
                 if !self.kitchen.warm() {
                     return Ok(Vec::new());
                 }
-                self.phase = Phase::Calibrating {
-                    rounds: 0,
-                    best_ms: f64::INFINITY,
-                };
+                self.phase = Phase::Calibrating { rounds: 0 };
                 Ok(vec![self.calibration()?])
             }
-            &Phase::Calibrating { rounds, best_ms } => match says {
-                ChefSays::Cooked { ms } if rounds + 1 < CALIBRATION_ROUNDS => {
-                    self.phase = Phase::Calibrating {
-                        rounds: rounds + 1,
-                        best_ms: best_ms.min(ms),
-                    };
-                    Ok(vec![self.calibration()?])
+            &Phase::Calibrating { rounds } => match says {
+                ChefSays::Cooked { ms } => {
+                    self.timings.push(ms);
+                    if rounds + 1 < CALIBRATION_ROUNDS {
+                        self.phase = Phase::Calibrating { rounds: rounds + 1 };
+                        return Ok(vec![self.calibration()?]);
+                    }
+                    self.begin(median(&self.timings), now)
                 }
-                ChefSays::Cooked { ms } => self.begin(best_ms.min(ms), now),
                 other => Err(format!("a Web Worker said {other:?} while calibrating")),
             },
             Phase::Recalibrating { .. } => match says {
@@ -337,35 +336,27 @@ impl LiveRun {
         self.phase = Phase::Recalibrating {
             measured: Box::new(measured),
             rounds: 0,
-            best_ms: f64::INFINITY,
         };
         Ok(vec![cook])
     }
 
-    /// One round of the timing after the run: the fastest of the rounds before and after
-    /// the run is the step's speed alone, which the prediction and the speedups use.
+    /// One round of the timing after the run: the median of the rounds before and after the
+    /// run is the step's speed alone, which the prediction and the speedups use.
     fn recalibrated(&mut self, ms: f64) -> Result<Vec<Effect>, String> {
-        let Phase::Recalibrating {
-            rounds, best_ms, ..
-        } = &mut self.phase
-        else {
+        self.timings.push(ms);
+        let Phase::Recalibrating { rounds, .. } = &mut self.phase else {
             return Ok(Vec::new());
         };
         *rounds += 1;
-        *best_ms = best_ms.min(ms);
         if *rounds < CALIBRATION_ROUNDS {
             return Ok(vec![self.calibration()?]);
         }
-        let best = *best_ms;
         let Phase::Recalibrating { measured, .. } =
             std::mem::replace(&mut self.phase, Phase::Warming)
         else {
             return Ok(Vec::new());
         };
-        self.turn_s = self
-            .turn_s
-            .min(best / 1e3 / CALIBRATION_TURNS as f64)
-            .max(1e-11);
+        self.turn_s = (median(&self.timings) / 1e3 / CALIBRATION_TURNS as f64).max(1e-11);
         self.conclude(*measured)
     }
 
@@ -437,6 +428,16 @@ fn threads_of(scenario: &Scenario) -> Result<usize, String> {
         .filter(|l| l.process == 0 && matches!(l.kind, LaneKind::Main | LaneKind::Thread | LaneKind::PoolWorker))
         .count();
     Ok(threads.max(1))
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
 }
 
 fn mean_s(values: &[Nanos]) -> f64 {
