@@ -40,6 +40,7 @@ struct Shared {
     under_way: Vec<(u32, String, f64)>,
     watchers: Vec<(u32, Watcher)>,
     next_watcher: u32,
+    next_busy: u32,
 }
 
 thread_local! {
@@ -106,11 +107,13 @@ pub struct Busy(u32);
 
 impl Busy {
     pub fn start(what: String) -> Busy {
-        let id = SHARED.with(|s| {
-            let s = s.borrow();
-            s.under_way.iter().map(|(i, _, _)| i + 1).max().unwrap_or(0) + 1_000_000
+        let mut id = 0;
+        changed(|s| {
+            // Numbered apart from the worker's requests, which count up from 1.
+            s.next_busy += 1;
+            id = u32::MAX - s.next_busy;
+            s.under_way.push((id, what, now_ms()));
         });
-        changed(|s| s.under_way.push((id, what, now_ms())));
         Busy(id)
     }
 }
