@@ -50,12 +50,34 @@ test('the first scene is drawn from the UI module and the precomputed trace, bef
 
 test('a program that runs to the operation budget runs in the worker: frames keep coming, and it ends with its message', async () => {
   const { page, errors } = await site.open();
+  // The machine is shared: first, how the idle page fares for a second. If other jobs make
+  // even the idle page miss frames or stretch its tasks, 100 ms cannot be told from the
+  // machine's doing, and only a freeze (the run, seconds long, on the page's thread) is
+  // checked.
+  const idle = await page.evaluate(() => new Promise((done) => {
+    let last = 0; let max = 0; let longest = 0;
+    const o = new PerformanceObserver((l) => { for (const e of l.getEntries()) longest = Math.max(longest, e.duration); });
+    o.observe({ type: 'longtask' });
+    const t0 = performance.now();
+    const f = (t) => {
+      if (last) max = Math.max(max, t - last);
+      last = t;
+      if (t - t0 < 1000) requestAnimationFrame(f); else { o.disconnect(); done({ max, longest }); }
+    };
+    requestAnimationFrame(f);
+  }));
+  const quiet = idle.max < 50 && idle.longest < 50;
+  const limit = quiet ? 100 : 500;
   await page.evaluate(() => {
-    window.__gaps = { last: 0, max: 0, frames: 0, on: true };
+    window.__gaps = { last: 0, max: 0, frames: 0, on: true, longest: 0, deltas: [] };
     const g = window.__gaps;
+    // A task of the page's own that holds its thread: what a freeze is.
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) g.longest = Math.max(g.longest, e.duration);
+    }).observe({ type: 'longtask' });
     const frame = (t) => {
       if (!g.on) return;
-      if (g.last) g.max = Math.max(g.max, t - g.last);
+      if (g.last) { g.max = Math.max(g.max, t - g.last); g.deltas.push(t - g.last); }
       g.last = t;
       g.frames += 1;
       requestAnimationFrame(frame);
@@ -69,8 +91,14 @@ test('a program that runs to the operation budget runs in the worker: frames kee
   const gaps = await page.evaluate(() => { window.__gaps.on = false; return window.__gaps; });
   assert.match(await page.textContent('#code-error'), /stopped after \d+ interpreted operations/);
   assert.ok(gaps.frames > 10, `frames while it ran: ${gaps.frames}`);
-  console.log(`# frames while the program ran: ${gaps.frames}, longest gap ${gaps.max.toFixed(1)} ms`);
-  assert.ok(gaps.max < 100, `the longest gap between frames was ${gaps.max.toFixed(1)} ms`);
+  const median = [...gaps.deltas].sort((a, b) => a - b)[Math.floor(gaps.deltas.length / 2)];
+  console.log(`# frames while the program ran: ${gaps.frames}, median gap ${median.toFixed(1)} ms, longest ${gaps.max.toFixed(1)} ms; longest task of the page ${gaps.longest.toFixed(0)} ms`);
+  // No task of the page's own held its thread for 100 ms (the engine runs elsewhere), no
+  // frame came more than 100 ms after the last, and frames came at the display's rate.
+  console.log(`# the idle page before: longest gap ${idle.max.toFixed(1)} ms, longest task ${idle.longest.toFixed(0)} ms: ${quiet ? 'a quiet machine, limit 100 ms' : 'a busy machine, limit 500 ms'}`);
+  assert.ok(gaps.longest < limit, `a task held the page's thread for ${gaps.longest.toFixed(0)} ms`);
+  if (quiet) assert.ok(gaps.max < limit, `the longest gap between frames was ${gaps.max.toFixed(1)} ms`);
+  assert.ok(median < 20, `frames came every ${median.toFixed(1)} ms`);
   assert.equal(await page.locator('#engine-progress').count(), 0, 'the progress line goes when the run ends');
   assert.deepEqual(errors, []);
   await page.close();
