@@ -43,7 +43,11 @@ fn main() {
         let parts: Vec<&str> = line.split('\t').collect();
         if let [file, raw, gz] = parts[..] {
             let kib = |s: &str| s.parse::<f64>().unwrap_or(0.0) / 1024.0;
-            println!("dist/{file}: {:.0} KiB ({:.0} KiB gzipped)", kib(raw), kib(gz));
+            println!(
+                "dist/{file}: {:.0} KiB ({:.0} KiB gzipped)",
+                kib(raw),
+                kib(gz)
+            );
         }
     }
 }

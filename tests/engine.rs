@@ -124,7 +124,10 @@ fn an_export_is_chrome_trace_json_and_a_bad_request_is_refused() {
     assert!(value["traceEvents"].as_array().unwrap().len() > 100);
     let reply = Reply::from_json(&answer_json("{\"ask\": \"bake\"}"));
     assert!(matches!(reply, Reply::Refused { why } if why.contains("could not read the request")));
-    assert!(matches!(Reply::from_json("nonsense"), Reply::Refused { .. }));
+    assert!(matches!(
+        Reply::from_json("nonsense"),
+        Reply::Refused { .. }
+    ));
 }
 
 #[test]
@@ -136,7 +139,12 @@ fn the_live_kitchen_cooks_the_scenarios_with_cpu_steps() {
         .collect();
     assert_eq!(
         cookable,
-        ["asyncio-blocking", "asyncio-to-thread", "threads", "processes"]
+        [
+            "asyncio-blocking",
+            "asyncio-to-thread",
+            "threads",
+            "processes"
+        ]
     );
 }
 

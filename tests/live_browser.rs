@@ -96,7 +96,9 @@ impl Virtual {
     fn plan(&mut self, c: usize) {
         let now = self.now;
         let chef = self.chefs.get_mut(&c).unwrap();
-        let Some((left, _, gil)) = chef.cooking else { return };
+        let Some((left, _, gil)) = chef.cooking else {
+            return;
+        };
         chef.epoch += 1;
         let done = now + left * TURN;
         let stop = match (gil, chef.holds_until) {
@@ -151,10 +153,9 @@ impl Virtual {
                 Effect::AskDrop { process } => {
                     assert_eq!(self.transport, Transport::SharedMemory);
                     let now = self.now;
-                    let holder = self
-                        .chefs
-                        .iter_mut()
-                        .find(|(_, c)| c.holds_until.is_some() && c.cooking.is_some_and(|(_, p, _)| p == process));
+                    let holder = self.chefs.iter_mut().find(|(_, c)| {
+                        c.holds_until.is_some() && c.cooking.is_some_and(|(_, p, _)| p == process)
+                    });
                     if let Some(id) = holder.map(|(&id, _)| id) {
                         self.progress(id);
                         let c = self.chefs.get_mut(&id).unwrap();
@@ -195,7 +196,12 @@ impl Virtual {
         };
         let held = chef.holds_until.take().is_some();
         if gil && held {
-            if let Some(h) = self.holdings.iter_mut().rev().find(|h| h.0 == process && h.1 == c) {
+            if let Some(h) = self
+                .holdings
+                .iter_mut()
+                .rev()
+                .find(|h| h.0 == process && h.1 == c)
+            {
                 h.3 = now;
             }
         }
@@ -252,7 +258,12 @@ fn run(req: LiveRequest, transport: Transport) -> (LiveResult, Vec<(usize, usize
         };
         v.carry_out(effects.expect("the run goes on"));
     }
-    panic!("the run did not end: at {} ns, {} queued, timer {:?}", v.now, v.queue.len(), v.timer_at);
+    panic!(
+        "the run did not end: at {} ns, {} queued, timer {:?}",
+        v.now,
+        v.queue.len(),
+        v.timer_at
+    );
 }
 
 /// Spans (start, end) during which `lane` computed (ran or waited for the GIL in a step).
@@ -281,21 +292,44 @@ fn threads_with_a_gil_take_turns_every_switch_interval_over_shared_memory_and_me
         let trace = &result.measured;
         assert_eq!(trace.source, Source::Browser);
         // One holder at a time: no two holdings of process 0's GIL overlap.
-        let mut held: Vec<(Nanos, Nanos)> = holdings.iter().filter(|h| h.0 == 0).map(|h| (h.2, h.3)).collect();
+        let mut held: Vec<(Nanos, Nanos)> = holdings
+            .iter()
+            .filter(|h| h.0 == 0)
+            .map(|h| (h.2, h.3))
+            .collect();
         held.sort();
-        assert!(held.len() > 100, "{transport:?}: the GIL passed {} times", held.len());
+        assert!(
+            held.len() > 100,
+            "{transport:?}: the GIL passed {} times",
+            held.len()
+        );
         for pair in held.windows(2) {
-            assert!(pair[0].1 <= pair[1].0, "{transport:?}: two holders at once: {pair:?}");
+            assert!(
+                pair[0].1 <= pair[1].0,
+                "{transport:?}: two holders at once: {pair:?}"
+            );
         }
         // The six CPU steps (0.3 s each alone) take turns: about 1.8 s of computing, never
         // two at once.
         let running = computing(trace, LaneKind::Thread, State::Running);
         let turns: Vec<f64> = running.iter().map(|s| s.1 - s.0).collect();
-        assert!(turns.iter().all(|d| *d < 0.0101), "{transport:?}: turns of at most 5 ms (+ a look): {turns:?}");
+        assert!(
+            turns.iter().all(|d| *d < 0.0101),
+            "{transport:?}: turns of at most 5 ms (+ a look): {turns:?}"
+        );
         let f = &result.figures;
-        assert!((f.measured_speedup - 1.0).abs() < 0.05, "{transport:?}: {f:?}");
-        assert!((f.predicted_speedup - 1.0).abs() < 0.05, "{transport:?}: {f:?}");
-        assert!((f.measured_total_s - f.predicted_total_s).abs() < 0.1, "{transport:?}: {f:?}");
+        assert!(
+            (f.measured_speedup - 1.0).abs() < 0.05,
+            "{transport:?}: {f:?}"
+        );
+        assert!(
+            (f.predicted_speedup - 1.0).abs() < 0.05,
+            "{transport:?}: {f:?}"
+        );
+        assert!(
+            (f.measured_total_s - f.predicted_total_s).abs() < 0.1,
+            "{transport:?}: {f:?}"
+        );
         assert!(f.setting.gil);
         assert!(f.sentence().starts_with("predicted 1."), "{}", f.sentence());
     }
@@ -306,7 +340,11 @@ fn without_a_gil_the_threads_cook_at_once() {
     let (result, holdings) = run(request("threads", false), Transport::SharedMemory);
     assert!(holdings.is_empty(), "no GIL to hold");
     let running = computing(&result.measured, LaneKind::Thread, State::Running);
-    assert_eq!(running.len(), 6, "six CPU steps, each one stretch: {running:?}");
+    assert_eq!(
+        running.len(),
+        6,
+        "six CPU steps, each one stretch: {running:?}"
+    );
     assert!(overlap(&running));
     let f = &result.figures;
     // Every worker has a core of its own here: the six steps at once.
@@ -318,7 +356,11 @@ fn without_a_gil_the_threads_cook_at_once() {
 fn processes_are_fresh_workers_whose_start_is_measured_and_that_cook_side_by_side() {
     let (result, _) = run(request("processes", true), Transport::Messages);
     let trace = &result.measured;
-    let processes = trace.lanes.iter().filter(|l| l.kind == LaneKind::Process).count();
+    let processes = trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind == LaneKind::Process)
+        .count();
     assert_eq!(processes, 9);
     let running = computing(trace, LaneKind::Process, State::Running);
     assert!(overlap(&running), "{running:?}");
@@ -340,7 +382,11 @@ fn the_prediction_is_the_same_program_at_the_same_size() {
     assert!((f.measured_total_s - 2.4).abs() < 0.01, "{f:?}");
     assert!((f.measured_speedup - 1.0).abs() < 0.01, "{f:?}");
     assert_eq!(f.setting.step_turns, 300_000_000);
-    assert!(result.measured.notes.iter().any(|n| n.contains("navigator.hardwareConcurrency = 2")));
+    assert!(result
+        .measured
+        .notes
+        .iter()
+        .any(|n| n.contains("navigator.hardwareConcurrency = 2")));
     assert!(in_flight_s(&result.measured) > 1.7);
 }
 
@@ -350,9 +396,13 @@ fn scenarios_without_cpu_work_and_unknown_ones_are_refused_with_a_reason() {
         hardware_concurrency: 2,
         isolated: false,
     };
-    let err = LiveRun::new(request("thousand-threads", true), browser, 0).err().unwrap();
+    let err = LiveRun::new(request("thousand-threads", true), browser, 0)
+        .err()
+        .unwrap();
     assert!(err.contains("no CPU work"), "{err}");
-    let err = LiveRun::new(request("pizza", true), browser, 0).err().unwrap();
+    let err = LiveRun::new(request("pizza", true), browser, 0)
+        .err()
+        .unwrap();
     assert!(err.contains("unknown scenario"), "{err}");
 }
 

@@ -96,7 +96,9 @@ fn open(name: &str, text: &str) -> Reply {
         // `traceEvents`).
         Err(TraceError::Malformed(kitchen_why)) => {
             if !looks_like_chrome_events(text) {
-                return refused(format!("it is not a kitchen trace ({kitchen_why}) nor a VizTracer file"));
+                return refused(format!(
+                    "it is not a kitchen trace ({kitchen_why}) nor a VizTracer file"
+                ));
             }
             match trace_io::viztracer::import(text, name) {
                 Ok(trace) => Reply::Trace {

@@ -23,12 +23,12 @@ use crate::scenarios::{self, Scenario, SCENARIOS};
 
 use super::code_panel::{CodePanel, RunState, Share};
 use super::engine;
+use super::engine_status::EngineStatus;
 use super::frames::FrameLoop;
 use super::keyboard::KeyListener;
+use super::live::LiveKitchen;
 use super::patterns::swatch;
 use super::timeline::Timeline;
-use super::engine_status::EngineStatus;
-use super::live::LiveKitchen;
 use super::trace_files::TraceFiles;
 use super::url::{self, Params};
 use super::{narration, scene, transport};

@@ -54,7 +54,12 @@ pub async fn simulate(id: &str, cores: u32) -> Result<Trace, String> {
 /// Runs a pasted program on the page's simulated machine. The trace always carries the program
 /// it is a run of, so the code panel can show it; an error keeps its line and column.
 pub async fn run_program(source: String, cores: u32) -> Result<Trace, PyError> {
-    match ask(Request::Run { source, cores }, "Running your program".into()).await {
+    match ask(
+        Request::Run { source, cores },
+        "Running your program".into(),
+    )
+    .await
+    {
         Reply::Trace { trace } => Ok(*trace),
         Reply::Failed { error } => Err(error),
         other => Err(PyError {

@@ -204,7 +204,10 @@ mod worker {
             failed(format!("the engine's worker failed: {why}"), false);
         });
         let on_message_error = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {
-            failed("a message from the engine's worker could not be read".into(), false);
+            failed(
+                "a message from the engine's worker could not be read".into(),
+                false,
+            );
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -269,7 +272,11 @@ mod worker {
     /// A message from the worker: a reply `{id, text}`, a fatal failure of a request
     /// `{id, fatal}`, `{ready}` once the engine has loaded, or `{trouble}`.
     fn received(data: JsValue) {
-        let field = |k: &str| Reflect::get(&data, &k.into()).ok().filter(|v| !v.is_undefined());
+        let field = |k: &str| {
+            Reflect::get(&data, &k.into())
+                .ok()
+                .filter(|v| !v.is_undefined())
+        };
         if field("ready").is_some() {
             changed(|s| s.status.ready = true);
             return;

@@ -130,6 +130,8 @@ fn result_view(state: &Live) -> Html {
                 </>
             }
         }
-        Live::Failed(why) => html! { <p id="live-result" class="error">{ format!("The live run failed: {why}") }</p> },
+        Live::Failed(why) => {
+            html! { <p id="live-result" class="error">{ format!("The live run failed: {why}") }</p> }
+        }
     }
 }

@@ -41,7 +41,8 @@ impl LiveKitchen {
             hardware_concurrency,
             isolated,
         };
-        let (run, first) = LiveRun::new(request, browser, ns(now_ms)).map_err(|e| JsError::new(&e))?;
+        let (run, first) =
+            LiveRun::new(request, browser, ns(now_ms)).map_err(|e| JsError::new(&e))?;
         Ok(LiveKitchen { run, first })
     }
 

@@ -63,12 +63,12 @@ pub mod transport;
 #[cfg(feature = "ui")]
 pub mod url;
 
+#[cfg(feature = "chef")]
+pub mod chef_worker;
 #[cfg(feature = "engine")]
 pub mod engine_worker;
 #[cfg(feature = "engine")]
 pub mod live_worker;
-#[cfg(feature = "chef")]
-pub mod chef_worker;
 
 #[cfg(feature = "ui")]
 use wasm_bindgen::prelude::*;

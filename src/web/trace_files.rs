@@ -55,7 +55,11 @@ pub fn trace_files(props: &Props) -> Html {
         let open = open.clone();
         Callback::from(move |e: Event| {
             let input = e.target_dyn_into::<HtmlInputElement>();
-            if let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) {
+            if let Some(file) = input
+                .as_ref()
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0))
+            {
                 open.emit(file);
             }
             // The same file can be picked again.
@@ -87,7 +91,11 @@ pub fn trace_files(props: &Props) -> Html {
 }
 
 /// Reads `file` (after checking its size) and hands it to the engine.
-fn read_file(file: File, message: UseStateHandle<Option<(bool, String)>>, on_open: Callback<Trace>) {
+fn read_file(
+    file: File,
+    message: UseStateHandle<Option<(bool, String)>>,
+    on_open: Callback<Trace>,
+) {
     let name = file.name();
     let size = file.size();
     if size > MAX_OPEN_BYTES as f64 {
@@ -166,10 +174,20 @@ fn file_stem(scenario: &str) -> String {
     let stem: String = scenario
         .trim_end_matches(".py")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
         .take(60)
         .collect();
-    if stem.is_empty() { "trace".into() } else { stem }
+    if stem.is_empty() {
+        "trace".into()
+    } else {
+        stem
+    }
 }
 
 /// Offers `text` as a download named `name`.
@@ -180,7 +198,9 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     options.set_type("application/json");
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
     let url = Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let a: HtmlAnchorElement = document
         .create_element("a")
         .map_err(fail)?
@@ -205,7 +225,10 @@ fn use_drop_anywhere(open: Callback<File>) {
         let over = Closure::<dyn FnMut(DragEvent)>::new(|e: DragEvent| e.prevent_default());
         let drop = Closure::<dyn FnMut(DragEvent)>::new(move |e: DragEvent| {
             e.prevent_default();
-            let file = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+            let file = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
             if let Some(file) = file {
                 open.emit(file);
             }
@@ -216,8 +239,10 @@ fn use_drop_anywhere(open: Callback<File>) {
         }
         move || {
             if let Some(d) = &document {
-                let _ = d.remove_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
-                let _ = d.remove_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
+                let _ = d
+                    .remove_event_listener_with_callback("dragover", over.as_ref().unchecked_ref());
+                let _ =
+                    d.remove_event_listener_with_callback("drop", drop.as_ref().unchecked_ref());
             }
         }
     });

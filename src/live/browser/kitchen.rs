@@ -97,11 +97,19 @@ enum Role {
     /// Ready, waiting to be given a thread.
     Idle,
     /// Booting as the main thread of process `process`.
-    BootingProcess { process: usize, thread: usize },
+    BootingProcess {
+        process: usize,
+        thread: usize,
+    },
     /// Booting for a thread (no warm chef was left).
-    BootingThread { thread: usize },
+    BootingThread {
+        thread: usize,
+    },
     /// Cooks for interpreter thread `thread` of process `process`.
-    Serving { thread: usize, process: usize },
+    Serving {
+        thread: usize,
+        process: usize,
+    },
     Gone,
 }
 
@@ -330,7 +338,12 @@ impl Kitchen {
     }
 
     /// What chef `chef` said at `now`.
-    pub fn chef_said(&mut self, chef: usize, says: ChefSays, now: Nanos) -> Result<Outcome, String> {
+    pub fn chef_said(
+        &mut self,
+        chef: usize,
+        says: ChefSays,
+        now: Nanos,
+    ) -> Result<Outcome, String> {
         let role = self
             .roles
             .get(chef)

@@ -54,7 +54,9 @@ pub struct Browser {
 enum Phase {
     Warming,
     /// Rounds of the calibration step done.
-    Calibrating { rounds: u32 },
+    Calibrating {
+        rounds: u32,
+    },
     Running(Box<Driver<Runtime>>),
     /// The run is over; the step is timed again on a quiet machine.
     Recalibrating {
@@ -102,9 +104,7 @@ impl LiveRun {
         } else {
             Transport::Messages
         };
-        let interval = request
-            .gil
-            .then(|| Profile::default().switch_interval());
+        let interval = request.gil.then(|| Profile::default().switch_interval());
         let mut kitchen = Kitchen::new(interval, transport);
         let effects = kitchen.hire_warm(threads_of(scenario)?, now)?;
         let run = LiveRun {
@@ -148,7 +148,12 @@ impl LiveRun {
     }
 
     /// Chef `chef` said `says` at `now`.
-    pub fn chef_said(&mut self, chef: usize, says: ChefSays, now: Nanos) -> Result<Vec<Effect>, String> {
+    pub fn chef_said(
+        &mut self,
+        chef: usize,
+        says: ChefSays,
+        now: Nanos,
+    ) -> Result<Vec<Effect>, String> {
         match &self.phase {
             Phase::Warming => {
                 if says == ChefSays::Ready {
@@ -290,7 +295,11 @@ impl LiveRun {
         };
         let mut commands = Vec::new();
         for report in reports {
-            commands.extend(driver.completed(report, t).map_err(|e| live_error(driver, e))?);
+            commands.extend(
+                driver
+                    .completed(report, t)
+                    .map_err(|e| live_error(driver, e))?,
+            );
         }
         effects.extend(self.commands(commands, t)?);
         Ok(effects)
@@ -311,7 +320,11 @@ impl LiveRun {
                     return Ok(effects);
                 };
                 for report in outcome.reports {
-                    more.extend(driver.completed(report, t).map_err(|e| live_error(driver, e))?);
+                    more.extend(
+                        driver
+                            .completed(report, t)
+                            .map_err(|e| live_error(driver, e))?,
+                    );
                 }
             }
             commands = more;
@@ -425,7 +438,13 @@ fn threads_of(scenario: &Scenario) -> Result<usize, String> {
     let threads = trace
         .lanes
         .iter()
-        .filter(|l| l.process == 0 && matches!(l.kind, LaneKind::Main | LaneKind::Thread | LaneKind::PoolWorker))
+        .filter(|l| {
+            l.process == 0
+                && matches!(
+                    l.kind,
+                    LaneKind::Main | LaneKind::Thread | LaneKind::PoolWorker
+                )
+        })
         .count();
     Ok(threads.max(1))
 }
