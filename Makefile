@@ -2,7 +2,8 @@
 #   make serve   set up what is missing, build the page, serve it at http://127.0.0.1:8080/
 #   make test    every test: native, wasm in headless Chromium, end-to-end in headless Chromium
 # Also: make dist (the static site in dist/), make bench (speed and size figures: simulation,
-# wasm size, and the page's frame times and DOM size while playing, in headless Chromium).
+# the site's sizes, the time to the first scene and the live kitchen's figures, and the page's
+# frame times and DOM size while playing, in headless Chromium).
 
 PORT ?= 8080
 WASM_TEST_ENV = CHROMEDRIVER=/usr/bin/chromedriver \
@@ -22,7 +23,7 @@ build: dist
 
 serve: dist
 	@echo "Concurrency Kitchen at http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
-	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
+	python3 scripts/serve.py --port $(PORT) --dir dist
 
 test: setup
 	$(MAKE) test-native
@@ -41,4 +42,5 @@ test-e2e:
 
 bench: dist
 	cargo run --release --quiet --example bench
+	node tests/e2e/bench-load.mjs
 	node tests/e2e/bench-page.mjs

@@ -1,7 +1,8 @@
 //! Speed and size figures (`make bench`): how long each scenario takes to simulate natively
 //! and how big its trace is; how the cost of a run grows with its work (thousands of threads,
 //! a hundred thousand asyncio tasks, processes), in time and peak memory; how fast the
-//! interpreter runs plain Python; and how big the page's wasm is. It prints figures and
+//! interpreter runs plain Python; and how big the page's three wasm modules are (the site's
+//! every file is listed by `tests/e2e/bench-load.mjs`). It prints figures and
 //! asserts nothing: timings on a shared 2-core machine are too noisy for pass/fail.
 //!
 //! Each scale case runs in a child process of its own (this program, re-run with `--case`), so
@@ -188,10 +189,20 @@ fn scenarios() {
 
 fn sizes() {
     println!();
-    for file in ["dist/pkg/kitchen_bg.wasm", "dist/pkg/kitchen.js"] {
-        match std::fs::metadata(file) {
-            Ok(m) => println!("{file}: {:.0} KiB", m.len() as f64 / 1024.0),
-            Err(_) => println!("{file}: not built (run `make dist`)"),
+    // dist/sizes.txt: file, bytes, gzipped bytes (scripts/build-site.sh writes it).
+    let Ok(sizes) = std::fs::read_to_string("dist/sizes.txt") else {
+        println!("dist/sizes.txt: not built (run `make dist`)");
+        return;
+    };
+    for line in sizes.lines().filter(|l| l.contains("_bg.wasm")) {
+        let parts: Vec<&str> = line.split('\t').collect();
+        if let [file, raw, gz] = parts[..] {
+            let kib = |s: &str| s.parse::<f64>().unwrap_or(0.0) / 1024.0;
+            println!(
+                "dist/{file}: {:.0} KiB ({:.0} KiB gzipped)",
+                kib(raw),
+                kib(gz)
+            );
         }
     }
 }

@@ -97,4 +97,9 @@ if ! [ -d tests/e2e/node_modules/playwright-core ]; then
   log "installing the end-to-end test packages"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# --- wasm-opt (binaryen from npm, the version tools/package-lock.json pins) for the site build ---
+if ! [ -x tools/node_modules/.bin/wasm-opt ]; then
+  log "installing binaryen (wasm-opt) from npm"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
 log "ready"

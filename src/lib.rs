@@ -21,19 +21,43 @@
 //! - `native` (not wasm32): the executor of [`live`] runs that cooks on real OS threads and
 //!   processes (`kitchen measure`), and the observer of real CPython runs.
 //! - `calibrate` (not wasm32): measures this machine's CPython into a [`core::profile::Profile`].
+//! - [`engine`]: what the page asks of the engine and the engine's answers, as plain data,
+//!   and the engine's side that answers them (the engine worker calls it).
+//!
+//! The site is three wasm modules of this one crate, chosen by cargo features (see
+//! Cargo.toml): `ui` (the page: `web`'s drawing, [`page`], the trace types and the scenario
+//! catalog), `engine` (the parser, interpreter, simulator, live driver and converters, run
+//! in a Web Worker) and `chef` (the real CPU step, for the live run's workers). The default,
+//! natively and in the wasm tests, is `engine` and `ui` together. Without `engine` the crate
+//! has no interpreter: [`python`] is then only its error type, which the page shows.
 
-pub mod compare;
 pub mod core;
+pub mod engine;
 pub mod lessons;
-pub mod live;
 pub mod page;
-pub mod python;
 pub mod scenarios;
+
+#[cfg(feature = "engine")]
+pub mod compare;
+#[cfg(feature = "engine")]
+pub mod live;
+#[cfg(feature = "engine")]
+pub mod python;
+#[cfg(feature = "engine")]
 pub mod trace_io;
 
-#[cfg(not(target_arch = "wasm32"))]
+/// The interpreter's error type alone, for a build without the engine (the page's UI module):
+/// the code panel shows a program's error, which the engine worker sends it.
+#[cfg(not(feature = "engine"))]
+pub mod python {
+    #[path = "error.rs"]
+    pub mod error;
+    pub use error::{PyError, PyErrorKind};
+}
+
+#[cfg(all(not(target_arch = "wasm32"), feature = "engine"))]
 pub mod calibrate;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), feature = "engine"))]
 pub mod native;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -20,8 +20,11 @@
 //! ([`Scenario::scales`]); a field of the size equal to its default leaves the program's own
 //! value (the restaurants have `ORDERS = 8`).
 
+#[cfg(feature = "engine")]
 use crate::core::profile::Profile;
+#[cfg(feature = "engine")]
 use crate::core::trace::Trace;
+#[cfg(feature = "engine")]
 use crate::python::{self, PyError};
 
 /// How big the kitchen is. The page and the CLI use [`Size::default`]; tests shrink it.
@@ -63,6 +66,8 @@ pub struct Scenario {
     pub scales: &'static [&'static str],
 }
 
+/// Running a scenario needs the interpreter: the page's UI module has only the catalog.
+#[cfg(feature = "engine")]
 impl Scenario {
     /// The program at `size`: the file with the constants that differ rewritten.
     pub fn source(&self, size: &Size) -> String {
@@ -96,6 +101,7 @@ impl Scenario {
     }
 }
 
+#[cfg(feature = "engine")]
 /// `code` with each `NAME = value` line named in `changes` given the new value. A program
 /// without such a line keeps its code: the constant does not concern it.
 fn with_constants(code: &str, changes: &[(&str, String)]) -> String {
@@ -261,7 +267,7 @@ pub fn find(id: &str) -> Result<&'static Scenario, UnknownScenario> {
         .ok_or_else(|| UnknownScenario(id.to_string()))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "engine"))]
 mod tests {
     use super::*;
 

@@ -1,6 +1,6 @@
 //! wasm tests, run in headless Chromium by `wasm-bindgen-test-runner` (`make test`).
 //! They check what only the browser build can: the Yew app mounts and renders the picker and
-//! the timeline, the exported CPU step is right in wasm, and bad input does not panic there;
+//! the timeline, the live kitchen's CPU step is right in wasm, and bad input does not panic there;
 //! the code panel lists a program, highlights where each lane of a hand-built trace is at a
 //! time, and shows a failed run's error at its line.
 #![cfg(target_arch = "wasm32")]
@@ -84,8 +84,11 @@ async fn the_app_mounts_with_every_scenario_a_scene_and_a_timeline() {
 
 #[wasm_bindgen_test]
 fn the_cpu_step_is_the_real_sum_in_wasm() {
-    assert_eq!(kitchen::web::cpu_step(10_000_000), "333333283333335000000");
-    assert_eq!(kitchen::web::cpu_step(0), "0");
+    // The live kitchen's chefs cook `sum(i * i for i in range(a, b))`; they report its low
+    // 48 bits (333333283333335000000 mod 2**48).
+    assert_eq!(kitchen::web::chef_worker::chef_cook(0.0, 10_000_000.0), 201338437870528.0);
+    assert_eq!(kitchen::web::chef_worker::chef_cook(0.0, 0.0), 0.0);
+    assert_eq!(kitchen::web::chef_worker::chef_cook(3.0, 5.0), 25.0);
 }
 
 #[wasm_bindgen_test]

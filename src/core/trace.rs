@@ -1,7 +1,7 @@
 //! The trace: what happened, lane by lane, in seconds. It is the one format every producer
-//! writes (today the simulator and the native runner's measured runs; runs measured in the
-//! browser's Web Workers are reserved a place, [`Source::Browser`]) and the one thing the page
-//! draws, so a simulated and a measured run replay alike.
+//! writes (the simulator, the native runner's measured runs, the page's live kitchen in Web
+//! Workers, [`Source::Browser`]) and the one thing the page draws, so a simulated and a
+//! measured run replay alike.
 //!
 //! A lane is one chef: a process's main thread, a thread, a pool worker, or (drawn beneath its
 //! event loop) an asyncio task. Each lane is a list of [`Span`]s that tile its life. Besides the
@@ -29,8 +29,8 @@ pub const MAX_TRACE_BYTES: usize = 256 << 20;
 pub enum Source {
     /// The deterministic simulation of CPython's scheduling.
     Simulated,
-    /// Reserved for real work timed in Web Workers in the browser; not produced yet (the
-    /// page's worker times one CPU step, it does not write a trace).
+    /// Real work timed in Web Workers in the browser: the page's live kitchen
+    /// (`crate::live::browser`), the program's threads and processes cooked by workers.
     Browser,
     /// Real work timed on real threads and processes by the native binary.
     Native,
@@ -54,8 +54,10 @@ pub enum LaneKind {
     Process,
     /// An asyncio task; `parent` is the lane of its event loop.
     Task,
-    /// Reserved for a Web Worker of a run measured in the browser; not produced yet (the
-    /// native runner's chefs are `Thread` and `Process` lanes).
+    /// Reserved for a Web Worker that is not one of the program's own threads or processes.
+    /// Not produced: the live kitchen in the browser cooks each thread and process in a Web
+    /// Worker of its own and keeps the program's lane kinds (`Thread`, `Process`), as the
+    /// native runner does, so the scene draws a measured run as it draws a simulated one.
     Worker,
 }
 

@@ -11,8 +11,8 @@
 //! - [`driver`]: the state machine that owns the interpreter and writes the trace.
 //!
 //! The other half is an executor that carries the commands out: `crate::native` with OS
-//! threads, child processes and an emulated GIL; a browser executor with Web Workers and
-//! timers can share the driver unchanged. An executor's loop is:
+//! threads, child processes and an emulated GIL; [`browser`] with Web Workers and timers
+//! (the page's live kitchen), sharing the driver unchanged. An executor's loop is:
 //!
 //! ```text
 //! commands = driver.start(now)
@@ -23,6 +23,7 @@
 //! trace = driver.finish(now)
 //! ```
 
+pub mod browser;
 pub mod driver;
 pub mod protocol;
 

@@ -6,8 +6,11 @@
 
 use crate::core::trace::Trace;
 
+use serde::{Deserialize, Serialize};
+
 /// Why a program could not be run to the end, with the place in the source it concerns.
-#[derive(Clone, Debug, PartialEq)]
+/// (Serde: the engine worker sends it to the page.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PyError {
     pub kind: PyErrorKind,
     /// 1-based line; 0 when the error has no place in the source (e.g. a deadlock).
@@ -17,15 +20,17 @@ pub struct PyError {
     pub message: String,
     /// For an uncaught exception: the frames of the program it went through, outermost
     /// first, as CPython's `Traceback (most recent call last):` lists them.
+    #[serde(default)]
     pub traceback: Vec<TracebackEntry>,
     /// For an uncaught exception: the run, to the end of the threads that went on after it
     /// (as CPython's do): what it printed (the traceback itself among its stderr lines, at
     /// the moment the exception ended the main thread), its lanes and times.
+    #[serde(default)]
     pub trace: Option<Box<Trace>>,
 }
 
 /// One frame of a traceback: `File "t.py", line 7, in main` and that line's text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TracebackEntry {
     pub file: String,
     pub line: u32,
@@ -34,7 +39,7 @@ pub struct TracebackEntry {
     pub source: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PyErrorKind {
     /// The source is not valid Python.
     Syntax,
@@ -47,6 +52,9 @@ pub enum PyErrorKind {
     StepBudget,
     /// Every thread waits for another.
     Deadlock,
+    /// Not the program's doing: the run was cancelled, or the engine (in its Web Worker)
+    /// failed or could not be reached.
+    Engine,
 }
 
 impl PyError {

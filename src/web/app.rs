@@ -8,7 +8,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::profile::Profile;
 use crate::core::summary::Summary;
 use crate::core::trace::Trace;
 use crate::page::code_view;
@@ -20,16 +19,18 @@ use crate::page::scene::Scene;
 use crate::page::steps;
 use crate::page::timeline::Axis;
 use crate::python::PyError;
-use crate::scenarios::{self, Scenario, Size, SCENARIOS};
+use crate::scenarios::{self, Scenario, SCENARIOS};
 
 use super::code_panel::{CodePanel, RunState, Share};
 use super::engine;
+use super::engine_status::EngineStatus;
 use super::frames::FrameLoop;
 use super::keyboard::KeyListener;
+use super::live::LiveKitchen;
 use super::patterns::swatch;
 use super::timeline::Timeline;
+use super::trace_files::TraceFiles;
 use super::url::{self, Params};
-use super::worker::{self, Measured};
 use super::{narration, scene, transport};
 
 pub enum Msg {
@@ -53,8 +54,8 @@ pub enum Msg {
     Key(Command),
     Fold(bool),
     ToggleLog,
-    TimeWorker,
-    Timed(Result<Measured, String>),
+    /// A trace from a file the reader opened (checked by the engine), or a live run's.
+    Opened(Trace),
     /// The code panel asks to run a program.
     Run(String),
     Ran {
@@ -72,6 +73,8 @@ pub enum Origin {
     Scenario,
     /// A program from the code panel or the URL.
     Program,
+    /// A trace from elsewhere: a file the reader opened, or the live kitchen's measured run.
+    Trace,
 }
 
 pub struct App {
@@ -90,16 +93,8 @@ pub struct App {
     frames: Option<FrameLoop>,
     last_frame_ms: Option<f64>,
     notes: Vec<String>,
-    worker: WorkerRun,
     pub(super) log: Option<Rc<Vec<crate::page::narration::LogLine>>>,
     _keys: Option<KeyListener>,
-}
-
-enum WorkerRun {
-    NotYet,
-    Running,
-    Done(Measured),
-    Failed(String),
 }
 
 impl Component for App {
@@ -144,7 +139,6 @@ impl Component for App {
             frames: None,
             last_frame_ms: None,
             notes,
-            worker: WorkerRun::NotYet,
             log: None,
             _keys: KeyListener::start(move |c| link.send_message(Msg::Key(c))),
         };
@@ -228,17 +222,11 @@ impl Component for App {
                     _ => None,
                 };
             }
-            Msg::TimeWorker => {
-                self.worker = WorkerRun::Running;
-                let n = Size::default().cpu_iterations as u32;
-                ctx.link()
-                    .send_future(async move { Msg::Timed(worker::time_cpu_step(n).await) });
-            }
-            Msg::Timed(result) => {
-                self.worker = match result {
-                    Ok(m) => WorkerRun::Done(m),
-                    Err(e) => WorkerRun::Failed(e),
-                }
+            Msg::Opened(trace) => {
+                self.run = RunState::Idle;
+                // A file's run is not in the address: the link goes back to the scenario.
+                url::remember("code", None);
+                self.show(trace, Origin::Trace, false);
             }
             Msg::Run(source) => self.start_run(ctx, source.into(), true),
             Msg::Ran {
@@ -269,8 +257,10 @@ impl Component for App {
                 <section class="controls" aria-label="what to show">
                     <label>{ "Scenario " }
                         <select id="scenario" onchange={on_pick}>
-                            if self.origin == Origin::Program {
-                                <option value="" selected=true disabled=true>{ "Your program" }</option>
+                            if self.origin != Origin::Scenario {
+                                <option value="" selected=true disabled=true>
+                                    { if self.origin == Origin::Trace { "A measured or opened trace" } else { "Your program" } }
+                                </option>
                             }
                             { for SCENARIOS.iter().map(|s| html! {
                                 <option value={s.id} selected={self.origin == Origin::Scenario && s.id == self.scenario.id}>{ s.title }</option>
@@ -279,6 +269,7 @@ impl Component for App {
                     </label>
                     { self.view_summary(ctx) }
                 </section>
+                <EngineStatus />
                 { transport::view(self, link) }
                 { self.view_show(ctx) }
                 <section class="stage">
@@ -286,7 +277,8 @@ impl Component for App {
                     { self.view_printed(ctx) }
                 </section>
                 { narration::log_view(self, link) }
-                { self.view_worker(ctx) }
+                <LiveKitchen scenario={self.scenario} on_show={link.callback(Msg::Opened)} />
+                <TraceFiles replay={self.replay.clone()} on_open={link.callback(Msg::Opened)} />
             </main>
         }
     }
@@ -434,6 +426,14 @@ impl App {
                     </button>
                 </p>
             },
+            Origin::Trace => html! {
+                <p class="summary-line">
+                    { self.replay.as_ref().map(|r| format!("Shown: {}. ", r.trace.title)).unwrap_or_default() }
+                    <button id="back-to-scenario" onclick={ctx.link().callback(|_| Msg::BackToScenario)}>
+                        { format!("Back to “{}”", self.scenario.title) }
+                    </button>
+                </p>
+            },
         }
     }
 
@@ -520,35 +520,6 @@ impl App {
                     s.peak_memory_bytes as f64 / (1u64 << 20) as f64
                 ) }
             </p>
-        }
-    }
-
-    fn view_worker(&self, ctx: &Context<Self>) -> Html {
-        let n = Size::default().cpu_iterations;
-        let cpython_ms = Profile::default().loop_iteration_s * n as f64 * 1e3;
-        let status = match &self.worker {
-            WorkerRun::NotYet => html! {},
-            WorkerRun::Running => {
-                html! { <p id="worker-result">{ "Working in a Web Worker…" }</p> }
-            }
-            WorkerRun::Done(m) => html! {
-                <p id="worker-result">{ format!(
-                    "sum(i * i for i in range({})) = {} took {:.1} ms in wasm in a Web Worker (CPython: about {:.0} ms).",
-                    m.n, m.result, m.ms, cpython_ms
-                ) }</p>
-            },
-            WorkerRun::Failed(e) => html! { <p id="worker-result" class="error">{ e }</p> },
-        };
-        let busy = matches!(self.worker, WorkerRun::Running);
-        html! {
-            <section class="worker">
-                <h2>{ "The real work" }</h2>
-                <p>{ "The animation is a simulation. This runs one real CPU step in a Web Worker, a browser thread beside the page, and times it." }</p>
-                <button id="time-worker" disabled={busy} onclick={ctx.link().callback(|_| Msg::TimeWorker)}>
-                    { "Time the CPU step in a Web Worker" }
-                </button>
-                { status }
-            </section>
         }
     }
 }

@@ -1,14 +1,17 @@
-//! The engine door: every request the page makes of the engine (the Python interpreter and the
-//! simulator) goes through here, as an async call that answers with a [`Trace`] or an error.
+//! The engine door: every request the page makes of the engine (the Python interpreter, the
+//! simulator, the trace converters) goes through here, as an async call that answers with a
+//! [`Trace`] or an error.
 //!
-//! The engine is about to move into a Web Worker, loaded after the page's first paint, so that
-//! the UI module stays small and a long run never freezes the page. Until then this door runs
-//! the engine in the page's own thread, behind the same async API: a caller awaits
-//! [`simulate`] or [`run_program`] and does not know where the work happens. Before running, the
-//! door waits for the browser to paint, so "cooking…" is on screen while the engine works (a
-//! click that seems to do nothing invites a second click).
+//! Where the engine runs depends on the build, and callers do not know which:
+//! - the site's UI module (the `ui` feature alone) has no engine in it: the door posts each
+//!   request to the engine worker (`./engine-worker.js`, [`super::engine_link`]) and awaits its
+//!   reply, so a long run never freezes the page, `#cancel-run` can stop it, and the page
+//!   can draw before the engine has loaded. The opening scenario's trace is precomputed at
+//!   build time ([`super::opening`]): the first scene needs no engine at all;
+//! - a build with the engine linked in (the wasm tests) answers in the page's own thread,
+//!   after the next paint, so "cooking…" is on screen while the engine works.
 //!
-//! UI code must not call `crate::python` or `Scenario::simulate` itself: only this file does.
+//! UI code must not call `crate::python` or `Scenario::simulate` itself: only the engine does.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,10 +22,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::core::profile::Profile;
 use crate::core::trace::Trace;
-use crate::python::{self, PyError};
-use crate::scenarios;
+use crate::engine::protocol::{LiveRequest, LiveResult};
+use crate::engine::{Reply, Request};
+use crate::python::{PyError, PyErrorKind};
 
 /// The file name programs run under (it appears in the interpreter's messages).
 pub const PROGRAM_NAME: &str = "program.py";
@@ -34,55 +37,107 @@ const FALLBACK_MS: u32 = 150;
 /// Simulates the built-in scenario `id` on a machine with `cores` cores (the other costs
 /// CPython's). An unknown id or a failed run answers with its message.
 pub async fn simulate(id: &str, cores: u32) -> Result<Trace, String> {
-    next_paint().await;
-    let scenario = scenarios::find(id).map_err(|e| e.to_string())?;
-    scenario.simulate(profile(cores)).map_err(|e| e.to_string())
+    if let Some(trace) = super::opening::precomputed(id, cores).await {
+        return Ok(trace);
+    }
+    let request = Request::Simulate {
+        scenario: id.to_string(),
+        cores,
+    };
+    match ask(request, format!("Simulating “{id}”")).await {
+        Reply::Trace { trace } => Ok(*trace),
+        Reply::Failed { error } => Err(crate::page::code_view::describe_error(&error)),
+        other => Err(unexpected(other)),
+    }
 }
 
 /// Runs a pasted program on the page's simulated machine. The trace always carries the program
 /// it is a run of, so the code panel can show it; an error keeps its line and column.
 ///
-/// The run has the operation budget every run has (the same on every machine) and, as a guard
-/// for slow machines, a limit of [`ENGINE_TIME_LIMIT_S`] of engine time on the browser's clock
-/// (see `python::runtime::budget`).
+/// The engine runs it with the operation budget every run has and, as a guard for slow
+/// machines, a limit of engine time (`engine::serve::ENGINE_TIME_LIMIT_S`).
 pub async fn run_program(source: String, cores: u32) -> Result<Trace, PyError> {
+    match ask(
+        Request::Run { source, cores },
+        "Running your program".into(),
+    )
+    .await
+    {
+        Reply::Trace { trace } => Ok(*trace),
+        Reply::Failed { error } => Err(error),
+        other => Err(PyError::new(PyErrorKind::Engine, 0, 0, unexpected(other))),
+    }
+}
+
+/// Reads a file the reader opened (a kitchen trace or a VizTracer file), untrusted.
+pub async fn open_file(name: String, text: String) -> Result<Trace, String> {
+    let what = format!("Reading {name}");
+    match ask(Request::Open { name, text }, what).await {
+        Reply::Trace { trace } => Ok(*trace),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// The trace as Chrome's Trace Event JSON (Perfetto, chrome://tracing).
+pub async fn export_chrome(trace: Trace) -> Result<String, String> {
+    let request = Request::Export {
+        trace: Box::new(trace),
+    };
+    match ask(request, "Converting the trace".into()).await {
+        Reply::Text { text } => Ok(text),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// Cooks `request` for real in the live kitchen: Web Workers, started by the engine worker.
+pub async fn live_run(request: LiveRequest) -> Result<LiveResult, String> {
+    let what = format!("Cooking “{}” for real in Web Workers", request.scenario);
+    match ask_live(&request, what).await {
+        Reply::Live { result } => Ok(*result),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// What a reply that is not the one asked for says.
+fn unexpected(reply: Reply) -> String {
+    match reply {
+        Reply::Refused { why } => why,
+        Reply::Failed { error } => crate::page::code_view::describe_error(&error),
+        Reply::Trace { .. } | Reply::Text { .. } | Reply::Live { .. } => {
+            "the engine answered something else".into()
+        }
+    }
+}
+
+/// Sends `request` to wherever the engine runs; `what` names it while it is under way.
+#[cfg(not(feature = "engine"))]
+async fn ask(request: Request, what: String) -> Reply {
+    super::engine_link::ask(request, what).await
+}
+
+#[cfg(not(feature = "engine"))]
+async fn ask_live(request: &LiveRequest, what: String) -> Reply {
+    super::engine_link::ask_live(request, what).await
+}
+
+/// With the engine linked in there is no engine worker to start the chefs' workers.
+#[cfg(feature = "engine")]
+async fn ask_live(_: &LiveRequest, _: String) -> Reply {
+    Reply::Refused {
+        why: "the live kitchen needs the site's engine worker".into(),
+    }
+}
+
+/// With the engine linked in: answered here, after the next paint.
+#[cfg(feature = "engine")]
+async fn ask(request: Request, what: String) -> Reply {
+    let _busy = super::engine_link::Busy::start(what);
     next_paint().await;
-    let limits = python::Limits::default().watched_by(engine_time_guard());
-    let (mut trace, _) = python::run_with(&source, PROGRAM_NAME, profile(cores), limits)?;
-    if trace.code.is_none() {
-        trace.code = Some(source);
-    }
-    Ok(trace)
-}
-
-/// Seconds of engine time a pasted program may take in the page before it is stopped, on a
-/// machine so slow that the operation budget has not stopped it first.
-pub const ENGINE_TIME_LIMIT_S: f64 = 30.0;
-
-fn engine_time_guard() -> python::Watcher {
-    python::time_limit(ENGINE_TIME_LIMIT_S, || js_sys::Date::now() / 1000.0)
-}
-
-/// `make bench`'s measure of the interpreter in the browser (`tests/e2e/bench-page.mjs` times
-/// the call): runs `source` as the page would and returns the interpreted operations it took.
-/// A failed run throws its message.
-#[wasm_bindgen]
-pub fn interpreted_operations(source: &str) -> Result<f64, JsValue> {
-    let (_, progress) =
-        python::run_with(source, PROGRAM_NAME, profile(4), python::Limits::default())
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    Ok(progress.ops as f64)
-}
-
-fn profile(cores: u32) -> Profile {
-    Profile {
-        cores,
-        ..Profile::default()
-    }
+    crate::engine::serve::answer(request)
 }
 
 /// Resolves after the browser's next paint.
-async fn next_paint() {
+pub async fn next_paint() {
     let promise = Promise::new(&mut |resolve, _reject| {
         after_repaint(move || {
             let _ = resolve.call0(&JsValue::NULL);

@@ -1,11 +1,14 @@
-//! The page (wasm32 only): a Yew app that replays traces, and the Web Worker runner.
+//! The page (wasm32 only): a Yew app that replays traces, and the entry points of the
+//! workers that run the engine and the live kitchen's chefs.
 //!
 //! Nothing here schedules anything or decides what to show: the app asks the engine door for a
 //! trace and draws, at the time [`crate::page::playback`] says, what the page models in
 //! [`crate::page`] decide. The pieces:
 //! - [`app`]: the component; maps clicks, keys and frames onto model calls;
-//! - [`engine`]: the engine door, the only way to the interpreter and the simulator (async, so
-//!   it can move into a Web Worker without changing its callers);
+//! - [`engine`]: the engine door, the only way to the interpreter and the simulator (async;
+//!   in the site it posts to the engine's Web Worker through [`engine_link`]), with
+//!   [`opening`] (the first scene's trace, precomputed at build time) and [`engine_status`]
+//!   (what the engine is doing, `#cancel-run`, what went wrong);
 //! - [`scene`]: draws the kitchen at the cursor (chefs, stove, pots, queues, cores, memory);
 //! - [`timeline`]: the timeline with zoom, pan, fold and descriptions of its stretches;
 //! - [`transport`]: play, step, scrub, speed, clock;
@@ -16,41 +19,73 @@
 //! - [`code_panel`]: the Python program beside it, the lines each lane is on, and the editor;
 //! - [`url`]: reads the page's URL parameters, which are untrusted input, and keeps the address
 //!   in step with what is shown;
-//! - [`worker`]: runs the real CPU step in a Web Worker (`www/worker.js`) and times it.
+//! - [`live`]: the live kitchen (`#live-run`), the scenario cooked for real in Web Workers;
+//! - [`trace_files`]: open a trace file (picker or drop) and export the shown run for Perfetto;
+//! - [`engine_worker`] and [`live_worker`] (the `engine` feature): what `www/engine-worker.js`
+//!   calls, for requests and for a live run;
+//! - [`chef_worker`] (the `chef` feature): what the live kitchen's `www/chef-worker.js` calls.
 //!
-//! The module exports [`run_app`] rather than a wasm `start` function, so that `worker.js` can
-//! load the same wasm without starting a page inside the worker.
+//! Which of these a module holds is the cargo feature it is built with (`ui`, `engine`,
+//! `chef`): the site's page module has the drawing, the engine worker's module the engine.
+//! The module exports [`run_app`] rather than a wasm `start` function, so a module built with
+//! both (the wasm tests) starts nothing by itself.
 
+#[cfg(feature = "ui")]
 pub mod app;
+#[cfg(feature = "ui")]
 pub mod code_panel;
+#[cfg(feature = "ui")]
 pub mod engine;
+#[cfg(feature = "ui")]
+pub mod engine_link;
+#[cfg(feature = "ui")]
+pub mod engine_status;
+#[cfg(feature = "ui")]
 pub mod frames;
+#[cfg(feature = "ui")]
 pub mod keyboard;
+#[cfg(feature = "ui")]
+pub mod live;
+#[cfg(feature = "ui")]
 pub mod narration;
+#[cfg(feature = "ui")]
+pub mod opening;
+#[cfg(feature = "ui")]
 pub mod patterns;
+#[cfg(feature = "ui")]
 pub mod scene;
+#[cfg(feature = "ui")]
 pub mod timeline;
+#[cfg(feature = "ui")]
+pub mod trace_files;
+#[cfg(feature = "ui")]
 pub mod transport;
+#[cfg(feature = "ui")]
 pub mod url;
-pub mod worker;
 
+#[cfg(feature = "chef")]
+pub mod chef_worker;
+#[cfg(feature = "engine")]
+pub mod engine_worker;
+#[cfg(feature = "engine")]
+pub mod live_worker;
+
+#[cfg(feature = "ui")]
 use wasm_bindgen::prelude::*;
 
 /// Mounts the app on the element with id `app` (or the body when there is none).
+#[cfg(feature = "ui")]
 #[wasm_bindgen]
 pub fn run_app() {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
+    if let Some(root) = &root {
+        // The "Loading the kitchen…" placeholder goes: the app draws from here on.
+        root.set_text_content(None);
+    }
     match root {
         Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
         None => yew::Renderer::<app::App>::new().render(),
     };
-}
-
-/// The real CPU step, `sum(i * i for i in range(n))`, for `worker.js`. The result is returned
-/// as decimal text: it does not fit in a JavaScript number.
-#[wasm_bindgen]
-pub fn cpu_step(n: u32) -> String {
-    crate::core::workload::sum_of_squares(n as u64).to_string()
 }

@@ -92,18 +92,7 @@ test('every scenario loads and plays to its end', async () => {
   await page.close();
 });
 
-test('the worker button times the real CPU step in a Web Worker', async () => {
-  const { page, errors } = await open();
-  await page.click('#time-worker');
-  await page.waitForFunction(() => /ms in wasm/.test(document.querySelector('#worker-result')?.textContent || ''),
-    null, { timeout: 30000 });
-  const text = await page.textContent('#worker-result');
-  assert.match(text, /range\(10000000\)\) = 333333283333335000000 took/, 'the real sum was computed');
-  const ms = Number(text.match(/took ([\d.]+) ms/)[1]);
-  assert.ok(ms > 0, `measured ${ms} ms`);
-  assert.deepEqual(errors, []);
-  await page.close();
-});
+// The real work in Web Workers (the live kitchen) is tested in live.test.js.
 
 test('bad URL parameters give messages, not a broken page', async () => {
   const { page, errors } = await open('?scenario=pizza&cores=99999&speed=fast');

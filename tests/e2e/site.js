@@ -10,28 +10,35 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const dist = path.resolve(here, '../../dist');
 const SUB = '/blog/kitchen/';
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+/** What scripts/serve.py sends to make the page cross-origin isolated (SharedArrayBuffer). */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 /** A static file server for dist/, mounted under SUB only. It accepts long addresses (a
- * `code=` parameter carries a whole program), as a static host's usual 8 to 16 KiB might not. */
-function serve() {
+ * `code=` parameter carries a whole program), as a static host's usual 8 to 16 KiB might not.
+ * `isolated`: it sends the cross-origin isolation headers, as `make serve` does; without them
+ * it is a plain static host. `served` collects every path asked for. */
+function serve(isolated, served) {
   return http.createServer({ maxHeaderSize: 1 << 17 }, (req, res) => {
     const url = new URL(req.url, 'http://x');
+    served.push(url.pathname);
     if (!url.pathname.startsWith(SUB)) { res.writeHead(404).end(); return; }
     let file = path.join(dist, decodeURIComponent(url.pathname.slice(SUB.length)));
     if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
     if (file.endsWith(path.sep) || file === dist) file = path.join(file, 'index.html');
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404).end(); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' }).end(body);
+      const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', ...(isolated ? ISOLATION : {}) };
+      res.writeHead(200, headers).end(body);
     });
   });
 }
 
 /** Serves dist/ and starts Chromium; `close()` stops both. */
-export async function start() {
-  if (!fs.existsSync(path.join(dist, 'pkg', 'kitchen_bg.wasm'))) throw new Error('run `make dist` first');
-  const server = serve();
+export async function start({ isolated = false } = {}) {
+  if (!fs.existsSync(path.join(dist, 'pkg', 'kitchen_ui_bg.wasm'))) throw new Error('run `make dist` first');
+  const served = [];
+  const server = serve(isolated, served);
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const base = `http://127.0.0.1:${server.address().port}${SUB}`;
   const browser = await chromium.launch({
@@ -52,7 +59,7 @@ export async function start() {
     await page.waitForSelector(waitFor, { timeout: 30000 });
     return { page, errors };
   }
-  return { base, browser, open, close: async () => { await browser.close(); server.close(); } };
+  return { base, browser, open, served, close: async () => { await browser.close(); server.close(); } };
 }
 
 /** The cursor's time and the run's length, read off `#clock` (`t = 1.234 s of 30.121 s`). */

@@ -93,6 +93,19 @@ impl Lines {
     }
 }
 
+/// What the page and the CLI say about a parse error.
+fn syntax_message(error: &rustpython_parser::ParseErrorType) -> String {
+    use rustpython_parser::{lexer::LexicalErrorType, ParseErrorType};
+    match error {
+        // A malformed `\u`/`\U` escape, or any `\N{...}`: the kitchen leaves out the table
+        // of character names (crates/no-unicode-names).
+        ParseErrorType::Lexical(LexicalErrorType::UnicodeError) => {
+            "invalid syntax: a malformed \\u or \\U escape, or a \\N{...} escape (the kitchen knows no Unicode character names: write \\uXXXX)".into()
+        }
+        other => format!("invalid syntax: {other}"),
+    }
+}
+
 /// Compiles a whole program (module code).
 pub fn compile_module(source: &str, name: &str) -> Result<Rc<Code>, PyError> {
     let lines = Lines::new(source);
@@ -102,7 +115,7 @@ pub fn compile_module(source: &str, name: &str) -> Result<Rc<Code>, PyError> {
             PyErrorKind::Syntax,
             line,
             column,
-            format!("invalid syntax: {}", e.error),
+            syntax_message(&e.error),
         )
     })?;
     let mut module_binds = HashSet::new();
