@@ -42,14 +42,33 @@ pub struct Line {
     pub points: Vec<Point>,
 }
 
-/// A name at the right end of one or more lines.
+/// The names at the right end of one line, or of several that end at the same total (one
+/// name under the other, the second and later marked "=").
 #[derive(Clone, Debug, PartialEq)]
 pub struct EndLabel {
+    /// The first name's baseline centre.
     pub y: f64,
-    pub text: String,
-    /// The style of the first line named (its swatch).
-    pub style: usize,
+    /// Each kitchen named, with its style (its marker beside the name).
+    pub names: Vec<(&'static str, usize)>,
 }
+
+impl EndLabel {
+    /// The names as one text: "asyncio-blocking = threads".
+    pub fn text(&self) -> String {
+        self.names
+            .iter()
+            .map(|n| n.0)
+            .collect::<Vec<_>>()
+            .join(" = ")
+    }
+
+    fn height(&self) -> f64 {
+        self.names.len() as f64 * NAME_H
+    }
+}
+
+/// The height of one name in an end label.
+pub const NAME_H: f64 = 14.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Crossing {
@@ -323,27 +342,21 @@ fn end_labels(lines: &[Line], plot: (f64, f64, f64, f64)) -> Vec<EndLabel> {
             _ => labels.push((p.y, p.total_s, vec![line])),
         }
     }
-    let labels: Vec<(f64, Vec<&Line>)> = labels.into_iter().map(|(y, _, g)| (y, g)).collect();
     let mut out: Vec<EndLabel> = labels
         .into_iter()
-        .map(|(y, group)| EndLabel {
+        .map(|(y, _, group)| EndLabel {
             y,
-            text: group
-                .iter()
-                .map(|l| l.kitchen)
-                .collect::<Vec<_>>()
-                .join(" = "),
-            style: group[0].style,
+            names: group.iter().map(|l| (l.kitchen, l.style)).collect(),
         })
         .collect();
     for i in 1..out.len() {
-        let min = out[i - 1].y + LABEL_GAP;
+        let min = out[i - 1].y + out[i - 1].height() + LABEL_GAP - NAME_H;
         if out[i].y < min {
             out[i].y = min;
         }
     }
     if let Some(last) = out.last() {
-        let over = last.y - (plot.3 + 10.0);
+        let over = last.y + last.height() - NAME_H - (plot.3 + 10.0);
         if over > 0.0 {
             for l in &mut out {
                 l.y -= over;
@@ -416,12 +429,15 @@ mod tests {
             s("asyncio-to-thread", &[(1, 60.0), (2, 90.0)]),
         ];
         let c = chart(&lines, Axis::Orders, 1, 800.0, 300.0);
-        let texts: Vec<&str> = c.labels.iter().map(|l| l.text.as_str()).collect();
-        assert!(texts.contains(&"asyncio-blocking = threads"), "{texts:?}");
+        let texts: Vec<String> = c.labels.iter().map(|l| l.text()).collect();
+        assert!(
+            texts.contains(&"asyncio-blocking = threads".to_string()),
+            "{texts:?}"
+        );
         assert!(
             c.labels
                 .windows(2)
-                .all(|w| w[1].y - w[0].y >= LABEL_GAP - 1e-9),
+                .all(|w| w[1].y - (w[0].y + w[0].height() - NAME_H) >= LABEL_GAP - 1e-9),
             "{:?}",
             c.labels
         );

@@ -43,11 +43,17 @@ impl Limits {
         gils: MAX_GIL_ROWS,
         cores: MAX_CORE_ROWS,
     };
-    /// A small timeline: four runs one above the other (the comparison), or an embedded page.
+    /// A small timeline: four runs one above the other (the comparison).
     pub const SMALL: Limits = Limits {
         lanes: 5,
         gils: 1,
         cores: 4,
+    };
+    /// An embedded page's: the lanes only (its scene shows the GIL and the cores).
+    pub const EMBED: Limits = Limits {
+        lanes: 3,
+        gils: 0,
+        cores: 0,
     };
 }
 
@@ -477,7 +483,8 @@ pub fn layout_limited(
             i == 0,
         );
     }
-    if gils.len() > max_gils {
+    // A limit of 0 leaves the kind out, with no row counting it.
+    if max_gils > 0 && gils.len() > max_gils {
         let n = gils.len() - max_gils;
         push(
             &mut rows,
@@ -499,7 +506,7 @@ pub fn layout_limited(
             i == 0,
         );
     }
-    if cores.len() > max_cores {
+    if max_cores > 0 && cores.len() > max_cores {
         let n = cores.len() - max_cores;
         push(
             &mut rows,

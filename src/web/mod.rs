@@ -16,18 +16,34 @@
 //! - [`code_panel`]: the Python program beside it, the lines each lane is on, and the editor;
 //! - [`url`]: reads the page's URL parameters, which are untrusted input, and keeps the address
 //!   in step with what is shown;
-//! - [`worker`]: runs the real CPU step in a Web Worker (`www/worker.js`) and times it.
+//! - [`worker`]: runs the real CPU step in a Web Worker (`www/worker.js`) and times it;
+//! - the classroom (issue 10): [`classroom`] (the views around the player, going from stop to
+//!   stop), [`course_nav`] (the picker in course order, previous / next), [`lesson_panel`]
+//!   (the lesson's text and "what the posts get wrong" note), [`predict_panel`] (predict, then
+//!   run), [`compare_view`] with [`compare_runs`], [`compare_chart`] and [`compare_door`] (the
+//!   comparison and its engine requests), [`guide_view`] (the decision guide) and [`embed`]
+//!   (the embed snippet and the height message).
 //!
 //! The module exports [`run_app`] rather than a wasm `start` function, so that `worker.js` can
 //! load the same wasm without starting a page inside the worker.
 
 pub mod app;
+pub mod classroom;
 pub mod code_panel;
+pub mod compare_chart;
+pub mod compare_door;
+pub mod compare_runs;
+pub mod compare_view;
+pub mod course_nav;
+pub mod embed;
 pub mod engine;
 pub mod frames;
+pub mod guide_view;
 pub mod keyboard;
+pub mod lesson_panel;
 pub mod narration;
 pub mod patterns;
+pub mod predict_panel;
 pub mod scene;
 pub mod timeline;
 pub mod transport;
