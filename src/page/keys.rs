@@ -49,8 +49,9 @@ pub fn command(key: &str, modified: bool, target: Target) -> Option<Command> {
         "End" => Some(Command::End),
         "+" | "=" => Some(Command::Faster),
         "-" | "_" | "−" => Some(Command::Slower),
-        "PageUp" => Some(Command::PreviousLesson),
-        "PageDown" => Some(Command::NextLesson),
+        // A slider's own big step (the comparison's sliders, the scrubber).
+        "PageUp" if target != Target::Range => Some(Command::PreviousLesson),
+        "PageDown" if target != Target::Range => Some(Command::NextLesson),
         _ => None,
     }
 }
@@ -82,8 +83,13 @@ mod tests {
             Some(Command::NextLesson)
         );
         assert_eq!(
-            command("PageUp", false, Target::Range),
+            command("PageUp", false, Target::Other),
             Some(Command::PreviousLesson)
+        );
+        assert_eq!(
+            command("PageUp", false, Target::Range),
+            None,
+            "the slider's"
         );
         assert_eq!(
             command("PageDown", false, Target::Text),

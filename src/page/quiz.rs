@@ -103,9 +103,15 @@ impl Quiz {
         }
     }
 
-    /// The run moved; once it has played to its end the locked answers are revealed.
-    pub fn on_progress(&mut self, finished: bool) {
-        if finished && self.phase == Phase::Locked {
+    /// The run moved; once it is at its end the answers are revealed. A reader who reaches
+    /// the end with the questions still open has seen the run: that counts as pressing Play
+    /// (what was chosen is locked in and revealed; with nothing chosen, skipped).
+    pub fn on_progress(&mut self, finished: bool, presenter: bool) {
+        if !finished {
+            return;
+        }
+        self.on_play(presenter);
+        if self.phase == Phase::Locked {
             self.phase = Phase::Revealed;
         }
     }
@@ -176,9 +182,9 @@ mod tests {
         q.lock();
         q.choose(0, 0);
         assert_eq!(q.chosen[0], Some(1), "locked in");
-        q.on_progress(false);
+        q.on_progress(false, false);
         assert_eq!(q.phase, Phase::Locked);
-        q.on_progress(true);
+        q.on_progress(true, false);
         assert_eq!(q.phase, Phase::Revealed);
         assert!(q.lesson_shown());
         assert_eq!(q.verdict(0), Some(Verdict::Right));
@@ -204,6 +210,24 @@ mod tests {
         let mut class = Quiz::new(vec![posed(1)]).unwrap();
         class.on_play(true);
         assert_eq!(class.phase, Phase::Locked, "a class answers aloud");
+    }
+
+    #[test]
+    fn reaching_the_end_with_the_questions_open_counts_as_playing() {
+        let mut jumped = Quiz::new(vec![posed(1)]).unwrap();
+        jumped.on_progress(true, false);
+        assert_eq!(jumped.phase, Phase::Skipped, "nothing chosen: skipped");
+        let mut chose = Quiz::new(vec![posed(1)]).unwrap();
+        chose.choose(0, 1);
+        chose.on_progress(true, false);
+        assert_eq!(chose.phase, Phase::Revealed);
+        let mut class = Quiz::new(vec![posed(1)]).unwrap();
+        class.on_progress(true, true);
+        assert_eq!(
+            class.phase,
+            Phase::Revealed,
+            "the class saw the run to its end"
+        );
     }
 
     #[test]

@@ -104,6 +104,8 @@ pub struct App {
     /// comparison's workload.
     pub(super) address: Address,
     pub(super) view: View,
+    /// The view, for the keyboard listener (which decides at once whether it takes a key).
+    pub(super) shown: Rc<std::cell::Cell<View>>,
     /// What the shown lesson says about its run (or why it cannot say it).
     pub(super) explained: Option<Result<Explained, String>>,
     /// The lesson's questions before it plays.
@@ -145,6 +147,18 @@ impl Component for App {
         let play = autoplay && !reduced;
         let scenario = scenarios::find(scenario).unwrap_or(&SCENARIOS[0]);
         let link = ctx.link().clone();
+        let shown = Rc::new(std::cell::Cell::new(address.view));
+        let keys = {
+            let shown = shown.clone();
+            KeyListener::start(move |c| {
+                let course = matches!(c, Command::NextLesson | Command::PreviousLesson);
+                let taken = course || shown.get() == View::Lesson;
+                if taken {
+                    link.send_message(Msg::Key(c));
+                }
+                taken
+            })
+        };
         let mut app = App {
             scenario,
             cores,
@@ -163,7 +177,8 @@ impl Component for App {
             notes,
             worker: WorkerRun::NotYet,
             log: None,
-            _keys: KeyListener::start(move |c| link.send_message(Msg::Key(c))),
+            _keys: keys,
+            shown,
             view: address.view,
             address,
             explained: None,
@@ -297,9 +312,12 @@ impl Component for App {
             }
             Msg::Quiz(m) => self.quiz_update(m),
         }
-        let finished = self.playback.finished();
+        let (finished, presenter) = (
+            self.playback.finished(),
+            self.address.mode == views::Mode::Present,
+        );
         if let Some(q) = &mut self.quiz {
-            q.on_progress(finished);
+            q.on_progress(finished, presenter);
         }
         self.sync_frames(ctx);
         true

@@ -54,6 +54,11 @@ impl App {
             url::remember(key, value);
         }
         url::remember("t", None);
+        self.shown.set(match stop {
+            Stop::Lesson(_) => View::Lesson,
+            Stop::Compare => View::Compare,
+            Stop::Guide => View::Guide,
+        });
         match stop {
             Stop::Lesson(id) => {
                 self.view = View::Lesson;

@@ -133,8 +133,11 @@ fn numbers(series: &[Series], chart: &Chart) -> Html {
                 <tbody>
                     { for xs.iter().map(|&x| html! {
                         <tr><th scope="row">{ count(x as f64) }</th>
-                            { for series.iter().map(|s| html! {
-                                <td>{ s.points.iter().find(|p| p.0 == x).map_or("–".to_string(), |p| seconds(p.1)) }</td>
+                            { for series.iter().map(|s| {
+                                let p = s.points.iter().find(|p| p.0 == x);
+                                html! {
+                                    <td data-s={p.map(|p| p.1.to_string())}>{ p.map_or("–".to_string(), |p| seconds(p.1)) }</td>
+                                }
                             }) }</tr>
                     }) }
                 </tbody>

@@ -44,11 +44,15 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
             || "The end of the course".to_string(),
             |(_, t)| format!("{text}: {t} ({key})"),
         );
+        let what = to
+            .as_ref()
+            .map_or_else(String::new, |(_, t)| format!(": {t}"));
         let stop = to.map(|(s, _)| s);
         html! {
-            <button id={id} disabled={stop.is_none()} title={title.clone()} aria-label={title}
+            <button id={id} disabled={stop.is_none()} title={title}
                     aria-keyshortcuts={key} onclick={link.batch_callback(move |_| stop.map(Msg::GoTo))}>
                 { if id == "prev-lesson" { "◀ Previous" } else { "Next ▶" } }
+                <span class="visually-hidden">{ what }</span>
             </button>
         }
     };
