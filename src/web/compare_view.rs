@@ -183,10 +183,10 @@ impl Component for CompareView {
                 </label>
                 { for self.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
                 { self.view_table() }
+                { self.view_charts() }
                 if !self.runs.is_empty() {
                     <CompareRuns runs={self.runs.clone()} fold={self.fold} on_fold={link.callback(Msg::Fold)} />
                 }
-                { self.view_charts() }
             </section>
         }
     }

@@ -5,7 +5,7 @@
 
 use yew::prelude::*;
 
-use crate::lessons::guide::{Leaf, Next, Node, GUIDE};
+use crate::lessons::guide::{self, Leaf, Next, Node};
 use crate::page::guide_page::{self, links};
 
 #[derive(Properties, PartialEq)]
@@ -21,18 +21,22 @@ pub fn guide_view(props: &Props) -> Html {
         <section id="guide" class="guide" aria-labelledby="guide-title">
             <h2 id="guide-title">{ "Which kitchen? The decision guide" }</h2>
             <p class="guide-intro">
-                { "Start at question 1 and follow your answer. Each piece of advice names the lessons that show why; open one to watch it happen." }
+                { "Start at question 1 and follow your answer down the page. Each piece of advice names the lessons that show why; open one to watch it happen." }
             </p>
-            { node(&GUIDE, props.present) }
+            { for guide::nodes().into_iter().map(|n| node(n, props.present)) }
         </section>
     }
 }
 
+/// One question with its answers: each leads on to another question (a link down the page)
+/// or ends at advice, shown under the answer.
 fn node(n: &Node, present: bool) -> Html {
     let number = guide_page::number(n);
     html! {
-        <div class="guide-node" id={format!("guide-q{number}")}>
-            <p class="guide-question"><span class="q-no">{ format!("Question {number}") }</span>{ n.question }</p>
+        <section class="guide-node" id={format!("guide-q{number}")} aria-labelledby={format!("guide-q{number}-title")}>
+            <h3 class="guide-question" id={format!("guide-q{number}-title")}>
+                <span class="q-no">{ format!("Question {number}") }</span>{ n.question }
+            </h3>
             <p class="guide-hint">{ n.hint }</p>
             <ul class="guide-answers">
                 { for n.answers.iter().map(|b| html! {
@@ -40,17 +44,20 @@ fn node(n: &Node, present: bool) -> Html {
                         <p class="guide-answer">
                             <span class="answer">{ b.answer }</span>
                             <span class="arrow" aria-hidden="true">{ " → " }</span>
-                            <span class="visually-hidden">{ ": " }</span>
-                            <span class="leads">{ guide_page::leads_to(&b.next) }</span>
+                            { match &b.next {
+                                Next::Ask(next) => html! {
+                                    <a class="leads" href={format!("#guide-q{}", guide_page::number(next))}>
+                                        <span class="visually-hidden">{ "go to " }</span>{ guide_page::leads_to(&b.next) }
+                                    </a>
+                                },
+                                Next::Advice(_) => html! { <span class="leads">{ "what to use:" }</span> },
+                            } }
                         </p>
-                        { match &b.next {
-                            Next::Ask(next) => node(next, present),
-                            Next::Advice(leaf) => advice(leaf, present),
-                        } }
+                        if let Next::Advice(leaf) = &b.next { { advice(leaf, present) } }
                     </li>
                 }) }
             </ul>
-        </div>
+        </section>
     }
 }
 

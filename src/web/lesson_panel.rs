@@ -31,8 +31,8 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
             e.myth.as_ref().map(|m| html! {
                 <aside id="myth" class="myth" aria-labelledby="myth-title">
                     <h3 id="myth-title">{ "What the posts get wrong" }</h3>
-                    <p class="claim"><span class="visually-hidden">{ "The claim: " }</span>{ format!("“{}”", m.claim) }</p>
-                    <p class="answer">{ m.note.clone() }</p>
+                    <p class="claim"><span class="who">{ "They say: " }</span>{ format!("“{}”", m.claim) }</p>
+                    <p class="answer"><span class="who">{ "This run: " }</span>{ m.note.clone() }</p>
                 </aside>
             }),
         ),
