@@ -10,23 +10,32 @@
 //! ending the chefs cost. [`series`] re-runs the workload over a range of orders, cores or CPU
 //! step sizes for a chart, and [`crossovers`] finds where one kitchen overtakes another.
 //!
-//! Turning traces into rows ([`Table::of`]) is pure and needs no interpreter, so the page can
-//! do it with traces from the engine; [`compare`] runs the programs too (the engine's side).
+//! Everything in this file is pure and needs no interpreter: turning runs into rows
+//! ([`Table::of`], [`Table::of_figures`]), the chart's axes and [`crossovers`], so the page's
+//! UI module can use it on what the engine sends. Running the programs is [`cook`]'s, the
+//! engine's side ([`compare`], [`series`], and [`cook::cook_for_page`], a kitchen's figures
+//! with its trace thinned for drawing).
 //!
 //! A fifth kitchen is a what-if: the threads program on a simulated machine without a GIL
 //! ([`Profile::free_threaded`], CPython's free-threaded build). It is a model, not a
 //! measurement: no free-threaded CPython was available to check it against, and it keeps the
 //! GIL build's costs (the real build's single-thread speed differs).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::core::profile::Profile;
 use crate::core::summary::Summary;
 use crate::core::trace::{State, Trace};
-use crate::python::{self, PyError};
+use crate::python::PyError;
+
+/// The engine's side: runs the programs (needs the interpreter).
+#[cfg(feature = "engine")]
+pub mod cook;
+#[cfg(feature = "engine")]
+pub use cook::{compare, cook, series};
 
 /// The recipe every kitchen cooks.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Workload {
     pub orders: u32,
     /// Loop turns of one CPU step, `sum(i * i for i in range(cpu_n))`.
@@ -101,7 +110,7 @@ impl Asked {
 }
 
 /// The kitchens of the comparison.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kitchen {
     AsyncioBlocking,
     AsyncioToThread,
@@ -148,43 +157,6 @@ impl Kitchen {
         self == Kitchen::ThreadsWithoutGil
     }
 
-    fn file(self) -> (&'static str, &'static str) {
-        match self {
-            Kitchen::AsyncioBlocking => (
-                "compare/asyncio_blocking.py",
-                include_str!("compare/asyncio_blocking.py"),
-            ),
-            Kitchen::AsyncioToThread => (
-                "compare/asyncio_to_thread.py",
-                include_str!("compare/asyncio_to_thread.py"),
-            ),
-            Kitchen::Threads | Kitchen::ThreadsWithoutGil => {
-                ("compare/threads.py", include_str!("compare/threads.py"))
-            }
-            Kitchen::Processes => ("compare/processes.py", include_str!("compare/processes.py")),
-        }
-    }
-
-    /// The workload as this kitchen's program: the file with its constants set.
-    pub fn program(self, w: &Workload) -> String {
-        let (_, code) = self.file();
-        let value = |name: &str| match name {
-            "BOIL_SECONDS" => Some(crate::python::ops::float_repr(w.boil_s)),
-            "CPU_N" => Some(w.cpu_n.to_string()),
-            "ORDERS" => Some(w.orders.to_string()),
-            _ => None,
-        };
-        let mut out = String::with_capacity(code.len());
-        for line in code.lines() {
-            let constant = line
-                .split_once(" = ")
-                .and_then(|(name, _)| value(name).map(|v| format!("{name} = {v}")));
-            out.push_str(constant.as_deref().unwrap_or(line));
-            out.push('\n');
-        }
-        out
-    }
-
     /// The machine this kitchen runs on for `w`.
     pub fn profile(self, w: &Workload, base: &Profile) -> Profile {
         Profile {
@@ -221,10 +193,19 @@ pub struct Table {
     pub notes: Vec<String>,
 }
 
-impl Row {
-    /// The row for `trace`, a run of `kitchen`; `baseline_s` is one chef's total time.
-    pub fn of(kitchen: Kitchen, trace: &Trace, baseline_s: f64) -> Row {
-        let summary = Summary::of(trace);
+/// What one kitchen's run measured: a row of the table before the speedup, which needs the
+/// baseline. Plain data, so the engine can send it to the page without the trace it was
+/// measured on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub makespan_s: f64,
+    pub cpu_busy: f64,
+    pub peak_memory_bytes: u64,
+    pub start_overhead_s: f64,
+}
+
+impl Figures {
+    pub fn of(trace: &Trace) -> Figures {
         let start_overhead_s = trace
             .lanes
             .iter()
@@ -232,19 +213,44 @@ impl Row {
             .filter(|s| s.state == State::Spawning)
             .map(|s| s.end_s - s.start_s)
             .fold(0.0, |a, b| a + b);
+        Figures {
+            makespan_s: trace.makespan_s,
+            cpu_busy: Summary::of(trace).cpu_busy_share,
+            peak_memory_bytes: trace.peak_memory_bytes,
+            start_overhead_s,
+        }
+    }
+}
+
+/// One kitchen's run as the page gets it: the figures of the whole run and a trace thinned
+/// for drawing ([`cook::cook_for_page`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cooked {
+    pub kitchen: Kitchen,
+    pub figures: Figures,
+    pub trace: Trace,
+}
+
+impl Row {
+    /// The row for `trace`, a run of `kitchen`; `baseline_s` is one chef's total time.
+    pub fn of(kitchen: Kitchen, trace: &Trace, baseline_s: f64) -> Row {
+        Row::from_figures(kitchen, &Figures::of(trace), baseline_s)
+    }
+
+    pub fn from_figures(kitchen: Kitchen, f: &Figures, baseline_s: f64) -> Row {
         Row {
             kitchen: kitchen.id(),
             title: kitchen.title(),
             what_if: kitchen.what_if(),
-            makespan_s: trace.makespan_s,
-            speedup: if trace.makespan_s > 0.0 {
-                baseline_s / trace.makespan_s
+            makespan_s: f.makespan_s,
+            speedup: if f.makespan_s > 0.0 {
+                baseline_s / f.makespan_s
             } else {
                 1.0
             },
-            cpu_busy: summary.cpu_busy_share,
-            peak_memory_bytes: trace.peak_memory_bytes,
-            start_overhead_s,
+            cpu_busy: f.cpu_busy,
+            peak_memory_bytes: f.peak_memory_bytes,
+            start_overhead_s: f.start_overhead_s,
         }
     }
 }
@@ -252,10 +258,24 @@ impl Row {
 impl Table {
     /// The table of runs of `workload`; the first run is the baseline (one chef).
     pub fn of(workload: &Workload, runs: &[(Kitchen, Trace)], notes: Vec<String>) -> Table {
-        let baseline = runs.first().map_or(0.0, |(_, t)| t.makespan_s);
+        let figures: Vec<(Kitchen, Figures)> =
+            runs.iter().map(|(k, t)| (*k, Figures::of(t))).collect();
+        Table::of_figures(workload, &figures, notes)
+    }
+
+    /// The same from each run's figures (what the page has).
+    pub fn of_figures(
+        workload: &Workload,
+        runs: &[(Kitchen, Figures)],
+        notes: Vec<String>,
+    ) -> Table {
+        let baseline = runs.first().map_or(0.0, |(_, f)| f.makespan_s);
         Table {
             workload: workload.clone(),
-            rows: runs.iter().map(|(k, t)| Row::of(*k, t, baseline)).collect(),
+            rows: runs
+                .iter()
+                .map(|(k, f)| Row::from_figures(*k, f, baseline))
+                .collect(),
             notes,
         }
     }
@@ -287,33 +307,6 @@ impl std::fmt::Display for CompareError {
 }
 
 impl std::error::Error for CompareError {}
-
-/// Simulates `kitchen` cooking `w` on `base` (with `w.cores`).
-pub fn cook(kitchen: Kitchen, w: &Workload, base: &Profile) -> Result<Trace, CompareError> {
-    let (file, _) = kitchen.file();
-    let mut trace =
-        python::run(&kitchen.program(w), file, kitchen.profile(w, base)).map_err(|error| {
-            CompareError {
-                kitchen: kitchen.id(),
-                error,
-            }
-        })?;
-    trace.scenario = kitchen.id().to_string();
-    trace.title = kitchen.title().to_string();
-    Ok(trace)
-}
-
-/// The workload in every kitchen of `kitchens` (the first is the baseline).
-pub fn compare(
-    w: &Workload,
-    kitchens: &[Kitchen],
-    base: &Profile,
-) -> Result<Vec<(Kitchen, Trace)>, CompareError> {
-    kitchens
-        .iter()
-        .map(|&k| cook(k, w, base).map(|t| (k, t)))
-        .collect()
-}
 
 /// What a chart varies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -367,30 +360,6 @@ pub struct Series {
     pub axis: Axis,
     /// (the axis's value, total time in seconds)
     pub points: Vec<(u64, f64)>,
-}
-
-/// Each kitchen's total time with `w` varied along `axis` over `xs`.
-pub fn series(
-    w: &Workload,
-    axis: Axis,
-    xs: &[u64],
-    kitchens: &[Kitchen],
-    base: &Profile,
-) -> Result<Vec<Series>, CompareError> {
-    kitchens
-        .iter()
-        .map(|&k| {
-            let points = xs
-                .iter()
-                .map(|&x| cook(k, &axis.at(w, x), base).map(|t| (x, t.makespan_s)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Series {
-                kitchen: k.id(),
-                axis,
-                points,
-            })
-        })
-        .collect()
 }
 
 /// Where one kitchen overtakes another along a chart's axis.

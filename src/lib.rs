@@ -31,14 +31,13 @@
 //! natively and in the wasm tests, is `engine` and `ui` together. Without `engine` the crate
 //! has no interpreter: [`python`] is then only its error type, which the page shows.
 
+pub mod compare;
 pub mod core;
 pub mod engine;
 pub mod lessons;
 pub mod page;
 pub mod scenarios;
 
-#[cfg(feature = "engine")]
-pub mod compare;
 #[cfg(feature = "engine")]
 pub mod live;
 #[cfg(feature = "engine")]

@@ -436,3 +436,57 @@ fn timer_of(s: &Span) -> f64 {
         .and_then(|w| w.until_s)
         .unwrap_or(s.start_s + 30.0)
 }
+
+#[test]
+fn the_stove_shows_the_drop_request_the_trace_records_and_none_where_the_holder_lets_go_first() {
+    use kitchen::core::trace::EventKind;
+    let mut trace = find("threads")
+        .unwrap()
+        .simulate(Profile::default())
+        .unwrap();
+    let requests: Vec<(f64, usize)> = trace
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::GilDropRequest)
+        .map(|e| (e.t_s, e.lane))
+        .collect();
+    let r = Replay::new(trace.clone());
+    let held = trace.gil[0].held.clone();
+    let (mut asked, mut let_go) = (0, 0);
+    for h in &held {
+        let t = (h.start_s + h.end_s) / 2.0;
+        let stove = Scene::at(&r, t).kitchens[0].stove.clone();
+        if stove.queue_len == 0 {
+            continue;
+        }
+        match requests.iter().find(|q| q.0 > h.start_s && q.0 <= h.end_s) {
+            Some(&(at, lane)) => {
+                let req = stove.request.as_ref().expect("a recorded request is shown");
+                assert_eq!((req.at_s, req.by.lane), (at, lane), "{t}");
+                asked += 1;
+            }
+            None => {
+                assert_eq!(
+                    stove.request, None,
+                    "{t}: the holder lets go before anyone asks"
+                );
+                let_go += 1;
+            }
+        }
+    }
+    assert!(asked > 400 && let_go >= 1, "asked {asked}, let go {let_go}");
+    // Without the recorded requests the stove derives one for every holding with a queue.
+    trace.events.retain(|e| e.kind != EventKind::GilDropRequest);
+    let derived = Replay::new(trace);
+    let h = held
+        .iter()
+        .find(|h| {
+            let t = (h.start_s + h.end_s) / 2.0;
+            let s = &Scene::at(&r, t).kitchens[0].stove;
+            s.queue_len > 0 && s.request.is_none()
+        })
+        .unwrap();
+    let t = (h.start_s + h.end_s) / 2.0;
+    let stove = &Scene::at(&derived, t).kitchens[0].stove;
+    assert!(stove.request.is_some(), "derived at {t}");
+}

@@ -227,3 +227,46 @@ fn every_moment_of_every_scenario_has_a_sentence_and_the_log_sums_up_repeats() {
         }
     }
 }
+
+/// The times of the forced switches ←/→ step to.
+fn forced_switches(r: &Replay) -> Vec<f64> {
+    r.moments
+        .iter()
+        .flat_map(|m| m.happenings.iter().map(move |h| (m.t_s, h)))
+        .filter(|(_, h)| {
+            matches!(
+                h,
+                Happening::Handoff {
+                    why: HandoffWhy::SwitchInterval,
+                    ..
+                }
+            )
+        })
+        .map(|(t, _)| t)
+        .collect()
+}
+
+#[test]
+fn forced_switches_are_the_traces_drop_requests_and_derived_only_without_them() {
+    for id in ["threads", "asyncio-to-thread"] {
+        let mut trace = find(id).unwrap().simulate(Profile::default()).unwrap();
+        let requests: Vec<f64> = trace
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::GilDropRequest)
+            .map(|e| e.t_s)
+            .collect();
+        assert!(requests.len() > 400, "{id}: {}", requests.len());
+        // Without the hand-off events' words, the drop requests say which switches were forced.
+        trace.events.retain(|e| e.kind != EventKind::GilHandoff);
+        let r = Replay::new(trace.clone());
+        assert!(r.drop_requests.is_some());
+        assert_eq!(forced_switches(&r), requests, "{id}");
+        // A trace that records neither (a measured run): derived from the timeline, and the
+        // derivation finds the same switches here.
+        trace.events.retain(|e| e.kind != EventKind::GilDropRequest);
+        let derived = Replay::new(trace);
+        assert!(derived.drop_requests.is_none());
+        assert_eq!(forced_switches(&derived), requests, "{id}: derived");
+    }
+}

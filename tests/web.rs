@@ -40,8 +40,10 @@ async fn the_app_mounts_with_every_scenario_a_scene_and_a_timeline() {
     yew::Renderer::<App>::with_root(root.clone()).render();
     wait_for(&root, "#scene").await;
 
+    // The picker lists the course: every scenario as a lesson, then the comparison and the guide.
     let options = root.query_selector_all("#scenario option").unwrap();
-    assert_eq!(options.length() as usize, SCENARIOS.len());
+    assert_eq!(options.length() as usize, SCENARIOS.len() + 2);
+    assert_eq!(options.length() as usize, kitchen::lessons::stops().count());
     assert!(root.query_selector("svg.timeline").unwrap().is_some());
     let scene = root.query_selector("#scene").unwrap().unwrap();
     assert_eq!(scene.get_attribute("data-kind").as_deref(), Some("asyncio"));

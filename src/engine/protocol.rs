@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::compare::{Cooked, Kitchen, Workload};
 use crate::core::trace::Trace;
 use crate::python::PyError;
 use crate::scenarios::Scenario;
@@ -28,6 +29,15 @@ pub enum Request {
     Open { name: String, text: String },
     /// The shown trace as Chrome's Trace Event JSON, for Perfetto and chrome://tracing.
     Export { trace: Box<Trace> },
+    /// The comparison: `kitchen` cooking `workload`, its figures and its trace thinned to
+    /// about `resolution` stretches across the run (`view=compare`'s table and timelines).
+    Cook {
+        kitchen: Kitchen,
+        workload: Workload,
+        resolution: u32,
+    },
+    /// The comparison's chart: `kitchen`'s total time for `workload`, in seconds.
+    Total { kitchen: Kitchen, workload: Workload },
 }
 
 /// What the engine answers.
@@ -44,6 +54,10 @@ pub enum Reply {
     Text { text: String },
     /// A live run's measured trace and its figures beside the prediction.
     Live { result: Box<LiveResult> },
+    /// A kitchen of the comparison, cooked.
+    Cooked { cooked: Box<Cooked> },
+    /// A total time, in seconds.
+    Seconds { seconds: f64 },
 }
 
 impl Reply {

@@ -6,6 +6,7 @@
 //! in a reply, never a panic.
 
 use super::protocol::{Reply, Request, MAX_OPEN_BYTES};
+use crate::compare::cook;
 use crate::core::profile::Profile;
 use crate::core::trace::{Trace, TraceError};
 use crate::python;
@@ -24,6 +25,24 @@ pub fn answer(request: Request) -> Reply {
         Request::Export { trace } => Reply::Text {
             text: trace_io::chrome::export(&trace),
         },
+        Request::Cook {
+            kitchen,
+            workload,
+            resolution,
+        } => match cook::cook_for_page(kitchen, &workload, &Profile::default(), resolution) {
+            Ok(cooked) => Reply::Cooked {
+                cooked: Box::new(cooked),
+            },
+            Err(e) => Reply::Refused { why: e.to_string() },
+        },
+        Request::Total { kitchen, workload } => {
+            match cook::cook(kitchen, &workload, &Profile::default()) {
+                Ok(trace) => Reply::Seconds {
+                    seconds: trace.makespan_s,
+                },
+                Err(e) => Reply::Refused { why: e.to_string() },
+            }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The page's keyboard: which key does what, decided without a browser. Space plays and
 //! pauses, ← and → step to the previous and next moment, Home and End jump to the start and
-//! the end, + and − change the speed.
+//! the end, + and − change the speed, PageUp and PageDown go to the previous and next stop of
+//! the course.
 //!
 //! Keys typed into a text field (the code editor) or a menu are theirs, not the player's, and
 //! Space on a focused button presses that button; shortcuts with Ctrl, Alt or ⌘ stay the
@@ -16,6 +17,9 @@ pub enum Command {
     End,
     Faster,
     Slower,
+    /// The previous stop of the course (a lesson, the comparison, the guide).
+    PreviousLesson,
+    NextLesson,
 }
 
 /// Where the key was pressed.
@@ -45,6 +49,9 @@ pub fn command(key: &str, modified: bool, target: Target) -> Option<Command> {
         "End" => Some(Command::End),
         "+" | "=" => Some(Command::Faster),
         "-" | "_" | "−" => Some(Command::Slower),
+        // A slider's own big step (the comparison's sliders, the scrubber).
+        "PageUp" if target != Target::Range => Some(Command::PreviousLesson),
+        "PageDown" if target != Target::Range => Some(Command::NextLesson),
         _ => None,
     }
 }
@@ -71,6 +78,24 @@ mod tests {
         assert_eq!(command("End", false, Target::Other), Some(Command::End));
         assert_eq!(command("+", false, Target::Other), Some(Command::Faster));
         assert_eq!(command("-", false, Target::Other), Some(Command::Slower));
+        assert_eq!(
+            command("PageDown", false, Target::Button),
+            Some(Command::NextLesson)
+        );
+        assert_eq!(
+            command("PageUp", false, Target::Other),
+            Some(Command::PreviousLesson)
+        );
+        assert_eq!(
+            command("PageUp", false, Target::Range),
+            None,
+            "the slider's"
+        );
+        assert_eq!(
+            command("PageDown", false, Target::Text),
+            None,
+            "the editor scrolls"
+        );
     }
 
     #[test]

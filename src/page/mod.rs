@@ -14,16 +14,33 @@
 //! - [`describe`]: what hovering or focusing a stretch of the timeline says;
 //! - [`waits`]: what a waiting chef waits for and who will wake it;
 //! - [`palette`]: state colours and patterns, with the contrast arithmetic that checks them;
-//! - [`code_view`]: what the code panel shows (the lines each lane is on, errors, links).
+//! - [`code_view`]: what the code panel shows (the lines each lane is on, errors, links);
+//! - [`views`]: which view the address asks for (a lesson, the comparison, the guide) and
+//!   what presenter mode and embedding show of it;
+//! - [`course`]: the course in the picker, next and previous;
+//! - [`quiz`]: predict, then run: the questions before a lesson plays;
+//! - [`compare_page`] and [`compare_chart`]: the comparison's sliders, table, shared axis and
+//!   chart;
+//! - [`guide_page`]: the decision guide's numbered questions and lesson links;
+//! - [`embed`]: the `<iframe>` snippet of the current view and the height message;
+//! - [`thin`]: a trace thinned for an overview (the comparison's four runs).
 
 pub mod code_view;
+pub mod compare_chart;
+pub mod compare_page;
+pub mod course;
 pub mod describe;
+pub mod embed;
+pub mod guide_page;
 pub mod keys;
 pub mod narration;
 pub mod palette;
 pub mod playback;
+pub mod quiz;
 pub mod replay;
 pub mod scene;
 pub mod steps;
+pub mod thin;
 pub mod timeline;
+pub mod views;
 pub mod waits;

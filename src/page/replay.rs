@@ -6,7 +6,7 @@
 //! what kind of kitchen this is and how much CPU a lane had used by some moment. [`Replay::new`]
 //! answers those once, so that a view at one moment only does binary searches.
 
-use crate::core::trace::{Lane, LaneKind, Span, State, Trace};
+use crate::core::trace::{EventKind, Lane, LaneKind, Span, State, Trace};
 
 use super::code_view::span_at;
 use super::steps::{self, Moment};
@@ -74,6 +74,10 @@ pub struct Replay {
     pub processes: Vec<Process>,
     /// Every moment at which what is shown changes, in time order: the steps of ←/→.
     pub moments: Vec<Moment>,
+    /// The GIL drop requests the trace records (`EventKind::GilDropRequest`): when, and the
+    /// waiter that asked, in time order. `None` for a trace that records none (a measured
+    /// run, a trace from before they were recorded): the views then derive them.
+    pub drop_requests: Option<Vec<(f64, usize)>>,
     /// Per lane, the CPU seconds (running or spawning) used before each of its spans.
     cpu_before: Vec<Vec<f64>>,
 }
@@ -89,11 +93,13 @@ impl Replay {
             KitchenKind::Threads
         };
         let cpu_before = trace.lanes.iter().map(|l| cpu_prefix(&l.spans)).collect();
+        let drop_requests = drop_requests(&trace);
         let mut replay = Replay {
             trace,
             kind,
             processes,
             moments: Vec::new(),
+            drop_requests,
             cpu_before,
         };
         replay.moments = steps::moments(&replay);
@@ -179,6 +185,21 @@ impl Replay {
         let p = self.lane(lane)?.process;
         self.processes.iter().find(|pr| pr.index == p)
     }
+}
+
+/// The trace's recorded GIL drop requests in time order, or `None` when it records none.
+fn drop_requests(trace: &Trace) -> Option<Vec<(f64, usize)>> {
+    let mut requests: Vec<(f64, usize)> = trace
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::GilDropRequest && e.t_s.is_finite())
+        .map(|e| (e.t_s, e.lane))
+        .collect();
+    if requests.is_empty() {
+        return None;
+    }
+    requests.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Some(requests)
 }
 
 /// Where a lane stands at a moment.

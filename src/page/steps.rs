@@ -6,7 +6,9 @@
 //!
 //! Everything here is read off the trace. Two things the trace only implies are derived:
 //! - a GIL hand-off is a change of holder in the trace's GIL timeline at one instant; it is a
-//!   forced switch (the 5 ms drop request) when the old holder then waits for the GIL again;
+//!   forced switch (the 5 ms drop request) when the trace records a drop request by the new
+//!   holder then (`EventKind::GilDropRequest`), or, in a trace that records none (a measured
+//!   run), when the old holder had held it the switch interval and waits for it again;
 //! - a timer that ran out while its task stayed parked is a `wait.until_s` (or a sleep's start
 //!   plus its length) earlier than the end of the wait.
 
@@ -161,14 +163,25 @@ fn why(replay: &Replay, a: &Holding, b: &Holding, said: Option<&str>) -> Handoff
         _ => {}
     }
     let t = b.start_s;
+    let requested = replay.drop_requests.as_ref().map(|requests| {
+        let i = requests.partition_point(|r| r.0 < t);
+        requests[i..]
+            .iter()
+            .take_while(|r| r.0 == t)
+            .any(|r| r.1 == b.lane)
+    });
     let newcomer = replay
         .lane(b.lane)
         .and_then(|l| l.spans.first())
         .is_some_and(|s| s.start_s == t);
     let interval = replay.trace.profile.switch_interval_s;
+    let held_the_interval = t - a.start_s >= interval * 0.999;
     match replay.span_at(a.lane, t).map(|s| s.state) {
         _ if newcomer => HandoffWhy::NewThread,
-        Some(State::WaitingGil) if t - a.start_s >= interval * 0.999 => HandoffWhy::SwitchInterval,
+        _ if requested == Some(true) => HandoffWhy::SwitchInterval,
+        Some(State::WaitingGil) if requested.is_none() && held_the_interval => {
+            HandoffWhy::SwitchInterval
+        }
         Some(State::Sleeping) => HandoffWhy::Sleeps,
         Some(State::Blocked | State::Awaiting | State::Idle) => HandoffWhy::Waits,
         None => HandoffWhy::Ends,

@@ -28,6 +28,35 @@ pub const MAX_LANE_ROWS: usize = 12;
 pub const MAX_GIL_ROWS: usize = 4;
 pub const MAX_CORE_ROWS: usize = 8;
 
+/// How many rows of each kind a layout draws (the rest are counted in a row of their own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub lanes: usize,
+    pub gils: usize,
+    pub cores: usize,
+}
+
+impl Limits {
+    /// The page's timeline.
+    pub const FULL: Limits = Limits {
+        lanes: MAX_LANE_ROWS,
+        gils: MAX_GIL_ROWS,
+        cores: MAX_CORE_ROWS,
+    };
+    /// A small timeline: four runs one above the other (the comparison).
+    pub const SMALL: Limits = Limits {
+        lanes: 5,
+        gils: 1,
+        cores: 4,
+    };
+    /// An embedded page's: the lanes only (its scene shows the GIL and the cores).
+    pub const EMBED: Limits = Limits {
+        lanes: 3,
+        gils: 0,
+        cores: 0,
+    };
+}
+
 pub const ROW_H: f64 = 24.0;
 pub const SECTION_GAP: f64 = 12.0;
 pub const AXIS_H: f64 = 28.0;
@@ -69,15 +98,26 @@ impl Axis {
 
     /// With the replay's quiet stretches folded.
     pub fn folded(replay: &Replay) -> Axis {
-        let end = replay.end_s();
-        let folds = quiet_stretches(replay);
+        Axis::with_folds(replay.end_s(), &quiet_stretches(replay))
+    }
+
+    /// From 0 to `end_s` with `folds` (quiet stretches in time order, not overlapping) folded:
+    /// each takes [`FOLD_SHARE`] of the axis, the rest is shared by time.
+    pub fn with_folds(end: f64, folds: &[(f64, f64)]) -> Axis {
+        let folds: Vec<(f64, f64)> = folds
+            .iter()
+            .copied()
+            .filter(|(a, b)| a.is_finite() && b.is_finite() && *a >= 0.0 && b > a && *b <= end)
+            .collect();
         if folds.is_empty() || end <= 0.0 {
             return Axis::linear(end);
         }
         let quiet: f64 = folds.iter().map(|(a, b)| b - a).sum();
         let n = folds.len() as f64;
-        // Each fold gets FOLD_SHARE of the axis; the rest is shared by time.
         let fold_w = FOLD_SHARE;
+        if fold_w * n >= 1.0 {
+            return Axis::linear(end);
+        }
         let per_s = (1.0 - fold_w * n) / (end - quiet);
         let mut segments = Vec::new();
         let (mut t, mut u) = (0.0, 0.0);
@@ -348,6 +388,17 @@ impl Layout {
 
 /// Lays out `replay` on `axis`, showing `view`, in a plot `width` pixels wide.
 pub fn layout(replay: &Replay, axis: &Axis, view: View, width: f64) -> Layout {
+    layout_limited(replay, axis, view, width, Limits::FULL)
+}
+
+/// [`layout`] with at most `limits` rows of each kind.
+pub fn layout_limited(
+    replay: &Replay,
+    axis: &Axis,
+    view: View,
+    width: f64,
+    limits: Limits,
+) -> Layout {
     let width = if width.is_finite() && width >= 50.0 {
         width
     } else {
@@ -370,7 +421,12 @@ pub fn layout(replay: &Replay, axis: &Axis, view: View, width: f64) -> Layout {
         y += ROW_H;
     };
     let lanes = &replay.trace.lanes;
-    for lane in lanes.iter().take(MAX_LANE_ROWS) {
+    let Limits {
+        lanes: max_lanes,
+        gils: max_gils,
+        cores: max_cores,
+    } = limits;
+    for lane in lanes.iter().take(max_lanes) {
         let bars = span_bars(
             lane.spans.iter().map(|s| (s.start_s, s.end_s, s.state)),
             &x,
@@ -385,8 +441,8 @@ pub fn layout(replay: &Replay, axis: &Axis, view: View, width: f64) -> Layout {
             false,
         );
     }
-    if lanes.len() > MAX_LANE_ROWS {
-        let hidden: Vec<usize> = (MAX_LANE_ROWS..lanes.len()).collect();
+    if lanes.len() > max_lanes {
+        let hidden: Vec<usize> = (max_lanes..lanes.len()).collect();
         let bars = crowd_bars(replay, &hidden, axis, view, width);
         push(
             &mut rows,
@@ -408,7 +464,7 @@ pub fn layout(replay: &Replay, axis: &Axis, view: View, width: f64) -> Layout {
                 .any(|p| p.index == g.process && p.chefs.len() > 1)
         })
         .collect();
-    for (i, gil) in gils.iter().take(MAX_GIL_ROWS).enumerate() {
+    for (i, gil) in gils.iter().take(max_gils).enumerate() {
         let owner = replay
             .processes
             .iter()
@@ -427,8 +483,9 @@ pub fn layout(replay: &Replay, axis: &Axis, view: View, width: f64) -> Layout {
             i == 0,
         );
     }
-    if gils.len() > MAX_GIL_ROWS {
-        let n = gils.len() - MAX_GIL_ROWS;
+    // A limit of 0 leaves the kind out, with no row counting it.
+    if max_gils > 0 && gils.len() > max_gils {
+        let n = gils.len() - max_gils;
         push(
             &mut rows,
             RowKind::MoreOf("GILs", n),
@@ -439,7 +496,7 @@ pub fn layout(replay: &Replay, axis: &Axis, view: View, width: f64) -> Layout {
         );
     }
     let cores = &replay.trace.cores;
-    for (i, core) in cores.iter().take(MAX_CORE_ROWS).enumerate() {
+    for (i, core) in cores.iter().take(max_cores).enumerate() {
         push(
             &mut rows,
             RowKind::Core(i),
@@ -449,8 +506,8 @@ pub fn layout(replay: &Replay, axis: &Axis, view: View, width: f64) -> Layout {
             i == 0,
         );
     }
-    if cores.len() > MAX_CORE_ROWS {
-        let n = cores.len() - MAX_CORE_ROWS;
+    if max_cores > 0 && cores.len() > max_cores {
+        let n = cores.len() - max_cores;
         push(
             &mut rows,
             RowKind::MoreOf("cores", n),

@@ -10,14 +10,17 @@ use yew::prelude::*;
 
 use crate::core::summary::Summary;
 use crate::core::trace::Trace;
+use crate::lessons::{Explained, Stop};
 use crate::page::code_view;
 use crate::page::keys::Command;
 use crate::page::palette::{state_name, STATES};
 use crate::page::playback::{self, Playback};
+use crate::page::quiz::Quiz;
 use crate::page::replay::Replay;
 use crate::page::scene::Scene;
 use crate::page::steps;
 use crate::page::timeline::Axis;
+use crate::page::views::{self, Address, View};
 use crate::python::PyError;
 use crate::scenarios::{self, Scenario, SCENARIOS};
 
@@ -31,7 +34,7 @@ use super::patterns::swatch;
 use super::timeline::Timeline;
 use super::trace_files::TraceFiles;
 use super::url::{self, Params};
-use super::{narration, scene, transport};
+use super::{course_nav, embed, lesson_panel, narration, predict_panel, scene, transport};
 
 pub enum Msg {
     Pick(String),
@@ -65,6 +68,10 @@ pub enum Msg {
     },
     /// Leave a program's run and show the picked scenario again.
     BackToScenario,
+    /// Go to a stop of the course: a lesson, the comparison, the guide.
+    GoTo(Stop),
+    /// The learner answers, locks in, skips or asks for the answers (`#predict`).
+    Quiz(predict_panel::QuizMsg),
 }
 
 /// What the shown trace is a run of.
@@ -92,9 +99,19 @@ pub struct App {
     pub(super) playback: Playback,
     frames: Option<FrameLoop>,
     last_frame_ms: Option<f64>,
-    notes: Vec<String>,
+    pub(super) notes: Vec<String>,
     pub(super) log: Option<Rc<Vec<crate::page::narration::LogLine>>>,
     _keys: Option<KeyListener>,
+    /// What the address asks of the views: which one, presenter mode or embedding, the
+    /// comparison's workload.
+    pub(super) address: Address,
+    pub(super) view: View,
+    /// The view, for the keyboard listener (which decides at once whether it takes a key).
+    pub(super) shown: Rc<std::cell::Cell<View>>,
+    /// What the shown lesson says about its run (or why it cannot say it).
+    pub(super) explained: Option<Result<Explained, String>>,
+    /// The lesson's questions before it plays.
+    pub(super) quiz: Option<Quiz>,
 }
 
 impl Component for App {
@@ -116,6 +133,8 @@ impl Component for App {
             code,
             mut notes,
         } = params;
+        let address = super::classroom::address();
+        notes.extend(address.notes.iter().cloned());
         let reduced = reduced_motion();
         if autoplay && reduced {
             notes.push("autoplay is off because your system asks for reduced motion: press Play (or Space) to start".into());
@@ -123,6 +142,18 @@ impl Component for App {
         let play = autoplay && !reduced;
         let scenario = scenarios::find(scenario).unwrap_or(&SCENARIOS[0]);
         let link = ctx.link().clone();
+        let shown = Rc::new(std::cell::Cell::new(address.view));
+        let keys = {
+            let shown = shown.clone();
+            KeyListener::start(move |c| {
+                let course = matches!(c, Command::NextLesson | Command::PreviousLesson);
+                let taken = course || shown.get() == View::Lesson;
+                if taken {
+                    link.send_message(Msg::Key(c));
+                }
+                taken
+            })
+        };
         let mut app = App {
             scenario,
             cores,
@@ -140,9 +171,18 @@ impl Component for App {
             last_frame_ms: None,
             notes,
             log: None,
-            _keys: KeyListener::start(move |c| link.send_message(Msg::Key(c))),
+            _keys: keys,
+            shown,
+            view: address.view,
+            address,
+            explained: None,
+            quiz: None,
         };
         app.playback.set_speed(speed);
+        embed::report_on_resize();
+        if app.view != View::Lesson {
+            return app;
+        }
         app.load(ctx, scenario, play && code.is_none(), t);
         if let Some(source) = code {
             // The scenario stays loaded underneath, shown if the program fails.
@@ -177,11 +217,18 @@ impl Component for App {
                         if let Some(t) = at {
                             self.seek_to(t);
                         }
+                        self.prepare_lesson(play, at);
                     }
                     Err(e) => self.load_error = Some(e),
                 }
             }
             Msg::TogglePlay => {
+                if !self.playback.playing {
+                    let presenter = self.address.mode == views::Mode::Present;
+                    if let Some(q) = &mut self.quiz {
+                        q.on_play(presenter);
+                    }
+                }
                 self.playback.toggle();
                 self.remember_moment();
             }
@@ -209,7 +256,14 @@ impl Component for App {
                 self.playback.skip_to_end();
                 self.remember_moment();
             }
-            Msg::Key(c) => return Component::update(self, ctx, key_message(c, &self.playback)),
+            Msg::Key(c) => {
+                let msg = course_nav::key(c, self).or_else(|| {
+                    (self.view == View::Lesson)
+                        .then(|| key_message(c, &self.playback))
+                        .flatten()
+                });
+                return msg.is_some_and(|m| Component::update(self, ctx, m));
+            }
             Msg::Fold(on) => {
                 self.fold = on;
                 self.axis = Rc::new(self.make_axis());
@@ -239,46 +293,63 @@ impl Component for App {
                 self.load(ctx, self.scenario, false, None);
                 url::remember("code", None);
             }
+            Msg::GoTo(stop) => {
+                if let Some(msg) = self.go_to(stop) {
+                    return Component::update(self, ctx, msg);
+                }
+            }
+            Msg::Quiz(m) => self.quiz_update(m),
+        }
+        let (finished, presenter) = (
+            self.playback.finished(),
+            self.address.mode == views::Mode::Present,
+        );
+        if let Some(q) = &mut self.quiz {
+            q.on_progress(finished, presenter);
         }
         self.sync_frames(ctx);
         true
     }
 
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        embed::report_height();
+    }
+
     fn view(&self, ctx: &Context<Self>) -> Html {
+        if self.view != View::Lesson {
+            return self.view_other(ctx);
+        }
         let link = ctx.link();
-        let on_pick = link.callback(|e: Event| Msg::Pick(select_value(&e)));
+        let chrome = views::chrome(self.address.mode);
         html! {
-            <main class="kitchen">
-                <header>
-                    <h1>{ "Concurrency Kitchen" }</h1>
-                    <p class="tagline">{ "How Python really runs concurrent code: asyncio, threads and processes, cooking pasta." }</p>
-                </header>
-                { for self.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
-                <section class="controls" aria-label="what to show">
-                    <label>{ "Scenario " }
-                        <select id="scenario" onchange={on_pick}>
-                            if self.origin != Origin::Scenario {
-                                <option value="" selected=true disabled=true>
-                                    { if self.origin == Origin::Trace { "A measured or opened trace" } else { "Your program" } }
-                                </option>
-                            }
-                            { for SCENARIOS.iter().map(|s| html! {
-                                <option value={s.id} selected={self.origin == Origin::Scenario && s.id == self.scenario.id}>{ s.title }</option>
-                            }) }
-                        </select>
-                    </label>
-                    { self.view_summary(ctx) }
-                </section>
+            <main class={classes!("kitchen", views::mode_class(self.address.mode))}>
+                { self.view_header() }
+                if chrome.course {
+                    <section class="controls" aria-label="what to show">
+                        { course_nav::view(self, link) }
+                        { self.view_summary(ctx) }
+                        { self.view_copy_embed() }
+                    </section>
+                }
                 <EngineStatus />
-                { transport::view(self, link) }
+                { lesson_panel::view(self, link) }
+                if chrome.transport_buttons {
+                    { transport::view(self, link) }
+                } else {
+                    { lesson_panel::presenter_bar(self) }
+                }
                 { self.view_show(ctx) }
-                <section class="stage">
-                    { self.view_code(ctx) }
-                    { self.view_printed(ctx) }
-                </section>
-                { narration::log_view(self, link) }
-                <LiveKitchen scenario={self.scenario} on_show={link.callback(Msg::Opened)} />
-                <TraceFiles replay={self.replay.clone()} on_open={link.callback(Msg::Opened)} />
+                if chrome.code {
+                    <section class="stage">
+                        { self.view_code(ctx) }
+                        { self.view_printed(ctx) }
+                    </section>
+                }
+                if chrome.extras {
+                    { narration::log_view(self, link) }
+                    <LiveKitchen scenario={self.scenario} on_show={link.callback(Msg::Opened)} />
+                    <TraceFiles replay={self.replay.clone()} on_open={link.callback(Msg::Opened)} />
+                }
             </main>
         }
     }
@@ -286,7 +357,7 @@ impl Component for App {
 
 impl App {
     /// Asks the engine for `scenario`'s trace; the answer arrives as [`Msg::Loaded`].
-    fn load(
+    pub(super) fn load(
         &mut self,
         ctx: &Context<Self>,
         scenario: &'static Scenario,
@@ -315,6 +386,8 @@ impl App {
         self.origin = origin;
         self.share = Share::None;
         self.log = None;
+        self.quiz = None;
+        self.explained = None;
         self.axis = Rc::new(self.make_axis());
         let speed = self.playback.speed;
         self.playback = Playback::new(self.replay.as_ref().map_or(0.0, |r| r.end_s()));
@@ -454,11 +527,14 @@ impl App {
                 if let Some(e) = &self.load_error { <p class="error">{ e }</p> }
                 { scene::view(&Scene::at(replay, now), &replay.trace.scenario) }
                 <Timeline replay={replay.clone()} axis={self.axis.clone()} now_s={now} fold={self.fold}
-                          on_fold={link.callback(Msg::Fold)} on_seek={link.callback(Msg::Seek)} />
+                          on_fold={link.callback(Msg::Fold)} on_seek={link.callback(Msg::Seek)}
+                          compact={!views::chrome(self.address.mode).full_timeline} />
+                if views::chrome(self.address.mode).legend {
                 <ul class="legend" aria-label="what the colours and patterns mean">
                     { for STATES.iter().map(|&s| html! { <li>{ swatch(s) }{ state_name(s) }</li> }) }
                     <li><span class="swatch held" aria-hidden="true"></span>{ "GIL or core held (the holder is named on hover)" }</li>
                 </ul>
+                }
                 { self.view_result(replay) }
             </>
         }
@@ -524,9 +600,10 @@ impl App {
     }
 }
 
-/// The message a keyboard command stands for.
-fn key_message(c: Command, p: &Playback) -> Msg {
-    match c {
+/// The message a player's keyboard command stands for (the course's keys are
+/// [`course_nav::key`]'s).
+fn key_message(c: Command, p: &Playback) -> Option<Msg> {
+    Some(match c {
         Command::TogglePlay => Msg::TogglePlay,
         Command::StepNext => Msg::StepNext,
         Command::StepPrev => Msg::StepPrev,
@@ -537,7 +614,8 @@ fn key_message(c: Command, p: &Playback) -> Msg {
             q.step_speed(c == Command::Faster);
             Msg::SetSpeed(q.speed)
         }
-    }
+        Command::NextLesson | Command::PreviousLesson => return None,
+    })
 }
 
 pub(super) fn select_value(e: &Event) -> String {

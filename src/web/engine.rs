@@ -22,6 +22,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::compare::{Cooked, Kitchen, Workload};
 use crate::core::trace::Trace;
 use crate::engine::protocol::{LiveRequest, LiveResult};
 use crate::engine::{Reply, Request};
@@ -99,13 +100,43 @@ pub async fn live_run(request: LiveRequest) -> Result<LiveResult, String> {
 }
 
 /// What a reply that is not the one asked for says.
+/// The comparison: `kitchen` cooking `workload`, its figures and its trace thinned to about
+/// `resolution` stretches.
+pub async fn cook_kitchen(
+    kitchen: Kitchen,
+    workload: Workload,
+    resolution: u32,
+) -> Result<Cooked, String> {
+    let what = format!("Cooking the comparison in the {} kitchen", kitchen.id());
+    let request = Request::Cook {
+        kitchen,
+        workload,
+        resolution,
+    };
+    match ask(request, what).await {
+        Reply::Cooked { cooked } => Ok(*cooked),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// The comparison's chart: `kitchen`'s total time for `workload`, in seconds.
+pub async fn total(kitchen: Kitchen, workload: Workload) -> Result<f64, String> {
+    let what = format!("Timing the {} kitchen for the chart", kitchen.id());
+    match ask(Request::Total { kitchen, workload }, what).await {
+        Reply::Seconds { seconds } => Ok(seconds),
+        other => Err(unexpected(other)),
+    }
+}
+
 fn unexpected(reply: Reply) -> String {
     match reply {
         Reply::Refused { why } => why,
         Reply::Failed { error } => crate::page::code_view::describe_error(&error),
-        Reply::Trace { .. } | Reply::Text { .. } | Reply::Live { .. } => {
-            "the engine answered something else".into()
-        }
+        Reply::Trace { .. }
+        | Reply::Text { .. }
+        | Reply::Live { .. }
+        | Reply::Cooked { .. }
+        | Reply::Seconds { .. } => "the engine answered something else".into(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The page's keyboard: one `keydown` listener on the document, which asks
-//! [`crate::page::keys`] what a key means where it was pressed and, for a player key, keeps
-//! the browser from also scrolling or pressing something.
+//! [`crate::page::keys`] what a key means where it was pressed and, for a key the page takes,
+//! keeps the browser from also scrolling or pressing something.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -14,13 +14,16 @@ pub struct KeyListener {
 }
 
 impl KeyListener {
-    /// Calls `on_command` for every player key pressed anywhere on the page.
-    pub fn start(on_command: impl Fn(Command) + 'static) -> Option<KeyListener> {
+    /// Calls `on_command` for every player key pressed anywhere on the page; it answers
+    /// whether the page takes the key (a view without a player leaves Home and the arrows to
+    /// its own controls).
+    pub fn start(on_command: impl Fn(Command) -> bool + 'static) -> Option<KeyListener> {
         let handler = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
             let modified = e.ctrl_key() || e.meta_key() || e.alt_key();
             if let Some(c) = keys::command(&e.key(), modified, target_of(&e)) {
-                e.prevent_default();
-                on_command(c);
+                if on_command(c) {
+                    e.prevent_default();
+                }
             }
         });
         let document = web_sys::window()?.document()?;

@@ -24,6 +24,12 @@
 //! - [`engine_worker`] and [`live_worker`] (the `engine` feature): what `www/engine-worker.js`
 //!   calls, for requests and for a live run;
 //! - [`chef_worker`] (the `chef` feature): what the live kitchen's `www/chef-worker.js` calls.
+//! - the classroom (issue 10): [`classroom`] (the views around the player, going from stop to
+//!   stop), [`course_nav`] (the picker in course order, previous / next), [`lesson_panel`]
+//!   (the lesson's text and "what the posts get wrong" note), [`predict_panel`] (predict, then
+//!   run), [`compare_view`] with [`compare_runs`], [`compare_chart`] and [`compare_door`] (the
+//!   comparison and its engine requests), [`guide_view`] (the decision guide) and [`embed`]
+//!   (the embed snippet and the height message).
 //!
 //! Which of these a module holds is the cargo feature it is built with (`ui`, `engine`,
 //! `chef`): the site's page module has the drawing, the engine worker's module the engine.
@@ -33,7 +39,21 @@
 #[cfg(feature = "ui")]
 pub mod app;
 #[cfg(feature = "ui")]
+pub mod classroom;
+#[cfg(feature = "ui")]
 pub mod code_panel;
+#[cfg(feature = "ui")]
+pub mod compare_chart;
+#[cfg(feature = "ui")]
+pub mod compare_door;
+#[cfg(feature = "ui")]
+pub mod compare_runs;
+#[cfg(feature = "ui")]
+pub mod compare_view;
+#[cfg(feature = "ui")]
+pub mod course_nav;
+#[cfg(feature = "ui")]
+pub mod embed;
 #[cfg(feature = "ui")]
 pub mod engine;
 #[cfg(feature = "ui")]
@@ -43,7 +63,11 @@ pub mod engine_status;
 #[cfg(feature = "ui")]
 pub mod frames;
 #[cfg(feature = "ui")]
+pub mod guide_view;
+#[cfg(feature = "ui")]
 pub mod keyboard;
+#[cfg(feature = "ui")]
+pub mod lesson_panel;
 #[cfg(feature = "ui")]
 pub mod live;
 #[cfg(feature = "ui")]
@@ -52,6 +76,8 @@ pub mod narration;
 pub mod opening;
 #[cfg(feature = "ui")]
 pub mod patterns;
+#[cfg(feature = "ui")]
+pub mod predict_panel;
 #[cfg(feature = "ui")]
 pub mod scene;
 #[cfg(feature = "ui")]

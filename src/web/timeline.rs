@@ -17,7 +17,7 @@ use yew::prelude::*;
 use crate::page::describe;
 use crate::page::palette::{self, HELD};
 use crate::page::replay::Replay;
-use crate::page::timeline::{self as model, Axis, Fill, Layout, View, ROW_H};
+use crate::page::timeline::{self as model, Axis, Fill, Layout, Limits, View, ROW_H};
 
 use super::patterns::{svg_defs, svg_fill};
 
@@ -35,6 +35,9 @@ pub struct Props {
     pub fold: bool,
     pub on_fold: Callback<bool>,
     pub on_seek: Callback<f64>,
+    /// A small timeline (an embedded page): a few rows, no tools, no description line.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
 impl PartialEq for Props {
@@ -43,6 +46,7 @@ impl PartialEq for Props {
             && Rc::ptr_eq(&self.axis, &o.axis)
             && self.now_s == o.now_s
             && self.fold == o.fold
+            && self.compact == o.compact
     }
 }
 
@@ -81,15 +85,23 @@ pub fn timeline(props: &Props) -> Html {
     let plot_w = (*total_w - label_w - 8.0).max(60.0);
     let layout = {
         let (replay, axis) = (props.replay.clone(), props.axis.clone());
+        let limits = if props.compact {
+            Limits::EMBED
+        } else {
+            Limits::FULL
+        };
         let key = (
             Rc::as_ptr(&replay) as usize,
             Rc::as_ptr(&axis) as usize,
             view.u0.to_bits(),
             view.u1.to_bits(),
             plot_w.to_bits(),
+            props.compact,
         );
         let v = *view;
-        use_memo(key, move |_| model::layout(&replay, &axis, v, plot_w))
+        use_memo(key, move |_| {
+            model::layout_limited(&replay, &axis, v, plot_w, limits)
+        })
     };
     use_wheel_zoom(&svg_ref, &view, layout.clone(), label_w);
 
@@ -141,7 +153,8 @@ pub fn timeline(props: &Props) -> Html {
         Callback::from(move |_: FocusEvent| focus_row.set(None))
     };
     html! {
-        <section class="timeline-wrap" ref={wrap} aria-label="timeline">
+        <section class={classes!("timeline-wrap", props.compact.then_some("compact"))} ref={wrap} aria-label="timeline">
+            if !props.compact {
             <div class="timeline-tools">
                 <h2>{ "Timeline" }</h2>
                 <button id="zoom-in" onclick={zoom(2.0)} title="Zoom in around the cursor">{ "Zoom in +" }</button>
@@ -153,10 +166,11 @@ pub fn timeline(props: &Props) -> Html {
                 </button>
                 <span class="hint">{ "Drag to pan, wheel to zoom, click to jump; focus it and use ↑/↓ to read a row." }</span>
             </div>
+            }
             <svg class="timeline" ref={svg_ref} width={total_w.to_string()} height={height.to_string()}
                  viewBox={format!("0 0 {} {height}", *total_w)} tabindex="0" role="group"
                  aria-label={format!("timeline of {} rows; ↑ and ↓ choose a row, the description follows the cursor", layout.rows.len())}
-                 aria-describedby="timeline-tip"
+                 aria-describedby={(!props.compact).then_some("timeline-tip")}
                  onpointerdown={pointer.down} onpointermove={pointer.moved} onpointerup={pointer.up}
                  onpointerleave={pointer.leave} onkeydown={on_key} onblur={on_blur}>
                 { svg_defs() }
@@ -172,7 +186,9 @@ pub fn timeline(props: &Props) -> Html {
                     <rect class="row-focus" x="1" y={(r.y + 1.0).to_string()} width={(*total_w - 2.0).to_string()} height={(ROW_H - 2.0).to_string()} />
                 }
             </svg>
-            <p class="timeline-tip" id="timeline-tip">{ tip }</p>
+            if !props.compact {
+                <p class="timeline-tip" id="timeline-tip">{ tip }</p>
+            }
         </section>
     }
 }
@@ -295,7 +311,7 @@ fn pointer_handlers(
 
 /// Keeps `width` at the element's width, now and on every resize of the window.
 #[hook]
-fn use_width(node: &NodeRef, width: &UseStateHandle<f64>) {
+pub(super) fn use_width(node: &NodeRef, width: &UseStateHandle<f64>) {
     let (node, width) = (node.clone(), width.clone());
     use_effect_with((), move |_| {
         let measure = {
@@ -370,21 +386,24 @@ fn use_wheel_zoom(svg: &NodeRef, view: &UseStateHandle<View>, layout: Rc<Layout>
 }
 
 #[derive(Properties)]
-struct LayoutProps {
-    layout: Rc<Layout>,
+pub(super) struct LayoutProps {
+    pub layout: Rc<Layout>,
     #[prop_or_default]
-    label_w: u32,
+    pub label_w: u32,
+    /// The clip that hides what has not happened yet; `None` draws the whole run.
+    #[prop_or(Some(AttrValue::Static("url(#tl-past)")))]
+    pub clip: Option<AttrValue>,
 }
 
 impl PartialEq for LayoutProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.layout, &o.layout) && self.label_w == o.label_w
+        Rc::ptr_eq(&self.layout, &o.layout) && self.label_w == o.label_w && self.clip == o.clip
     }
 }
 
 /// The bars, the break marks and the axis: drawn again only when the layout changes.
 #[function_component(Bars)]
-fn bars(props: &LayoutProps) -> Html {
+pub(super) fn bars(props: &LayoutProps) -> Html {
     let l = &props.layout;
     let axis_y = l.height - model::AXIS_H;
     html! {
@@ -394,7 +413,7 @@ fn bars(props: &LayoutProps) -> Html {
                     <rect class="row-bg" x="0" y={r.y.to_string()} width={l.width.to_string()} height={ROW_H.to_string()} />
                 }) }
             </g>
-            <g class="bars" clip-path="url(#tl-past)">
+            <g class="bars" clip-path={props.clip.clone()}>
                 { for l.rows.iter().map(|r| html! {
                     <g class="row" data-row={row_kind_name(r.kind)}>
                         { for r.bars.iter().map(|b| bar(b, r.y)) }
@@ -448,7 +467,7 @@ fn bar(b: &model::Bar, y: f64) -> Html {
 
 /// The label column: each row's name, with the lane's number badge.
 #[function_component(Labels)]
-fn labels(props: &LayoutProps) -> Html {
+pub(super) fn labels(props: &LayoutProps) -> Html {
     let l = &props.layout;
     let max_chars = (props.label_w as usize).saturating_sub(30) / 7;
     html! {

@@ -17,7 +17,8 @@ const drawnWidth = (page) => page.$eval('#tl-past rect', (r) => Number(r.getAttr
 
 test('plays a chosen scenario to the end and draws lanes, the GIL and the cores', async () => {
   const { page, errors } = await open('?scenario=threads');
-  assert.equal(await page.locator('#scenario option').count(), 15);
+  // The fifteen lessons in course order, then the comparison and the guide.
+  assert.equal(await page.locator('#scenario option').count(), 17);
   assert.equal(await page.inputValue('#scenario'), 'threads');
 
   await page.selectOption('#scenario', 'asyncio-blocking');
@@ -74,11 +75,15 @@ test('lanes fill over time while playing', async () => {
 
 test('every scenario loads and plays to its end', async () => {
   const { page, errors } = await open();
-  const ids = await page.$$eval('#scenario option', (os) => os.map((o) => o.value));
-  assert.deepEqual(ids, ['asyncio-blocking', 'asyncio-to-thread', 'threads', 'processes',
-    'thousand-asyncio', 'thousand-threads', 'thousand-processes',
-    'concurrency-vs-parallelism', 'await-vs-create-task', 'process-lifecycle', 'to-thread-io',
-    'restaurant-semaphore', 'race-lost-update', 'restaurant-pool', 'cpu-to-processes']);
+  const values = await page.$$eval('#scenario option', (os) => os.map((o) => o.value));
+  // The picker lists the course in order (src/lessons/mod.rs COURSE), the comparison and the
+  // guide last.
+  assert.deepEqual(values, ['concurrency-vs-parallelism', 'await-vs-create-task', 'process-lifecycle',
+    'asyncio-blocking', 'asyncio-to-thread', 'to-thread-io', 'restaurant-semaphore',
+    'threads', 'race-lost-update', 'restaurant-pool', 'thousand-threads',
+    'processes', 'cpu-to-processes', 'thousand-processes',
+    'thousand-asyncio', 'compare', 'guide']);
+  const ids = values.filter((v) => v !== 'compare' && v !== 'guide');
   for (const id of ids) {
     await page.selectOption('#scenario', id);
     await page.waitForSelector(`#scene[data-trace="${id}"]`, { timeout: 30000 });

@@ -286,16 +286,33 @@ fn stove(replay: &Replay, process: &Process, t_s: f64) -> Stove {
         .collect();
     waiting.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let held_since_s = holding.map_or(t_s, |h| h.start_s);
-    let request = match (holding, waiting.first()) {
-        (Some(_), Some(&(since, lane))) => {
+    let interval = replay.trace.profile.switch_interval_s;
+    let request = match (holding, &replay.drop_requests) {
+        // The trace says when a waiter asked: the request that ends this holding, if any
+        // (a holder that lets go first, to sleep or wait, is never asked). A request at the
+        // holding's start is the one that ended the holding before.
+        (Some(h), Some(requests)) => {
+            let from = requests.partition_point(|r| r.0 <= h.start_s);
+            requests[from..]
+                .iter()
+                .take_while(|r| r.0 <= h.end_s)
+                .find(|r| replay.lane(r.1).is_some_and(|l| l.process == process.index))
+                .map(|&(at_s, lane)| DropRequest {
+                    by: who(replay, lane),
+                    from_s: (at_s - interval).max(h.start_s),
+                    at_s,
+                })
+        }
+        // A trace without them: the first waiter asks once it has waited the interval.
+        (Some(_), None) => waiting.first().map(|&(since, lane)| {
             let from_s = since.max(held_since_s);
-            Some(DropRequest {
+            DropRequest {
                 by: who(replay, lane),
                 from_s,
-                at_s: from_s + replay.trace.profile.switch_interval_s,
-            })
-        }
-        _ => None,
+                at_s: from_s + interval,
+            }
+        }),
+        (None, _) => None,
     };
     Stove {
         holder: holding.map(|h| who(replay, h.lane)),
