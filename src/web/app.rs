@@ -448,8 +448,10 @@ impl App {
         });
     }
 
-    /// A program's run came back. Success replaces the trace and restarts playback; failure
-    /// keeps the previous trace and shows the error at its line. Either way the address
+    /// A program's run came back. Success replaces the trace and restarts playback. An
+    /// uncaught exception shows the run up to it (what it printed, then the traceback, as
+    /// CPython's terminal shows them) and the error at its line; any other failure keeps the
+    /// previous trace and shows the error at its line. Either way the address
     /// carries the program (when short enough), so the link reproduces what the reader sees.
     fn ran(&mut self, source: AttrValue, result: Result<Trace, PyError>, play: bool) {
         // A scenario picked while the run was under way wins over the run.
@@ -461,7 +463,12 @@ impl App {
                 self.run = RunState::Idle;
                 self.show(trace, Origin::Program, play);
             }
-            Err(error) => self.run = RunState::Failed(source.clone(), error),
+            Err(mut error) => {
+                if let Some(trace) = error.trace.take() {
+                    self.show(*trace, Origin::Program, play);
+                }
+                self.run = RunState::Failed(source.clone(), error);
+            }
         }
         self.share = match code_view::shareable(&source) {
             Ok(()) => {
@@ -565,9 +572,10 @@ impl App {
                 <h2>{ "Printed" }</h2>
                 <pre id="printed">{ for printed.map(|p| {
                     let t = p.t_s;
+                    let stream = if p.stream.is_stdout() { None } else { Some("stderr") };
                     html! {
                         <>
-                            <button class="print-line" title="Jump to this moment"
+                            <button class={classes!("print-line", stream)} title="Jump to this moment"
                                     onclick={ctx.link().callback(move |_| Msg::Seek(t))}>
                                 { format!("{:>9.3} s  {}", p.t_s, p.text) }
                             </button>

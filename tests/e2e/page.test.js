@@ -193,6 +193,38 @@ test('the timeline runs full width; the code sits beside the printed lines when 
   }
 });
 
+test('a program that ends in an uncaught exception shows what it printed, then the traceback, and the error at its line', async () => {
+  const program = [
+    'import time',
+    '',
+    'def cook(order):',
+    '    time.sleep(0.5)',
+    '    print(f"order {order} cooked")',
+    '    raise ValueError(f"order {order} burnt")',
+    '',
+    'print("start")',
+    'cook(1)',
+    'print("never printed")',
+  ].join('\n');
+  const { page, errors } = await open();
+  await page.click('#edit-code');
+  await page.fill('#code-editor', program);
+  await page.click('#run-code');
+  await page.waitForSelector('#code-error', { timeout: 20000 });
+  assert.match(await page.textContent('#code-error'), /ValueError: order 1 burnt/);
+  assert.equal(await page.getAttribute('.error-line', 'data-line'), '6', 'where it was raised');
+  await page.click('#end');
+  const lines = (await page.textContent('#printed')).trim().split('\n').map((l) => l.trim());
+  const at = (re) => lines.findIndex((l) => re.test(l));
+  assert.ok(at(/start$/) >= 0 && at(/order 1 cooked$/) > at(/start$/), lines.join('|'));
+  assert.ok(at(/Traceback \(most recent call last\):/) > at(/order 1 cooked$/), lines.join('|'));
+  assert.ok(at(/ValueError: order 1 burnt$/) > at(/Traceback/), lines.join('|'));
+  assert.equal(at(/never printed/), -1);
+  assert.ok(await page.locator('#printed .print-line.stderr').count() >= 3, 'the traceback is on standard error');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a valid program runs: its lines light up and its output is printed', async () => {
   const program = [
     'import time',
