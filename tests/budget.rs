@@ -138,3 +138,16 @@ fn the_time_limit_stops_a_run_after_its_seconds_of_engine_time() {
     let (trace, _) = run_with(RACE, "race.py", Profile::default(), limits).unwrap();
     assert_eq!(trace.prints.len(), 1);
 }
+
+#[test]
+fn the_prelude_loads_on_a_slow_machine_too() {
+    // The prelude runs to its end before the program, however many CPU quanta it takes: on a
+    // machine 300 times slower than CPython's default op cost it takes many.
+    let profile = Profile {
+        op_s: Profile::default().op_s * 300.0,
+        ..Profile::default()
+    };
+    let trace = kitchen::python::run("print('hello')\n", "slow.py", profile).expect("it runs");
+    assert_eq!(trace.prints.len(), 1);
+    assert_eq!(trace.prints[0].text, "hello");
+}

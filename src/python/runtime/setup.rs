@@ -111,13 +111,24 @@ impl Runtime {
         });
         let tid = self.new_thread(0, "prelude".into(), false, None);
         self.threads[tid].frames.push(frame);
-        let exit = self.run_thread(tid)?;
+        // The prelude is not timed: it runs to its end, however many CPU quanta it takes on
+        // the machine the profile describes (a slower machine's op cost makes more of them).
+        let exit = loop {
+            match self.run_thread(tid)? {
+                Exit::Quantum => self.threads[tid].cost = 0,
+                exit => break exit,
+            }
+        };
         if !matches!(exit, Exit::BaseReturn(_)) {
+            let why = match exit {
+                Exit::BaseRaise(e) => format!(": {}: {}", e.kind.name(), e.message),
+                _ => String::new(),
+            };
             return Err(PyError::new(
                 PyErrorKind::Unsupported,
                 0,
                 0,
-                "the kitchen's prelude failed to load",
+                format!("the kitchen's prelude failed to load{why}"),
             ));
         }
         self.threads.clear();
