@@ -21,6 +21,26 @@ use crate::python::objects::Namespace;
 use crate::python::random::Random;
 use crate::python::value::Value;
 
+thread_local! {
+    /// The prelude's bytecode, compiled once per thread: every run loads the same code, and
+    /// parsing and compiling its 80 KB of Python was most of a small run's time. Code is
+    /// immutable (its constants too), so runs sharing it cannot see each other.
+    static PRELUDE_CODE: RefCell<Option<Rc<Code>>> = const { RefCell::new(None) };
+}
+
+/// The prelude, compiled (once per thread).
+fn prelude_code() -> Result<Rc<Code>, PyError> {
+    if let Some(code) = PRELUDE_CODE.with(|c| c.borrow().clone()) {
+        return Ok(code);
+    }
+    let code = compile_module(PRELUDE, "<prelude>").map_err(|e| PyError {
+        message: format!("the kitchen's prelude does not compile: {}", e.message),
+        ..e
+    })?;
+    PRELUDE_CODE.with(|c| *c.borrow_mut() = Some(code.clone()));
+    Ok(code)
+}
+
 impl Runtime {
     /// Compiles `source` and sets up its main thread; nothing runs yet. `install` fills in the
     /// builtins and modules written in Rust (`python::natives::install`) before the prelude,
@@ -31,10 +51,7 @@ impl Runtime {
         profile: &CheckedProfile,
         install: fn(&mut Runtime),
     ) -> Result<Runtime, PyError> {
-        let prelude = compile_module(PRELUDE, "<prelude>").map_err(|e| PyError {
-            message: format!("the kitchen's prelude does not compile: {}", e.message),
-            ..e
-        })?;
+        let prelude = prelude_code()?;
         let code = compile_module(source, name)?;
         let op_ns = from_secs(profile.op_s).max(1);
         let mut rt = Runtime {
