@@ -533,6 +533,15 @@ fn the_data_tour_prints_what_cpython_prints() {
     assert_tour_prints_what_cpython_prints("data_tour.py");
 }
 
+/// The library as tutorials use it (`tests/programs/library_tour.py`): logging, itertools,
+/// sys, os, time's calendar, threading's synchronisation objects, daemons, queue.Queue's join,
+/// an executor task that raises, asyncio's TaskGroup, wait and as_completed, and
+/// multiprocessing's Pipe, Lock, Value, Array and Pool.
+#[test]
+fn the_library_tour_prints_what_cpython_prints() {
+    assert_tour_prints_what_cpython_prints("library_tour.py");
+}
+
 /// What a terminal shows for a program that fails (`tests/programs/errors_tour.py`): its
 /// output and CPython's are the same, line for line, standard error included (tracebacks,
 /// a thread's exception, a coroutine never awaited), once the frames of CPython's own

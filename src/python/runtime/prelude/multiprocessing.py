@@ -287,6 +287,81 @@ def mp__RawValue(typecode_or_type, *args):
     return mp__Value(typecode_or_type, *args, lock=False)
 
 
+class _SynchronizedArray:
+    # sharedctypes.Array: a fixed-size array in shared memory, behind a lock (an RLock) by
+    # default. Its items live in a namespace, which the kitchen keeps as is when it forks
+    # (shared memory); the object around it is copied like any other.
+    def __init__(self, typecode, items, lock):
+        self._shm = _object("SharedArray", items=items, typecode=typecode)
+        self._lock = lock
+
+    def get_lock(self):
+        return self._lock
+
+    def get_obj(self):
+        return self._shm
+
+    def acquire(self, *args):
+        return self._lock.acquire(*args)
+
+    def release(self):
+        return self._lock.release()
+
+    def __enter__(self):
+        return self._lock.__enter__()
+
+    def __exit__(self, *args):
+        return self._lock.__exit__(*args)
+
+    def __len__(self):
+        return len(self._shm.items)
+
+    def __getitem__(self, i):
+        return self._shm.items[i]
+
+    def __setitem__(self, i, value):
+        items = self._shm.items
+        if not isinstance(i, int):
+            # A slice: as many new items as it covers.
+            new = list(value)
+            if len(new) != len(items[i]):
+                raise ValueError("Can only assign sequence of same size")
+            items[i] = [_array_item(self._shm.typecode, v) for v in new]
+        else:
+            items[i] = _array_item(self._shm.typecode, value)
+
+    def __iter__(self):
+        return iter(list(self._shm.items))
+
+    def __repr__(self):
+        return "<SynchronizedArray wrapper for " + repr(self._shm.items) + ">"
+
+
+def _array_item(typecode, value):
+    if typecode in ("d", "f"):
+        return float(value)
+    if not isinstance(value, int):
+        raise TypeError("int expected instead of " + type(value).__name__)
+    return value
+
+
+def mp__Array(typecode_or_type, size_or_initializer, *, lock=True):
+    if isinstance(size_or_initializer, int):
+        zero = 0.0 if typecode_or_type in ("d", "f") else 0
+        items = [zero] * size_or_initializer
+    else:
+        items = [_array_item(typecode_or_type, v) for v in size_or_initializer]
+    if lock is True or lock is None:
+        lock = _threading.RLock()
+    return _SynchronizedArray(typecode_or_type, items, lock)
+
+
+def mp__RawArray(typecode_or_type, size_or_initializer):
+    return mp__Array(typecode_or_type, size_or_initializer, lock=_object("NoLock",
+                     acquire=lambda *a: True, release=lambda: None,
+                     __enter__=lambda: None, __exit__=lambda *a: None))
+
+
 def mp__JoinableQueue(maxsize=0):
     # queues.JoinableQueue: a multiprocessing queue that counts unfinished tasks.
     jq = _object("JoinableQueue")
