@@ -265,11 +265,20 @@ fn to_thread_keeps_the_real_loop_free() {
     let _machine = machine();
     let t = measured("asyncio-to-thread", &size(0.05, 2_000_000), false);
     let steps = running(&t);
-    assert_eq!(steps.len(), 6);
+    // Six steps, each done where it prints. Two steps one helper runs back to back are one
+    // span (a trace merges identical adjacent spans), so there are one to six spans.
+    let done: Vec<f64> = t
+        .prints
+        .iter()
+        .filter(|p| p.text.contains("chopped") || p.text.contains("sauce ready"))
+        .map(|p| p.t_s)
+        .collect();
+    assert_eq!(done.len(), 6, "{:?}", texts(&t));
+    assert!((1..=6).contains(&steps.len()), "{steps:?}");
     assert!(steps
         .iter()
         .all(|s| t.lanes[s.2].kind == LaneKind::PoolWorker));
-    let first_step_done = steps.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
+    let first_step_done = done.iter().copied().fold(f64::INFINITY, f64::min);
     for p in t.prints.iter().filter(|p| p.text.contains("pasta")) {
         assert!(p.t_s < first_step_done, "{} at {} s", p.text, p.t_s);
     }
