@@ -84,13 +84,18 @@ test('the scrubber moves the scene and the address follows the cursor while paus
 test('the keyboard plays, pauses, steps, jumps and changes the speed', async () => {
   const { page, errors } = await site.open('?scenario=threads');
   await page.focus('body');
-  await page.keyboard.press('ArrowRight');
-  const first = await clock(page);
+  // A key's step shows once the page has drawn it: wait for the clock to change (a loaded
+  // machine can draw after the next read), then check where it went.
+  const press = async (key) => {
+    const before = await page.textContent('#clock');
+    await page.keyboard.press(key);
+    await page.waitForFunction((b) => document.querySelector('#clock').textContent !== b, before, { timeout: 5000 });
+    return clock(page);
+  };
+  const first = await press('ArrowRight');
   assert.ok(first.now > 0, 'ArrowRight steps');
-  await page.keyboard.press('ArrowRight');
-  assert.ok((await clock(page)).now > first.now);
-  await page.keyboard.press('ArrowLeft');
-  assert.equal((await clock(page)).now, first.now, 'ArrowLeft steps back');
+  assert.ok((await press('ArrowRight')).now > first.now);
+  assert.equal((await press('ArrowLeft')).now, first.now, 'ArrowLeft steps back');
   await page.keyboard.press('End');
   await page.waitForSelector('#result');
   await page.keyboard.press('Home');
