@@ -340,8 +340,7 @@ mod cli {
                 json,
                 time_limit,
             } => {
-                let (trace, failed) =
-                    run_program(&file, cores, profile.as_deref(), time_limit)?;
+                let (trace, failed) = run_program(&file, cores, profile.as_deref(), time_limit)?;
                 for n in &trace.notes {
                     note(&format!("note: {n}"));
                 }

@@ -109,7 +109,11 @@ fn asyncio_blocking_has_late_timers_and_slow_steps() {
     assert!(due.is_empty(), "{due:?}");
     let ready_at = |name: &str| {
         let lane = r.trace.lanes.iter().find(|l| l.name == name).unwrap();
-        lane.spans.iter().find(|s| s.state == State::Ready && s.start_s > 1.0).unwrap().start_s
+        lane.spans
+            .iter()
+            .find(|s| s.state == State::Ready && s.start_s > 1.0)
+            .unwrap()
+            .start_s
     };
     let woke = ready_at("Task-3 cook()");
     assert!((30.0..30.001).contains(&woke), "{woke}");

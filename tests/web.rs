@@ -88,7 +88,10 @@ async fn the_app_mounts_with_every_scenario_a_scene_and_a_timeline() {
 fn the_cpu_step_is_the_real_sum_in_wasm() {
     // The live kitchen's chefs cook `sum(i * i for i in range(a, b))`; they report its low
     // 48 bits (333333283333335000000 mod 2**48).
-    assert_eq!(kitchen::web::chef_worker::chef_cook(0.0, 10_000_000.0), 201338437870528.0);
+    assert_eq!(
+        kitchen::web::chef_worker::chef_cook(0.0, 10_000_000.0),
+        201338437870528.0
+    );
     assert_eq!(kitchen::web::chef_worker::chef_cook(0.0, 0.0), 0.0);
     assert_eq!(kitchen::web::chef_worker::chef_cook(3.0, 5.0), 25.0);
 }

@@ -37,7 +37,10 @@ pub enum Request {
         resolution: u32,
     },
     /// The comparison's chart: `kitchen`'s total time for `workload`, in seconds.
-    Total { kitchen: Kitchen, workload: Workload },
+    Total {
+        kitchen: Kitchen,
+        workload: Workload,
+    },
 }
 
 /// What the engine answers.

@@ -558,8 +558,8 @@ impl<'a> Simulator<'a> {
             State::Blocked
         };
         self.release_gil(t, "waiting releases the GIL");
-        if let WaitKind::Select { until: Some(until) } | WaitKind::Interpreter { until: Some(until) } =
-            kind
+        if let WaitKind::Select { until: Some(until) }
+        | WaitKind::Interpreter { until: Some(until) } = kind
         {
             self.timers.add(until, t);
         }

@@ -111,12 +111,7 @@ pub fn compile_module(source: &str, name: &str) -> Result<Rc<Code>, PyError> {
     let lines = Lines::new(source);
     let suite = ast::Suite::parse(source, name).map_err(|e| {
         let (line, column) = lines.line_col(e.offset.to_usize());
-        PyError::new(
-            PyErrorKind::Syntax,
-            line,
-            column,
-            syntax_message(&e.error),
-        )
+        PyError::new(PyErrorKind::Syntax, line, column, syntax_message(&e.error))
     })?;
     let mut module_binds = HashSet::new();
     let mut ignore = (HashSet::new(), HashSet::new());

@@ -6,8 +6,8 @@
 use super::build::{err, namespace, native};
 use super::handles::{handle_list, make_handle, subclass_init};
 use super::locks::{lock_attributes, lock_ctor};
-use crate::python::runtime::{Args, Outcome, Runtime};
 use crate::python::classes::BuiltinClass;
+use crate::python::runtime::{Args, Outcome, Runtime};
 use crate::python::sync::Local;
 use crate::python::value::{ExcKind, Value};
 

@@ -31,7 +31,9 @@ pub fn contains(container: &Value, item: &Value) -> R<bool> {
             Some(i) => Ok(range_contains(r, i)),
             None if is_int(item) => Ok(false),
             // Other values (`3.0 in range(5)`) are compared with each number, as in Python.
-            None => Ok(to_vec(&Value::Range(r.clone()))?.iter().any(|x| eq(x, item))),
+            None => Ok(to_vec(&Value::Range(r.clone()))?
+                .iter()
+                .any(|x| eq(x, item))),
         },
         other => match sets_bytes_contains(other, item) {
             Some(r) => r,
@@ -238,7 +240,9 @@ pub fn get_item(container: &Value, idx: &Value) -> R<Value> {
                 &slice_of(&chars, s)?.into_iter().collect::<String>(),
             ))
         }
-        (Value::Range(r), Value::Slice(s)) => Ok(Value::Range(std::rc::Rc::new(slice_range(r, s)?))),
+        (Value::Range(r), Value::Slice(s)) => {
+            Ok(Value::Range(std::rc::Rc::new(slice_range(r, s)?)))
+        }
         (Value::List(l), i) => {
             let l = l.borrow();
             Ok(l[index(l.len(), i, Seq::List)?].clone())
