@@ -11,8 +11,8 @@
 //! step sizes for a chart, and [`crossovers`] finds where one kitchen overtakes another.
 //!
 //! Everything in this file is pure and needs no interpreter: turning runs into rows
-//! ([`Table::of`], [`Table::of_figures`]), the chart's axes and [`crossovers`], so the page's
-//! UI module can use it on what the engine sends. Running the programs is [`cook`]'s, the
+//! ([`Table::of`], [`Table::of_figures`]), the chart's axes and [`crossovers`], so the page
+//! can use it on what the engine worker sends. Running the programs is [`cook`]'s, the
 //! engine's side ([`compare`], [`series`], and [`cook::cook_for_page`], a kitchen's figures
 //! with its trace thinned for drawing).
 //!
@@ -285,7 +285,7 @@ impl Table {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::core::pretty_json::indent(&serde_json::to_string(self).unwrap_or_default())
     }
 }
 

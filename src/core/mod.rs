@@ -13,16 +13,20 @@
 //!   [`recorder`] (asyncio tasks through [`task_lanes`]);
 //! - [`trace`]: the result every view and runner shares; [`summary`] condenses it;
 //! - [`workload`]: the real CPU step, which the runners time for real;
-//! - [`fast_hash`]: a fast hasher for maps keyed by ids, names and dict keys.
+//! - [`fast_hash`]: a fast hasher for maps keyed by ids, names and dict keys;
+//! - [`sort`]: one stable sort for every kind of thing the crate sorts (a small download);
+//! - [`pretty_json`]: indents compact JSON, so that serde writes each type one way only.
 
 pub mod clock;
 pub mod cores;
 pub mod fast_hash;
 pub mod gil;
 pub mod interpreter;
+pub mod pretty_json;
 pub mod profile;
 pub mod recorder;
 pub mod simulator;
+pub mod sort;
 pub mod summary;
 pub mod task_lanes;
 pub mod trace;

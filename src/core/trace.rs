@@ -345,7 +345,7 @@ impl Trace {
     /// The trace as pretty JSON.
     pub fn to_json(&self) -> String {
         // A trace holds only plain data: serializing it cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        super::pretty_json::indent(&serde_json::to_string(self).unwrap_or_default())
     }
 
     /// Checks what a drawing relies on: a known format, sane sizes, finite times, spans that

@@ -346,7 +346,7 @@ fn restaurant_semaphore(run: &Run) -> Result<Facts, String> {
         .map(|b| b.iter().map(|o| o.cooked_s - o.on_s).fold(0.0, f64::max))
         .sum();
     let mut finish: Vec<&Cooked> = orders.iter().collect();
-    finish.sort_by(|a, b| a.cooked_s.total_cmp(&b.cooked_s));
+    crate::core::sort::sort_by(&mut finish, |a, b| a.cooked_s.total_cmp(&b.cooked_s));
     let finish: Vec<f64> = finish.iter().map(|o| o.number as f64).collect();
     let (_, served) = facts::printed_starting(t, "kitchen: served")?;
     let served: Vec<f64> = served

@@ -285,7 +285,7 @@ pub fn running(trace: &Trace, label: &str) -> Vec<Stretch> {
         out.extend(open);
     }
     out.retain(|s| s.length() > 0.0);
-    out.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    crate::core::sort::sort_by(&mut out, |a, b| a.start_s.total_cmp(&b.start_s));
     out
 }
 
@@ -295,7 +295,7 @@ pub fn most_at_once(stretches: &[Stretch]) -> usize {
         .iter()
         .flat_map(|s| [(s.start_s, 1), (s.end_s, -1)])
         .collect();
-    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    crate::core::sort::sort_by(&mut edges, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let (mut now, mut most) = (0i32, 0i32);
     for (_, d) in edges {
         now += d;

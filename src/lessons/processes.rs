@@ -161,7 +161,7 @@ fn processes(run: &Run) -> Result<Facts, String> {
         return Err("no process chopped or made sauce".into());
     }
     let mut lanes: Vec<usize> = cpu.iter().map(|s| s.lane).collect();
-    lanes.sort_unstable();
+    crate::core::sort::sort(&mut lanes);
     lanes.dedup();
     let steps = lanes.len() as f64;
     let parallel = steps.min(t.profile.cores as f64);

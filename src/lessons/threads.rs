@@ -240,7 +240,7 @@ pub const LESSONS: &[Lesson] = &[
 /// The lanes whose spans include CPU work labelled `label`.
 fn lanes_running(t: &Trace, label: &str) -> Vec<usize> {
     let mut lanes: Vec<usize> = facts::running(t, label).iter().map(|s| s.lane).collect();
-    lanes.sort_unstable();
+    crate::core::sort::sort(&mut lanes);
     lanes.dedup();
     lanes
 }

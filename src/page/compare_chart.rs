@@ -330,7 +330,7 @@ fn end_labels(lines: &[Line], plot: (f64, f64, f64, f64)) -> Vec<EndLabel> {
         .iter()
         .filter_map(|l| l.points.last().map(|p| (p, l)))
         .collect();
-    ends.sort_by(|a, b| a.0.y.total_cmp(&b.0.y));
+    crate::core::sort::sort_by(&mut ends, |a, b| a.0.y.total_cmp(&b.0.y));
     let mut labels: Vec<(f64, f64, Vec<&Line>)> = Vec::new();
     for (p, line) in ends {
         match labels.last_mut() {

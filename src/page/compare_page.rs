@@ -281,7 +281,7 @@ fn intersect(a: &[(f64, f64)], b: &[(f64, f64)]) -> Vec<(f64, f64)> {
             }
         }
     }
-    out.sort_by(|x, y| x.0.total_cmp(&y.0));
+    crate::core::sort::sort_by(&mut out, |x, y| x.0.total_cmp(&y.0));
     out
 }
 

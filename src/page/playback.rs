@@ -110,7 +110,7 @@ impl Playback {
             .copied()
             .filter(|(a, b)| a.is_finite() && b.is_finite() && a < b)
             .collect();
-        clean.sort_by(|x, y| x.0.total_cmp(&y.0));
+        crate::core::sort::sort_by(&mut clean, |x, y| x.0.total_cmp(&y.0));
         clean.dedup_by(|later, earlier| later.0 < earlier.1);
         self.skips = clean;
     }

@@ -198,7 +198,7 @@ fn drop_requests(trace: &Trace) -> Option<Vec<(f64, usize)>> {
     if requests.is_empty() {
         return None;
     }
-    requests.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::core::sort::sort_by(&mut requests, |a, b| a.0.total_cmp(&b.0));
     Some(requests)
 }
 
@@ -254,14 +254,14 @@ fn processes_of(trace: &Trace) -> Vec<Process> {
             _ => process.chefs.push(lane.id),
         }
     }
-    processes.sort_by_key(|p| p.index);
+    crate::core::sort::sort_by_key(&mut processes, |p| p.index);
     for l in processes.iter_mut().flat_map(|p| p.loops.iter_mut()) {
         l.steps = l
             .tasks
             .iter()
             .flat_map(|&t| running_stretches(&trace.lanes[t].spans).map(move |(a, b)| (a, b, t)))
             .collect();
-        l.steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::core::sort::sort_by(&mut l.steps, |a, b| a.0.total_cmp(&b.0));
     }
     processes
 }

@@ -82,7 +82,7 @@ pub fn moments(replay: &Replay) -> Vec<Moment> {
         all.push((p.t_s, Happening::Printed { index }));
     }
     all.retain(|(t, _)| t.is_finite());
-    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::core::sort::sort_by(&mut all, |a, b| a.0.total_cmp(&b.0));
     let mut moments: Vec<Moment> = Vec::new();
     for (t_s, h) in all {
         match moments.last_mut() {

@@ -204,7 +204,7 @@ pub fn quiet_stretches(replay: &Replay) -> Vec<(f64, f64)> {
         .filter(|s| is_active(s.state) && s.end_s > s.start_s)
         .map(|s| (s.start_s, s.end_s))
         .collect();
-    active.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::core::sort::sort_by(&mut active, |a, b| a.0.total_cmp(&b.0));
     let min = FOLD_MIN_S.max(FOLD_MIN_SHARE * end);
     let mut quiet = Vec::new();
     let mut covered = 0.0_f64;
@@ -217,9 +217,9 @@ pub fn quiet_stretches(replay: &Replay) -> Vec<(f64, f64)> {
     if end - covered >= min {
         quiet.push((covered, end));
     }
-    quiet.sort_by(|x, y| (y.1 - y.0).total_cmp(&(x.1 - x.0)));
+    crate::core::sort::sort_by(&mut quiet, |x, y| (y.1 - y.0).total_cmp(&(x.1 - x.0)));
     quiet.truncate(MAX_FOLDS);
-    quiet.sort_by(|x, y| x.0.total_cmp(&y.0));
+    crate::core::sort::sort_by(&mut quiet, |x, y| x.0.total_cmp(&y.0));
     quiet
 }
 

@@ -156,7 +156,7 @@ fn add_stderr(trace: &mut Trace, rt: &runtime::Runtime, lines: Vec<runtime::ErrL
     // that instruction's end (a warning before the next print, a traceback before the line
     // left unfinished at exit).
     let err_first = |p: &Printed| p.stream.is_stdout();
-    all.sort_by(|a, b| {
+    crate::core::sort::sort_by(&mut all, |a, b| {
         a.t_s
             .total_cmp(&b.t_s)
             .then(err_first(a).cmp(&err_first(b)))

@@ -248,8 +248,7 @@ impl Run {
             LaneKind::Process => self.spawned.get(&l.pid).copied().unwrap_or(l.life.start),
             _ => l.life.start,
         };
-        self.lanes
-            .sort_by_key(|l| (l.kind != LaneKind::Main, started(l)));
+        crate::core::sort::sort_by_key(&mut self.lanes, |l| (l.kind != LaneKind::Main, started(l)));
         let mut rec = Recorder::new(0);
         let mut process_of: HashMap<u64, usize> = HashMap::new();
         let mut lane_of: HashMap<(u64, u64), usize> = HashMap::new();
@@ -291,14 +290,14 @@ impl Run {
         };
         let mut trace = rec.finish(end, header);
         trace.source = Source::Cpython;
-        trace.prints.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        crate::core::sort::sort_by(&mut trace.prints, |a, b| a.t_s.total_cmp(&b.t_s));
         self.memory_into(&mut trace, &process_of);
         trace
     }
 
     /// Each process's samples, and the total of the latest sample of every live process.
     fn memory_into(&mut self, trace: &mut Trace, process_of: &HashMap<u64, usize>) {
-        self.memory.sort_by_key(|m| m.0);
+        crate::core::sort::sort_by_key(&mut self.memory, |m| m.0);
         let mut latest: HashMap<u64, u64> = HashMap::new();
         for &(t, pid, bytes) in &self.memory {
             let Some(&process) = process_of.get(&pid) else {

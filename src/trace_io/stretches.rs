@@ -23,7 +23,9 @@ pub struct Call {
 pub fn record(rec: &mut Recorder, lane: usize, mut calls: Vec<Call>) {
     calls.retain(|c| c.end > c.start);
     // Outer calls first where two start together.
-    calls.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    crate::core::sort::sort_by(&mut calls, |a, b| {
+        a.start.cmp(&b.start).then(b.end.cmp(&a.end))
+    });
     let mut stack: Vec<Call> = Vec::new();
     for mut call in calls {
         unwind(rec, lane, &mut stack, call.start);

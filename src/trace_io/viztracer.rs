@@ -153,7 +153,7 @@ fn build(
         .copied()
         .find(|p| processes.get(p).is_some_and(|n| n == "MainProcess"))
         .unwrap_or(pids[0]);
-    pids.sort_by(|a, b| {
+    crate::core::sort::sort_by(&mut pids, |a, b| {
         (*a != main_pid)
             .cmp(&(*b != main_pid))
             .then(first_call(*a).total_cmp(&first_call(*b)))
@@ -165,7 +165,7 @@ fn build(
         let mut own: Vec<(&(u64, u64), &Thread)> =
             threads.iter().filter(|((p, _), _)| *p == pid).collect();
         // The process's main thread first: the one named so, or the one whose id is the pid.
-        own.sort_by_key(|((_, tid), t)| {
+        crate::core::sort::sort_by_key(&mut own, |((_, tid), t)| {
             let main = t.name.as_deref() == Some("MainThread") || *tid == pid;
             (!main, *tid)
         });

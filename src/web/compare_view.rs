@@ -223,7 +223,7 @@ impl CompareView {
             }
             self.left_out.push((axis, left));
         }
-        queue.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::core::sort::sort_by(&mut queue, |a, b| a.0.total_cmp(&b.0));
         self.queue = queue.into_iter().map(|(_, a, i, x)| (a, i, x)).collect();
         self.cook(ctx, 0);
     }

@@ -39,7 +39,7 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
     let mut speeds: Vec<f64> = SPEEDS.to_vec();
     if !speeds.iter().any(|s| (s - p.speed).abs() < 1e-12) {
         speeds.push(p.speed);
-        speeds.sort_by(f64::total_cmp);
+        crate::core::sort::sort_by(&mut speeds, f64::total_cmp);
     }
     html! {
         <section class="transport" aria-label="player">

@@ -61,7 +61,7 @@ impl Timers {
                 due.push(thread);
             }
         }
-        due.sort_unstable();
+        crate::core::sort::sort(&mut due);
         due.dedup();
         due
     }
@@ -101,7 +101,7 @@ impl DropRequests {
             .take_while(|&&(at, _)| at <= now)
             .map(|&(_, p)| p)
             .collect();
-        due.sort_unstable();
+        crate::core::sort::sort(&mut due);
         due
     }
 }

@@ -41,7 +41,7 @@ pub fn in_flight_s(trace: &Trace) -> f64 {
         .filter(|s| matches!(s.state, State::Running | State::WaitingGil) && s.end_s > s.start_s)
         .map(|s| (s.start_s, s.end_s))
         .collect();
-    stretches.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::core::sort::sort_by(&mut stretches, |a, b| a.0.total_cmp(&b.0));
     let mut total = 0.0;
     let mut current: Option<(f64, f64)> = None;
     for (start, end) in stretches {

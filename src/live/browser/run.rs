@@ -451,7 +451,7 @@ fn threads_of(scenario: &Scenario) -> Result<usize, String> {
 
 fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    crate::core::sort::sort_by(&mut sorted, f64::total_cmp);
     match sorted.len() {
         0 => 0.0,
         n if n % 2 == 1 => sorted[n / 2],

@@ -147,8 +147,8 @@ pub fn scene(replay: &Replay, l: &EventLoop, t_s: f64) -> LoopScene {
             _ => {}
         }
     }
-    pots.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    rail.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    crate::core::sort::sort_by(&mut pots, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    crate::core::sort::sort_by(&mut rail, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     // An idle loop sleeps until its soonest timer, unless a helper thread wakes it first.
     let doing = match doing {
         LoopDoing::Waiting { .. } => LoopDoing::Waiting {

@@ -152,7 +152,7 @@ pub fn kitchens(replay: &Replay, t_s: f64) -> (Vec<Kitchen>, Option<KitchenCrowd
         .collect();
     let room = MAX_KITCHENS.min(all.len()).saturating_sub(picked.len());
     picked.extend(rest.into_iter().take(room));
-    picked.sort_unstable();
+    crate::core::sort::sort(&mut picked);
     let drawn = picked
         .iter()
         .map(|&i| kitchen(replay, &all[i], t_s))
@@ -284,7 +284,7 @@ fn stove(replay: &Replay, process: &Process, t_s: f64) -> Stove {
             (span.state == State::WaitingGil).then(|| (replay.state_since(lane, i), lane))
         })
         .collect();
-    waiting.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    crate::core::sort::sort_by(&mut waiting, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let held_since_s = holding.map_or(t_s, |h| h.start_s);
     let interval = replay.trace.profile.switch_interval_s;
     let request = match (holding, &replay.drop_requests) {
@@ -368,7 +368,7 @@ fn pick_chefs(
             add(lane, &mut picked);
         }
     }
-    picked.sort_unstable();
+    crate::core::sort::sort(&mut picked);
     let rest = chefs
         .iter()
         .copied()
@@ -436,7 +436,7 @@ pub fn crowd(replay: &Replay, lanes: &[usize], t_s: f64) -> Crowd {
             None => counts.push((tally, 1)),
         }
     }
-    counts.sort_by_key(|&(t, n)| (std::cmp::Reverse(n), tally_rank(t)));
+    crate::core::sort::sort_by_key(&mut counts, |&(t, n)| (std::cmp::Reverse(n), tally_rank(t)));
     Crowd {
         total: lanes.len(),
         counts,

@@ -45,7 +45,7 @@ impl Compiler {
             let mut binds = HashSet::new();
             collect_bindings(s, &mut binds, &mut decl);
             let mut names: Vec<_> = binds.into_iter().collect();
-            names.sort();
+            crate::core::sort::sort(&mut names);
             for n in names {
                 unit.add_local(&n);
             }

@@ -76,7 +76,7 @@ impl Compiler {
         }
         unit.declared_global = decl.0.clone();
         let mut sorted: Vec<_> = binds.into_iter().collect();
-        sorted.sort();
+        crate::core::sort::sort(&mut sorted);
         for b in sorted {
             if !decl.0.contains(&b) && !decl.1.contains(&b) {
                 unit.add_local(&b);
@@ -138,7 +138,7 @@ impl Compiler {
             target_names(&g.target, &mut binds);
         }
         let mut sorted: Vec<_> = binds.into_iter().collect();
-        sorted.sort();
+        crate::core::sort::sort(&mut sorted);
         for b in sorted {
             unit.add_local(&b);
         }

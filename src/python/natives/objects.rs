@@ -562,7 +562,7 @@ fn dir(_: &mut Runtime, a: Args) -> Outcome {
             ),
         );
     }
-    names.sort();
+    crate::core::sort::sort(&mut names);
     names.dedup();
     value(Value::list(names.iter().map(|n| Value::str(n)).collect()))
 }
