@@ -11,18 +11,19 @@ use crate::python::objects::Function;
 use crate::python::value::{ExcKind, Exception, Value};
 
 /// The prelude's source: its files, one per part of the library, run as one module in
-/// this order (each may use what the files before it define).
+/// this order (each may use what the files before it define). As embedded: the build script
+/// (`build.rs`) empties their comment lines, which the page need not download.
 pub(super) const PRELUDE: &str = concat!(
-    include_str!("prelude/builtins.py"),
-    include_str!("prelude/executors.py"),
-    include_str!("prelude/asyncio.py"),
-    include_str!("prelude/itertools.py"),
-    include_str!("prelude/logging.py"),
-    include_str!("prelude/threading.py"),
-    include_str!("prelude/queue.py"),
-    include_str!("prelude/multiprocessing.py"),
-    include_str!("prelude/asyncio_tasks.py"),
-    include_str!("prelude/functools.py"),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/builtins.py")),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/executors.py")),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/asyncio.py")),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/itertools.py")),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/logging.py")),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/threading.py")),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/queue.py")),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/multiprocessing.py")),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/asyncio_tasks.py")),
+    include_str!(concat!(env!("OUT_DIR"), "/prelude/functools.py")),
 );
 
 impl Runtime {
