@@ -97,9 +97,10 @@ if ! [ -d tests/e2e/node_modules/playwright-core ]; then
   log "installing the end-to-end test packages"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
-# --- wasm-opt (binaryen from npm, the version tools/package-lock.json pins) for the site build ---
-if ! [ -x tools/node_modules/.bin/wasm-opt ]; then
-  log "installing binaryen (wasm-opt) from npm"
+# --- the site build's tools from npm, the versions tools/package-lock.json pins: wasm-opt
+# (binaryen) and esbuild (minifies the site's JavaScript and CSS) ---
+if ! [ -x tools/node_modules/.bin/wasm-opt ] || ! [ -x tools/node_modules/.bin/esbuild ]; then
+  log "installing binaryen (wasm-opt) and esbuild from npm"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 log "ready"

@@ -24,12 +24,14 @@
 //! - [`engine`]: what the page asks of the engine and the engine's answers, as plain data,
 //!   and the engine's side that answers them (the engine worker calls it).
 //!
-//! The site is three wasm modules of this one crate, chosen by cargo features (see
-//! Cargo.toml): `ui` (the page: `web`'s drawing, [`page`], the trace types and the scenario
-//! catalog), `engine` (the parser, interpreter, simulator, live driver and converters, run
-//! in a Web Worker) and `chef` (the real CPU step, for the live run's workers). The default,
-//! natively and in the wasm tests, is `engine` and `ui` together. Without `engine` the crate
-//! has no interpreter: [`python`] is then only its error type, which the page shows.
+//! Cargo features say what a build holds (see Cargo.toml): `ui` (the page: `web`'s drawing,
+//! [`page`], the trace types and the scenario catalog), `engine` (the parser, interpreter,
+//! simulator, live driver and converters) and `chef` (the real CPU step, for the live run's
+//! workers). The site is two wasm modules: `ui` and `engine` together, which the page runs
+//! and its engine Web Worker runs too (the code both need is downloaded once), and `chef`.
+//! The default, natively and in the wasm tests, is everything, with `page-engine` (the
+//! engine answers in the page's thread). Without `engine` the crate has no interpreter:
+//! [`python`] is then only its error type, which the page shows.
 
 pub mod compare;
 pub mod core;
@@ -45,7 +47,7 @@ pub mod python;
 #[cfg(feature = "engine")]
 pub mod trace_io;
 
-/// The interpreter's error type alone, for a build without the engine (the page's UI module):
+/// The interpreter's error type alone, for a build without the engine (the `ui` feature alone):
 /// the code panel shows a program's error, which the engine worker sends it.
 #[cfg(not(feature = "engine"))]
 pub mod python {

@@ -66,7 +66,7 @@ pub struct Scenario {
     pub scales: &'static [&'static str],
 }
 
-/// Running a scenario needs the interpreter: the page's UI module has only the catalog.
+/// Running a scenario needs the interpreter: without `engine` a build has only the catalog.
 #[cfg(feature = "engine")]
 impl Scenario {
     /// The program at `size`: the file with the constants that differ rewritten.

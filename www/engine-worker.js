@@ -1,5 +1,6 @@
 // The engine's Web Worker: the parser, the interpreter, the simulator and the trace
-// converters, in their own wasm module, off the page's thread. The page's engine door
+// converters, off the page's thread. It runs the page's own wasm module (pkg/kitchen*, already
+// in the browser's cache by the time the page starts this worker). The page's engine door
 // (src/web/engine_link.rs) posts {id, text} (a request as JSON) and gets back {id, text}
 // (the reply as JSON); {ready} says the engine has loaded. Anything that goes wrong is
 // reported, never swallowed: {trouble} if the engine cannot load, {id, fatal} if a request
@@ -10,7 +11,7 @@
 // (LiveKitchen); this file only carries out its effects, starting the chefs' workers
 // (chef-worker.js), passing their messages in, keeping the timers, and handing the GIL over
 // through a SharedArrayBuffer where the page is cross-origin isolated.
-import init, { engine_answer, engine_last_panic, LiveKitchen } from './pkg/kitchen_engine.js';
+import init, { engine_answer, engine_last_panic, LiveKitchen } from './pkg/kitchen.js';
 import initChef, { chef_cook } from './pkg/kitchen_chef.js';
 
 const loaded = init().then(

@@ -1,7 +1,7 @@
 //! The engine's side of the comparison: each kitchen's program written out for a workload and
 //! simulated. This is the part of [`crate::compare`] that runs the interpreter, kept apart so
-//! that the page's UI module, which has no interpreter, can use the rest (the workload, the
-//! rows, the series, the crossovers) on what the engine sends it.
+//! that a build without the interpreter (the `ui` feature alone) can use the rest (the
+//! workload, the rows, the series, the crossovers) on what the engine sends it.
 
 use super::Axis;
 use super::{CompareError, Cooked, Figures, Kitchen, Series, Workload};

@@ -3,13 +3,13 @@
 //! [`Trace`] or an error.
 //!
 //! Where the engine runs depends on the build, and callers do not know which:
-//! - the site's UI module (the `ui` feature alone) has no engine in it: the door posts each
-//!   request to the engine worker (`./engine-worker.js`, [`super::engine_link`]) and awaits its
-//!   reply, so a long run never freezes the page, `#cancel-run` can stop it, and the page
-//!   can draw before the engine has loaded. The opening scenario's trace is precomputed at
-//!   build time ([`super::opening`]): the first scene needs no engine at all;
-//! - a build with the engine linked in (the wasm tests) answers in the page's own thread,
-//!   after the next paint, so "cooking…" is on screen while the engine works.
+//! - in the site (without the `page-engine` feature) the door posts each request to the engine
+//!   worker (`./engine-worker.js`, [`super::engine_link`]) and awaits its reply, so a long run
+//!   never freezes the page and `#cancel-run` can stop it. The worker runs the same wasm module
+//!   as the page (one module: the code both need is downloaded once). The opening scenario's
+//!   trace is precomputed at build time ([`super::opening`]): the first scene needs no engine;
+//! - with `page-engine` (the wasm tests, which have no worker script) the engine answers in the
+//!   page's own thread, after the next paint, so "cooking…" is on screen while it works.
 //!
 //! UI code must not call `crate::python` or `Scenario::simulate` itself: only the engine does.
 
@@ -141,18 +141,18 @@ fn unexpected(reply: Reply) -> String {
 }
 
 /// Sends `request` to wherever the engine runs; `what` names it while it is under way.
-#[cfg(not(feature = "engine"))]
+#[cfg(not(feature = "page-engine"))]
 async fn ask(request: Request, what: String) -> Reply {
     super::engine_link::ask(request, what).await
 }
 
-#[cfg(not(feature = "engine"))]
+#[cfg(not(feature = "page-engine"))]
 async fn ask_live(request: &LiveRequest, what: String) -> Reply {
     super::engine_link::ask_live(request, what).await
 }
 
 /// With the engine linked in there is no engine worker to start the chefs' workers.
-#[cfg(feature = "engine")]
+#[cfg(feature = "page-engine")]
 async fn ask_live(_: &LiveRequest, _: String) -> Reply {
     Reply::Refused {
         why: "the live kitchen needs the site's engine worker".into(),
@@ -160,7 +160,7 @@ async fn ask_live(_: &LiveRequest, _: String) -> Reply {
 }
 
 /// With the engine linked in: answered here, after the next paint.
-#[cfg(feature = "engine")]
+#[cfg(feature = "page-engine")]
 async fn ask(request: Request, what: String) -> Reply {
     let _busy = super::engine_link::Busy::start(what);
     next_paint().await;

@@ -10,8 +10,8 @@
 //! fresh worker: the page stays usable. [`cancel`] stops whatever runs by terminating the
 //! worker, and starts a fresh one.
 //!
-//! With the engine linked into the page (the wasm tests) there is no worker: only
-//! [`Busy`] and the status are used.
+//! With the `page-engine` feature (the wasm tests) the engine runs in the page's thread and
+//! there is no worker: only [`Busy`] and the status are used.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -125,18 +125,18 @@ impl Drop for Busy {
     }
 }
 
-#[cfg(not(feature = "engine"))]
+#[cfg(not(feature = "page-engine"))]
 pub use worker::{ask, ask_live, cancel, warm_up};
 
-#[cfg(feature = "engine")]
+#[cfg(feature = "page-engine")]
 /// Nothing to stop: the engine runs in the page's own thread.
 pub fn cancel() {}
 
-#[cfg(feature = "engine")]
+#[cfg(feature = "page-engine")]
 /// Nothing to load: the engine is linked in.
 pub fn warm_up() {}
 
-#[cfg(not(feature = "engine"))]
+#[cfg(not(feature = "page-engine"))]
 mod worker {
     use std::cell::RefCell;
     use std::collections::HashMap;

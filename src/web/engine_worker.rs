@@ -47,7 +47,20 @@ fn keep_panic_messages() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            let message = info.to_string();
+            // The site's module is built without panic locations (build-site.sh, for its
+            // size): then the message alone, not "<redacted>:0:0".
+            let message = match info.location() {
+                Some(at) if at.line() > 0 => info.to_string(),
+                _ => {
+                    let payload = info.payload();
+                    let text = payload
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| payload.downcast_ref::<&str>().copied())
+                        .unwrap_or("a bug");
+                    format!("the engine panicked: {text}")
+                }
+            };
             LAST_PANIC.with(|p| {
                 if let Ok(mut p) = p.try_borrow_mut() {
                     *p = Some(message);

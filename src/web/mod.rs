@@ -32,9 +32,9 @@
 //!   (the embed snippet and the height message).
 //!
 //! Which of these a module holds is the cargo feature it is built with (`ui`, `engine`,
-//! `chef`): the site's page module has the drawing, the engine worker's module the engine.
-//! The module exports [`run_app`] rather than a wasm `start` function, so a module built with
-//! both (the wasm tests) starts nothing by itself.
+//! `chef`): the site's main module has both the drawing and the engine, for the page and its
+//! engine worker alike. It exports [`run_app`] rather than a wasm `start` function, so the
+//! worker, which runs the same module, starts nothing by itself.
 
 #[cfg(feature = "ui")]
 pub mod app;

@@ -1,5 +1,5 @@
 //! The opening scenario's trace, precomputed when the site is built, so the page draws its
-//! first scene from the UI module alone, before the engine has loaded.
+//! first scene without the engine, before its worker has loaded.
 //!
 //! `scripts/build-site.sh` writes `traces/ID.cCORES.json` with the native binary (`kitchen
 //! simulate ID --cores CORES --json`: the same simulation the engine would run, and it is
@@ -26,7 +26,8 @@ pub fn address(id: &str, cores: u32) -> String {
 
 /// The precomputed trace of `id` on `cores` cores, if the site has one and it reads.
 pub async fn precomputed(id: &str, cores: u32) -> Option<Trace> {
-    if !PRECOMPUTED.contains(&(id, cores)) || cfg!(feature = "engine") {
+    // With the engine in the page's thread (the wasm tests) there is no site to fetch from.
+    if !PRECOMPUTED.contains(&(id, cores)) || cfg!(feature = "page-engine") {
         return None;
     }
     let text = fetch_text(&address(id, cores)).await?;

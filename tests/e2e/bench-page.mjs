@@ -65,7 +65,7 @@ console.log('goal: work per frame under 16 ms (60 fps); the issue measured 30,32
   const source = fs.readFileSync(new URL('../../examples/interpreter_speed.py', import.meta.url), 'utf8');
   const { page, errors } = await site.open('?scenario=threads');
   const r = await page.evaluate(async (src) => {
-    const m = await import('./pkg/kitchen_engine.js');
+    const m = await import('./pkg/kitchen.js');
     await m.default();
     let best = Infinity;
     let ops = 0;

@@ -1,5 +1,5 @@
 // End-to-end: the engine in its Web Worker (issue 11 §1, §5). The page draws its first scene
-// from the UI module and a precomputed trace before the engine has loaded; a long program
+// from its module and a precomputed trace before the engine worker has loaded; a long program
 // runs in the worker while the page keeps drawing frames; #cancel-run stops it; an engine
 // that fails (out of memory) or a worker that dies is a message on the page, and the page
 // goes on; the page's Content-Security-Policy is there and nothing outside its origin is
@@ -19,22 +19,22 @@ async function runProgram(page, source) {
   await page.click('#run-code');
 }
 
-test('the first scene is drawn from the UI module and the precomputed trace, before the engine loads', async () => {
+test('the first scene is drawn from the precomputed trace, before the engine worker loads', async () => {
   const context = await site.browser.newContext();
   const page = await context.newPage();
   const requests = [];
   context.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  // Hold the engine back: the scene must not need it.
+  // Hold the engine worker back: the scene must not need it.
   let release;
   const held = new Promise((ok) => { release = ok; });
-  await context.route('**/kitchen_engine_bg.wasm', async (route) => { await held; await route.continue(); });
+  await context.route('**/engine-worker.js', async (route) => { await held; await route.continue(); });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(site.base);
   await page.waitForSelector('#scene[data-trace="asyncio-blocking"]', { timeout: 30000 });
   assert.ok(requests.some((p) => p.endsWith('/traces/asyncio-blocking.c4.json')), requests.join(' '));
-  assert.ok(requests.some((p) => p.endsWith('/kitchen_ui_bg.wasm')));
-  // The engine's module was asked for (after the first paint) but has not arrived.
+  assert.ok(requests.some((p) => p.endsWith('/kitchen_bg.wasm')));
+  // The engine worker was asked for (after the first paint) but has not arrived.
   await page.waitForFunction(() => performance.getEntriesByType('resource').length > 0);
   const status = await page.evaluate(() => document.querySelector('#engine-trouble')?.textContent || '');
   assert.equal(status, '');

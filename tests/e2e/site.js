@@ -36,7 +36,7 @@ function serve(isolated, served) {
 
 /** Serves dist/ and starts Chromium; `close()` stops both. */
 export async function start({ isolated = false } = {}) {
-  if (!fs.existsSync(path.join(dist, 'pkg', 'kitchen_ui_bg.wasm'))) throw new Error('run `make dist` first');
+  if (!fs.existsSync(path.join(dist, 'pkg', 'kitchen_bg.wasm'))) throw new Error('run `make dist` first');
   const served = [];
   const server = serve(isolated, served);
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
