@@ -3,6 +3,7 @@
 // headless Chromium driven through playwright-core.
 import http from 'node:http';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -17,8 +18,11 @@ const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-e
 /** A static file server for dist/, mounted under SUB only. It accepts long addresses (a
  * `code=` parameter carries a whole program), as a static host's usual 8 to 16 KiB might not.
  * `isolated`: it sends the cross-origin isolation headers, as `make serve` does; without them
- * it is a plain static host. `served` collects every path asked for. */
-function serve(isolated, served) {
+ * it is a plain static host. `gzip`: it compresses what it sends, as static hosts do (the
+ * bench's throttled link then carries the gzipped sizes). `served` collects every path asked
+ * for. */
+function serve(isolated, served, gzip = false) {
+  const packed = new Map();
   return http.createServer({ maxHeaderSize: 1 << 17 }, (req, res) => {
     const url = new URL(req.url, 'http://x');
     served.push(url.pathname);
@@ -29,16 +33,21 @@ function serve(isolated, served) {
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404).end(); return; }
       const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', ...(isolated ? ISOLATION : {}) };
+      if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+        if (!packed.has(file)) packed.set(file, zlib.gzipSync(body, { level: 9 }));
+        res.writeHead(200, { ...headers, 'content-encoding': 'gzip' }).end(packed.get(file));
+        return;
+      }
       res.writeHead(200, headers).end(body);
     });
   });
 }
 
-/** Serves dist/ and starts Chromium; `close()` stops both. */
-export async function start({ isolated = false } = {}) {
+/** Serves dist/ (see `serve` for the options) and starts Chromium; `close()` stops both. */
+export async function start({ isolated = false, gzip = false } = {}) {
   if (!fs.existsSync(path.join(dist, 'pkg', 'kitchen_bg.wasm'))) throw new Error('run `make dist` first');
   const served = [];
-  const server = serve(isolated, served);
+  const server = serve(isolated, served, gzip);
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const base = `http://127.0.0.1:${server.address().port}${SUB}`;
   const browser = await chromium.launch({
