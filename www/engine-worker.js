@@ -1,6 +1,6 @@
 // The engine's Web Worker: the parser, the interpreter, the simulator and the trace
-// converters, off the page's thread. It runs the page's own wasm module (pkg/kitchen*, already
-// in the browser's cache by the time the page starts this worker). The page's engine door
+// converters, off the page's thread. It runs the page's own wasm module (pkg/kitchen*), which
+// the page hands it compiled (below). The page's engine door
 // (src/web/engine_link.rs) posts {id, text} (a request as JSON) and gets back {id, text}
 // (the reply as JSON); {ready} says the engine has loaded. Anything that goes wrong is
 // reported, never swallowed: {trouble} if the engine cannot load, {id, fatal} if a request
@@ -14,13 +14,20 @@
 import init, { engine_answer, engine_last_panic, LiveKitchen } from './pkg/kitchen.js';
 import initChef, { chef_cook } from './pkg/kitchen_chef.js';
 
-const loaded = init().then(
-  () => { self.postMessage({ ready: true }); return true; },
-  (err) => { self.postMessage({ trouble: `the engine did not load: ${err}` }); return false; },
-);
+// The page's first message is {module}: its own compiled module, which this worker runs too
+// (no second download or compile); with none (null), the worker fetches it itself.
+let handedOver;
+const loaded = new Promise((ok) => { handedOver = ok; })
+  .then((module) => init(module ? { module_or_path: module } : undefined))
+  .then(
+    () => { self.postMessage({ ready: true }); return true; },
+    (err) => { self.postMessage({ trouble: `the engine did not load: ${err}` }); return false; },
+  );
 
 self.onmessage = async (event) => {
-  const { id, text, live } = event.data || {};
+  const data = event.data || {};
+  if ('module' in data) { handedOver(data.module); return; }
+  const { id, text, live } = data;
   if (!(await loaded)) return;
   if (live !== undefined) { cookLive(id, String(live)); return; }
   let reply;

@@ -213,12 +213,26 @@ mod worker {
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         worker.set_onmessageerror(Some(on_message_error.as_ref().unchecked_ref()));
         link._handlers = vec![on_message, on_error, on_message_error];
+        hand_over_module(&worker);
         link.worker = Some(worker.clone());
         changed(|s| {
             s.status.cancellable = true;
             s.status.ready = false;
         });
         Ok(worker)
+    }
+
+    /// Posts the page's own compiled wasm module to the worker, its first message: the
+    /// worker runs the same module (www/engine-worker.js), which then needs no second
+    /// download (a host may send no cache headers) and no second compile. If it cannot be
+    /// posted, `null` says so and the worker fetches the module itself.
+    fn hand_over_module(worker: &Worker) {
+        let hello = Object::new();
+        let _ = Reflect::set(&hello, &"module".into(), &wasm_bindgen::module());
+        if worker.post_message(&hello).is_err() {
+            let _ = Reflect::set(&hello, &"module".into(), &JsValue::NULL);
+            let _ = worker.post_message(&hello);
+        }
     }
 
     /// Asks the engine worker; the reply, or why there is none, as a [`Reply`].

@@ -44,6 +44,8 @@ test('the first scene is drawn from the precomputed trace, before the engine wor
   await page.selectOption('#scenario', 'threads');
   await page.waitForSelector('#scene[data-trace="threads"]', { timeout: 30000 });
   assert.ok(requests.some((p) => p.endsWith('/engine-worker.js')));
+  // The worker runs the page's module, handed over compiled: it is downloaded once.
+  assert.equal(requests.filter((p) => p.endsWith('/kitchen_bg.wasm')).length, 1, requests.join(' '));
   assert.deepEqual(errors, []);
   await context.close();
 });
