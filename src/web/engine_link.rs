@@ -3,8 +3,8 @@
 //! (what is under way and since when, whether the engine has loaded, what went wrong).
 //!
 //! The worker is a module worker at a relative URL, so the site works under a blog's
-//! sub-path. It is started after the page's first paint (or by the first request), so the
-//! engine's download does not hold up the first scene. When it fails (it could not load, a
+//! sub-path. It is started after the page's first paint (or by the first request), and runs
+//! the page's own module, which the page hands it compiled. When it fails (it could not load, a
 //! panic or an out-of-memory trap in the engine, an uncaught error) every request under way
 //! is answered with the reason, the reason is shown on the page, and the next request gets a
 //! fresh worker: the page stays usable. [`cancel`] stops whatever runs by terminating the
