@@ -11,7 +11,7 @@
 //! span, `ph: f` on the waker's track when the wait ends); where the trace does not say, there
 //! is no arrow. What ran on each core, where the trace knows, is a process "cores" of its own.
 //!
-//! The JSON is written directly, event by event ([`Event`]), rather than built as
+//! The JSON is written directly, event by event (`Event`), rather than built as
 //! `serde_json::Value`s: the same text, with far less code in the page's download.
 
 use std::fmt::Write;
