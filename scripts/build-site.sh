@@ -39,20 +39,19 @@ PRECOMPUTED="asyncio-blocking:4"
 # src/web/engine_worker.rs); -Zfmt-debug=shallow has `{:?}` of a derived type print its
 # name without its fields (3.9 KB): the page shows `{:?}` only of field-less enums (a
 # state, a phase), which print the same, and field details only in messages about bugs.
+# build_module NAME FEATURES: NAME.wasm, built in its own target dir, site-NAME.
 build_module() {
   local name=$1 features=$2 dir="$root/site-$1"
   RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zlocation-detail=none -Zfmt-debug=shallow" \
   CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_TARGET_DIR="$dir" scripts/cargo-wasm build --release --target wasm32-unknown-unknown \
     --lib --no-default-features --features "$features"
-  local file=kitchen_$name.wasm
-  [ "$name" = kitchen ] && file=kitchen.wasm
-  cp "$dir/wasm32-unknown-unknown/release/kitchen.wasm" "$work/$file"
+  cp "$dir/wasm32-unknown-unknown/release/kitchen.wasm" "$work/$name.wasm"
 }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 build_module kitchen "ui engine"
-build_module chef chef
+build_module kitchen_chef chef
 
 rm -rf "$out"
 mkdir -p "$out/pkg" "$out/traces"

@@ -97,6 +97,12 @@ impl<'a> Event<'a> {
         self
     }
 
+    /// A value already written as JSON.
+    fn json(mut self, key: &str, value: &str) -> Self {
+        self.key(key).push_str(value);
+        self
+    }
+
     fn int(mut self, key: &str, value: i64) -> Self {
         let _ = write!(self.key(key), "{value}");
         self
@@ -133,12 +139,9 @@ pub fn export(trace: &Trace) -> String {
         .str("source", &format!("{:?}", trace.source).to_lowercase())
         .int("cores", i64::from(trace.profile.cores))
         .num("makespan_s", trace.makespan_s)
+        .json("notes", &notes)
         .end();
-    // The notes are a list of strings: written by serde_json, put before the closing brace.
-    out.pop();
-    out.push_str(",\"notes\":");
-    out.push_str(&notes);
-    out.push_str("}}");
+    out.push('}');
     out
 }
 

@@ -68,8 +68,8 @@ console.log(`arrived by the first paint, served from this machine: ${kib(firstGz
 }
 console.log(`time to the first painted scene (the prerendered opening, first contentful paint): median ${median(painted).toFixed(0)} ms (${painted.map((t) => t.toFixed(0)).join(', ')})`);
 console.log(`time to the live scene (the page's module loaded, the precomputed trace drawn, controls working): median ${median(live).toFixed(0)} ms (${live.map((t) => t.toFixed(0)).join(', ')})`);
-const ui = ['index.html', 'style.css', 'main.js', 'pkg/kitchen.js', 'pkg/kitchen_bg.wasm', 'traces/asyncio-blocking.c4.json'];
-console.log(`downloaded before the live scene: ${kib(ui.reduce((sum, f) => sum + sizes.get(f).gz, 0))} gzipped (${ui.join(', ')}); the engine worker runs the same module (${kib(sizes.get('engine-worker.js').gz)} more for its script)`);
+const forLive = ['index.html', 'style.css', 'main.js', 'pkg/kitchen.js', 'pkg/kitchen_bg.wasm', 'traces/asyncio-blocking.c4.json'];
+console.log(`downloaded before the live scene: ${kib(forLive.reduce((sum, f) => sum + sizes.get(f).gz, 0))} gzipped (${forLive.join(', ')}); the engine worker runs the same module (${kib(sizes.get('engine-worker.js').gz)} more for its script)`);
 console.log(`live kitchen (navigator.hardwareConcurrency of this machine; cross-origin isolated page):`);
 for (const [scenario, button] of [['processes', '#live-run'], ['threads', '#live-run'], ['threads', '#live-run-nogil'], ['asyncio-blocking', '#live-run']]) {
   const { page } = await site.open(`?scenario=${scenario}`);
