@@ -204,9 +204,25 @@ pub fn speed_label(speed: f64) -> String {
     }
 }
 
-/// The clock: `t = 30.400 s of 32.400 s`, with `decimals` digits for the cursor.
+/// The clock: `t = 30.400 s of 32.400 s`, with `decimals` digits for the cursor and 3 for
+/// the run's length. Before the end the two never read the same: `t = 32.400 s of 32.400 s`
+/// while the last step still runs would say the run is over, so the length then gets the
+/// digits that tell them apart (`t = 32.40000 s of 32.40004 s`), and the cursor at least as
+/// many.
 pub fn clock(now_s: f64, end_s: f64, decimals: usize) -> String {
-    format!("t = {now_s:.decimals$} s of {end_s:.3} s")
+    let mut end_digits = 3;
+    while now_s < end_s
+        && end_digits < 9
+        && format!("{now_s:.end_digits$}") == format!("{end_s:.end_digits$}")
+    {
+        end_digits += 1;
+    }
+    let now_digits = if end_digits > 3 {
+        decimals.max(end_digits)
+    } else {
+        decimals
+    };
+    format!("t = {now_s:.now_digits$} s of {end_s:.end_digits$} s")
 }
 
 /// A moment as the address writes it (`t=30.400023676`): nine digits at most, no trailing
@@ -219,6 +235,19 @@ pub fn t_param(t_s: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clock_never_reads_the_end_before_it() {
+        assert_eq!(clock(30.4, 32.400041, 3), "t = 30.400 s of 32.400 s");
+        // 41 µs before the end: more digits, not "32.400 s of 32.400 s".
+        assert_eq!(clock(32.4, 32.400041, 3), "t = 32.40000 s of 32.40004 s");
+        // At the start they differ, and at the end it is the end: the length keeps 3 digits.
+        assert_eq!(clock(0.0, 32.400041, 6), "t = 0.000000 s of 32.400 s");
+        assert_eq!(
+            clock(32.400041, 32.400041, 6),
+            "t = 32.400041 s of 32.400 s"
+        );
+    }
 
     #[test]
     fn one_x_is_real_time_and_stops_at_the_end() {
